@@ -1,0 +1,161 @@
+/**
+ * Error classes. Each has a literal `name`, keeps its `cause`, and carries the fields a user needs
+ * to act. Messages never contain credentials or signed URLs: everything that comes from the API
+ * client passes through {@link redact} first.
+ */
+
+/** Base class of every error this package throws. */
+export class AlbProviderError extends Error {
+  override name = "AlbProviderError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** What an API error says, parsed from the client's exception. */
+export interface AlbApiErrorDetails {
+  /** The ALB error `Code`, e.g. `IncorrectStatus.Listener`; `NetworkError` or `Timeout` for transport failures. */
+  readonly code: string;
+  /** The API action that failed, e.g. `DissociateAdditionalCertificatesFromListener`. */
+  readonly action: string;
+  /** The server's message, redacted. */
+  readonly apiMessage: string;
+  readonly requestId?: string;
+  readonly httpStatus?: number;
+  readonly listenerId?: string;
+  readonly certificateIds?: readonly string[];
+  /** Whether the retry table ({@link isRetryableCode}) allows another attempt. */
+  readonly retryable: boolean;
+}
+
+/** An ALB API call failed. `code` is the ALB error code. */
+export class AlbApiError extends AlbProviderError implements AlbApiErrorDetails {
+  override name = "AlbApiError";
+  readonly code: string;
+  readonly action: string;
+  readonly apiMessage: string;
+  readonly requestId?: string;
+  readonly httpStatus?: number;
+  readonly listenerId?: string;
+  readonly certificateIds?: readonly string[];
+  readonly retryable: boolean;
+
+  constructor(details: AlbApiErrorDetails, options?: { cause?: unknown }) {
+    super(describeApiError(details), options);
+    this.code = details.code;
+    this.action = details.action;
+    this.apiMessage = details.apiMessage;
+    this.requestId = details.requestId;
+    this.httpStatus = details.httpStatus;
+    this.listenerId = details.listenerId;
+    this.certificateIds = details.certificateIds;
+    this.retryable = details.retryable;
+  }
+}
+
+/** An accepted asynchronous job ended `Failed`. */
+export class JobFailedError extends AlbProviderError {
+  override name = "JobFailedError";
+  constructor(
+    readonly jobId: string,
+    readonly action: string,
+    readonly listenerId: string,
+    readonly certificateIds: readonly string[],
+    readonly code: string,
+    readonly jobMessage: string,
+  ) {
+    super(
+      `${action} job ${jobId} on listener ${listenerId} failed with ${code}: ${jobMessage || "no message"} ` +
+        `(certificates: ${certificateIds.join(", ")}). The listener keeps its previous certificates; ` +
+        `run the update again, and if it keeps failing check the job in the ALB console.`,
+    );
+  }
+}
+
+/** Waiting for a batch to settle, or retrying a call, ran past the resource's deadline. */
+export class WaitTimeoutError extends AlbProviderError {
+  override name = "WaitTimeoutError";
+  constructor(
+    readonly what: string,
+    readonly elapsedMs: number,
+    readonly attempts: number,
+    readonly observed: string,
+  ) {
+    super(
+      `Timed out after ${(elapsedMs / 1000).toFixed(1)}s (${attempts} attempts) waiting for ${what}; ` +
+        `last observed: ${observed}. Raise waitTimeoutSeconds if the listener is legitimately slow, ` +
+        `then run the update again: it resumes from the live state.`,
+    );
+  }
+}
+
+/** No credentials could be found by any of the supported ways. */
+export class MissingCredentialsError extends AlbProviderError {
+  override name = "MissingCredentialsError";
+  constructor(detail?: string) {
+    super(
+      "No Alibaba Cloud credentials found" +
+        (detail ? ` (${detail})` : "") +
+        ". Provide them in one of these ways: " +
+        "(1) environment ALIBABA_CLOUD_ACCESS_KEY_ID + ALIBABA_CLOUD_ACCESS_KEY_SECRET " +
+        "[+ ALIBABA_CLOUD_SECURITY_TOKEN], or ALICLOUD_ACCESS_KEY + ALICLOUD_SECRET_KEY [+ ALICLOUD_SECURITY_TOKEN]; " +
+        "(2) stack config: pulumi config set alicloud:accessKey <id>; " +
+        "pulumi config set --secret alicloud:secretKey <secret> [; pulumi config set --secret alicloud:securityToken <token>]; " +
+        "(3) an AK or StsToken profile in the Alibaba Cloud CLI file ~/.aliyun/config.json " +
+        "(profile chosen by ALIBABA_CLOUD_PROFILE, else its `current`).",
+    );
+  }
+}
+
+/** Fix hints for the error codes that are the user's to fix. */
+const HINTS: Readonly<Record<string, (d: AlbApiErrorDetails) => string>> = {
+  "OperationDenied.DefaultCertificateUsed": (d) =>
+    `a certificate in ${list(d.certificateIds)} is the default certificate of listener ${d.listenerId}. ` +
+    `Remove it from certificateIds: the default certificate is managed on the listener itself, not as an additional certificate.`,
+  "OperationDenied.HttpListenerNotSupport": (d) =>
+    `listener ${d.listenerId} is an HTTP listener, and only HTTPS and QUIC listeners take additional certificates. ` +
+    `Point listenerId at an HTTPS or QUIC listener.`,
+  "ResourceNotFound.Listener": (d) =>
+    `listener ${d.listenerId} does not exist in this region. Check listenerId and region.`,
+  "ResourceNotFound.Certificate": (d) =>
+    `a certificate in ${list(d.certificateIds)} does not exist or is not a server certificate. ` +
+    `Use the exact ID the certificate service shows, including its region suffix (e.g. 23759533-cn-hangzhou).`,
+  "QuotaExceeded.ListenerCertificate": (d) =>
+    `listener ${d.listenerId} would exceed its quota of additional certificates. Remove certificates from ` +
+    `certificateIds or raise the quota (Quota Center), then set alb-listener-certificates:maxCertificatesPerListener.`,
+  "InvalidAccessKeyId.NotFound": () => "the access key ID is unknown. Check the configured credentials.",
+  SignatureDoesNotMatch: () => "the access key secret does not match the access key ID. Check the configured credentials.",
+  Forbidden: () => "the credentials lack permission (RAM) for this ALB action.",
+};
+
+function list(ids?: readonly string[]): string {
+  return ids && ids.length > 0 ? `[${ids.join(", ")}]` : "the request";
+}
+
+function describeApiError(d: AlbApiErrorDetails): string {
+  const where = d.listenerId ? ` on listener ${d.listenerId}` : "";
+  const base = `${d.action}${where} failed: ${d.code}: ${d.apiMessage}`;
+  const hint = HINTS[d.code]?.(d);
+  const id = d.requestId ? ` (RequestId ${d.requestId})` : "";
+  return hint ? `${base}${id}. Fix: ${hint}` : `${base}${id}`;
+}
+
+const SECRET_PATTERNS: readonly RegExp[] = [
+  /,?\s*URL:\s*\S+/g, // pop-core appends the signed URL to its messages
+  /https?:\/\/[^\s"']*[?&](Signature|AccessKeyId|SecurityToken)=[^\s"']*/gi,
+  /\b(Signature|AccessKeyId|SecurityToken|AccessKeySecret)=[^&\s"']*/gi,
+  /ACS3-HMAC-SHA256 Credential=[^\s"']*/g,
+];
+
+/**
+ * Removes signed URLs and credential-bearing parameters from a message, plus any of the given
+ * secret strings wherever they appear.
+ */
+export function redact(message: string, secrets: readonly (string | undefined)[] = []): string {
+  let out = message;
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, "");
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join("[redacted]");
+  }
+  return out.trim();
+}

@@ -1,0 +1,6 @@
+/**
+ * alb-listener-certificates: a Pulumi dynamic provider that owns the set of additional (SNI)
+ * certificates on an Alibaba Cloud ALB listener.
+ */
+export { ListenerAdditionalCertificates, type ListenerAdditionalCertificatesArgs } from "./resource";
+export { AlbApiError, AlbProviderError, JobFailedError, MissingCredentialsError, WaitTimeoutError } from "./errors";

@@ -1,0 +1,78 @@
+/**
+ * Pure planning: from the desired set, what this resource declared before, and the live listener,
+ * decide which certificates to associate and which to dissociate, in batches within API limits.
+ */
+import { ASSOCIATE_BATCH_MAX, DISSOCIATE_BATCH_MAX } from "./defaults";
+
+/** One additional (non-default) certificate as the listener reports it. */
+export interface LiveCertificate {
+  readonly certificateId: string;
+  readonly status: string;
+}
+
+/** Statuses in which a certificate counts as served, or about to be. */
+export function isPresentStatus(status: string): boolean {
+  return status === "Associated" || status === "Associating";
+}
+
+/** Statuses of a job still running on a certificate. */
+export function isTransitionalStatus(status: string): boolean {
+  return status === "Associating" || status === "Dissociating" || status === "Diassociating";
+}
+
+export interface PlanInput {
+  /** The certificate IDs this resource declares now (empty on delete). */
+  readonly desired: readonly string[];
+  /** The certificate IDs this resource declared before this operation (empty on create). */
+  readonly previouslyDeclared: readonly string[];
+  /** The listener's additional certificates right now. */
+  readonly live: readonly LiveCertificate[];
+  /** When true, every live additional certificate not desired is removed. */
+  readonly exclusive: boolean;
+  /** Certificates other resources of this stack declare on the same listener: never removed. */
+  readonly protectedIds?: ReadonlySet<string>;
+}
+
+export interface Plan {
+  /** Batches to associate, in order, each within {@link ASSOCIATE_BATCH_MAX}. */
+  readonly associate: readonly (readonly string[])[];
+  /** Batches to dissociate, in order, each within {@link DISSOCIATE_BATCH_MAX}. */
+  readonly dissociate: readonly (readonly string[])[];
+  /** Desired certificates already present: they cost no call. */
+  readonly unchanged: readonly string[];
+  /** Certificates that would have been removed but another resource declares them. */
+  readonly keptForOthers: readonly string[];
+}
+
+/** Splits `ids` into consecutive chunks of at most `size`. */
+export function chunk<T>(ids: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be a positive integer, got ${size}`);
+  const out: T[][] = [];
+  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
+  return out;
+}
+
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Associate what is desired and not present; dissociate what must go and is present:
+ * with `exclusive`, every live certificate not desired; otherwise only what this resource used to
+ * declare and no longer does. Certificates other resources declare are never dissociated.
+ */
+export function computePlan(input: PlanInput): Plan {
+  const desired = new Set(input.desired);
+  const present = new Set(input.live.filter((c) => isPresentStatus(c.status)).map((c) => c.certificateId));
+  const protectedIds = input.protectedIds ?? new Set<string>();
+  const toAdd = [...desired].filter((id) => !present.has(id)).sort(byId);
+  const unchanged = [...desired].filter((id) => present.has(id)).sort(byId);
+  const candidates = input.exclusive ? [...present] : input.previouslyDeclared.filter((id) => present.has(id));
+  const removable = [...new Set(candidates)].filter((id) => !desired.has(id));
+  const toRemove = removable.filter((id) => !protectedIds.has(id)).sort(byId);
+  const keptForOthers = removable.filter((id) => protectedIds.has(id)).sort(byId);
+  return {
+    associate: chunk(toAdd, ASSOCIATE_BATCH_MAX),
+    dissociate: chunk(toRemove, DISSOCIATE_BATCH_MAX),
+    unchanged,
+    keptForOthers,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The one table that decides which ALB errors are transient, the backoff arithmetic, and the retry
+ * loop used around every API call.
+ */
+import type { Clock } from "./clock";
+import { AlbApiError, WaitTimeoutError } from "./errors";
+
+/**
+ * Error codes worth another attempt of the same call (with the same ClientToken).
+ * - Throttling*: the 200 calls / 60 s mutation quota (alb-api.md §3).
+ * - IncorrectStatus.Listener / ResourceInConfiguring.Listener: the listener runs another job;
+ *   certificate changes on one listener cannot run concurrently (terraform-provider-alicloud PR #4796).
+ * - SystemBusy, IdempotenceProcessing, ServiceUnavailable, InternalError: the gateway's transient codes.
+ * - NetworkError, Timeout: transport failures (connection reset, read timeout); a mutation whose response
+ *   was lost is safe to resend because its ClientToken makes the server return the same job.
+ */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  "Throttling",
+  "Throttling.User",
+  "Throttling.Api",
+  "Rejected.Throttling",
+  "ServiceUnavailable",
+  "InternalError",
+  "SystemBusy",
+  "IdempotenceProcessing",
+  "IncorrectStatus.Listener",
+  "ResourceInConfiguring.Listener",
+  "NetworkError",
+  "Timeout",
+]);
+
+/** Whether an error with this code (and HTTP status, when known) may be retried. */
+export function isRetryableCode(code: string, httpStatus?: number): boolean {
+  if (RETRYABLE_CODES.has(code)) return true;
+  if (code.startsWith("Throttling")) return true;
+  return httpStatus !== undefined && httpStatus >= 500;
+}
+
+/** Whether the error is the listener refusing a mutation because another job runs on it. */
+export function isListenerBusyCode(code: string): boolean {
+  return code === "IncorrectStatus.Listener" || code === "ResourceInConfiguring.Listener";
+}
+
+/** Backoff settings shared by the retry loop and the waiter. */
+export interface BackoffOptions {
+  /** Smallest delay, in milliseconds (> 0). */
+  readonly minDelayMs: number;
+  /** Largest delay, in milliseconds (>= minDelayMs). */
+  readonly maxDelayMs: number;
+}
+
+/**
+ * Delay before attempt `attempt + 1` (attempt counts from 1): "full jitter" between `minDelayMs` and
+ * `min(maxDelayMs, minDelayMs * 2^(attempt-1))`, so concurrent clients spread out.
+ */
+export function backoffDelayMs(attempt: number, options: BackoffOptions, random: () => number): number {
+  const ceiling = Math.min(options.maxDelayMs, options.minDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(options.minDelayMs + random() * (ceiling - options.minDelayMs));
+}
+
+/** Throws a `RangeError` naming the option when backoff options are unusable. */
+export function validateBackoff(options: BackoffOptions): void {
+  if (!Number.isFinite(options.minDelayMs) || options.minDelayMs <= 0) {
+    throw new RangeError(`minDelayMs must be a positive number of milliseconds, got ${options.minDelayMs}`);
+  }
+  if (!Number.isFinite(options.maxDelayMs) || options.maxDelayMs < options.minDelayMs) {
+    throw new RangeError(`maxDelayMs must be a number >= minDelayMs (${options.minDelayMs}), got ${options.maxDelayMs}`);
+  }
+}
+
+export interface RetryOptions extends BackoffOptions {
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** Absolute deadline (clock milliseconds); no attempt starts after it. */
+  readonly deadlineAt: number;
+  /** What is being attempted, for the timeout message. */
+  readonly what: string;
+  /** Called before each retry with the error and the delay chosen. */
+  readonly onRetry?: (error: AlbApiError, attempt: number, delayMs: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs `call` until it succeeds, throws a non-retryable error, or the next attempt would start
+ * after the deadline. The caller passes the same request (same ClientToken) on every attempt.
+ *
+ * @throws the call's own error when it is not retryable
+ * @throws {@link WaitTimeoutError} (with the last error as `cause`) when retryable errors outlast the deadline
+ */
+export async function withRetry<T>(call: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  validateBackoff(options);
+  const startedAt = options.clock.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call(attempt);
+    } catch (error) {
+      if (!(error instanceof AlbApiError) || !error.retryable) throw error;
+      const delayMs = backoffDelayMs(attempt, options, options.random);
+      const now = options.clock.now();
+      if (now + delayMs > options.deadlineAt) {
+        throw new WaitTimeoutError(options.what, now - startedAt, attempt, error.message);
+      }
+      options.onRetry?.(error, attempt, delayMs);
+      await options.clock.sleep(delayMs, options.signal);
+    }
+  }
+}
