@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { WaitTimeoutError } from "../../provider/errors";
+import { poll, waitFor } from "../../provider/waiter";
+import { FakeClock } from "../helpers/fake-clock";
+
+const base = { minDelayMs: 250, maxDelayMs: 2000, random: () => 1 };
+
+describe("poll", () => {
+  it("checks at once, then backs off until success", async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const result = await poll(async (n) => (n < 4 ? { state: "retry", observed: `n=${n}` } : { state: "success", value: n }), {
+      ...base,
+      clock,
+      deadlineAt: start + 60_000,
+    });
+    expect(result).toEqual({ state: "success", value: 4, attempts: 4, elapsedMs: 1750 });
+    expect(clock.sleeps).toEqual([250, 500, 1000]);
+  });
+
+  it("reports a failure with the check's error", async () => {
+    const clock = new FakeClock();
+    const error = new Error("job failed");
+    const result = await poll(async () => ({ state: "failure", error }), { ...base, clock, deadlineAt: clock.now() + 1000 });
+    expect(result).toMatchObject({ state: "failure", error, attempts: 1 });
+  });
+
+  it("makes one last check at the deadline, then times out with what it saw", async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const result = await poll(async () => ({ state: "retry", observed: "still Associating" }), { ...base, clock, deadlineAt: start + 3000 });
+    expect(result).toEqual({ state: "timeout", observed: "still Associating", attempts: 5, elapsedMs: 3000 });
+    expect(clock.sleeps).toEqual([250, 500, 1000, 1250]);
+  });
+
+  it("stops when aborted", async () => {
+    const clock = new FakeClock();
+    const controller = new AbortController();
+    const result = await poll(
+      async (n) => {
+        if (n === 2) controller.abort(new Error("stop"));
+        return { state: "retry", observed: "x" };
+      },
+      { ...base, clock, deadlineAt: clock.now() + 60_000, signal: controller.signal },
+    );
+    expect(result.state).toBe("aborted");
+    expect(result.attempts).toBe(2);
+  });
+
+  it.each([
+    [{ minDelayMs: 0 }, /minDelayMs must be a positive number/],
+    [{ maxDelayMs: 10 }, /maxDelayMs must be a number >= minDelayMs/],
+    [{ firstDelayMs: -1 }, /firstDelayMs must be a non-negative/],
+    [{ deadlineAt: Number.POSITIVE_INFINITY }, /deadlineAt must be a finite time/],
+  ])("validates options: %j", async (override, message) => {
+    const clock = new FakeClock();
+    await expect(poll(async () => ({ state: "success", value: 1 }), { ...base, clock, deadlineAt: clock.now() + 1000, ...override })).rejects.toThrow(message);
+  });
+});
+
+describe("waitFor", () => {
+  it("throws WaitTimeoutError naming what it waited for", async () => {
+    const clock = new FakeClock();
+    await expect(
+      waitFor("association of [a] on lsn-1", async () => ({ state: "retry", observed: "a Associating" }), { ...base, clock, deadlineAt: clock.now() + 1000 }),
+    ).rejects.toThrow(WaitTimeoutError);
+    await expect(
+      waitFor("association of [a] on lsn-1", async () => ({ state: "retry", observed: "a Associating" }), { ...base, clock, deadlineAt: clock.now() + 1000 }),
+    ).rejects.toThrow(/association of \[a\] on lsn-1; last observed: a Associating/);
+  });
+});
