@@ -24,9 +24,9 @@ import {
 } from "./defaults";
 import { AlbApiError, AlbProviderError, MissingCredentialsError, redact } from "./errors";
 import { canonicalize, declaredIds, isHttpUrl, sameIds, UNKNOWN, type InputFailure, type StoredProps } from "./inputs";
-import { chunk, isPresentStatus, type LiveCertificate } from "./plan";
+import { chunk, isPresentStatus, isTransitionalStatus, type LiveCertificate } from "./plan";
 import { additionalOnly, Reconciler } from "./reconcile";
-import { withRetry } from "./retry";
+import { isListenerBusyCode, withRetry } from "./retry";
 
 /** Everything the provider takes from the outside world; tests replace any of it. */
 export interface ProviderDeps {
@@ -164,11 +164,24 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       }
       const present = new Set(additionalOnly(live).filter((c) => isPresentStatus(c.status)).map((c) => c.certificateId));
       const adding = toAdd.filter((id) => !present.has(id) && !defaults.has(id));
-      for (const batch of chunk(adding, ASSOCIATE_BATCH_MAX)) {
+      // A dry run on a listener that is running a job is refused as busy; rather than retry (and
+      // add load to a listener another writer is changing), the dry run is skipped with a note.
+      const busy = attribute.status === "Configuring" || live.some((r) => isTransitionalStatus(r.status));
+      if (busy && adding.length > 0) {
+        this.deps.warn(`warning: ${CONFIG_NAMESPACE}: listener ${props.listenerId} is applying another change; the dry run of ${adding.join(", ")} was skipped`);
+      }
+      for (const batch of busy ? [] : chunk(adding, ASSOCIATE_BATCH_MAX)) {
         try {
-          await retry(`dry run on ${props.listenerId}`, () =>
-            api.associateAdditionalCertificates(props.listenerId, batch, { clientToken: this.deps.newToken(), dryRun: true }),
-          );
+          const outcome = await retry(`dry run on ${props.listenerId}`, async () => {
+            try {
+              await api.associateAdditionalCertificates(props.listenerId, batch, { clientToken: this.deps.newToken(), dryRun: true });
+              return "validated";
+            } catch (error) {
+              if (error instanceof AlbApiError && isListenerBusyCode(error.code)) return "busy";
+              throw error;
+            }
+          });
+          if (outcome === "busy") break;
         } catch (error) {
           if (error instanceof AlbApiError && !error.retryable) {
             failures.push({ property: error.code === "ResourceNotFound.Listener" ? "listenerId" : "certificateIds", reason: error.message });

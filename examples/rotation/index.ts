@@ -1,0 +1,24 @@
+// Zero-downtime rotation. The set comes from stack config, so a rotation is a one-line change
+// reviewed in a pull request:
+//
+//   pulumi config set --path 'certificateIds[0]' 25346102-cn-hangzhou   # the renewed certificate
+//   pulumi preview --diff   # shows: + 25346102-cn-hangzhou, - 25112233-cn-hangzhou
+//   pulumi up               # associates the new one, waits, then dissociates the old one, waits
+//
+// The provider always associates before it dissociates, so clients are served by either the old
+// or the new certificate at every moment.
+import * as pulumi from "@pulumi/pulumi";
+import { ListenerAdditionalCertificates } from "alb-listener-certificates";
+
+const config = new pulumi.Config();
+
+const sni = new ListenerAdditionalCertificates("www-sni", {
+  listenerId: config.get("listenerId") ?? "lsn-demo-https-443",
+  certificateIds: config.getObject<string[]>("certificateIds") ?? ["25112233-cn-hangzhou", "25209871-cn-hangzhou"],
+  exclusive: config.getBoolean("exclusive") ?? false,
+  waitTimeoutSeconds: config.getNumber("waitTimeoutSeconds") ?? 600,
+});
+
+export const listenerId = sni.listenerId;
+export const certificateIds = sni.certificateIds;
+export const certificates = sni.certificates;
