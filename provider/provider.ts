@@ -254,7 +254,12 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       const failures = await this.validateLive(props, missing, rows);
       if (failures.length > 0) throw new AlbProviderError(failures.map((f) => `${f.property}: ${f.reason}`).join("\n"));
     }
-    return { changes: setChanged || exclusiveChanged || drift };
+    // An input change is answered "unknown" so that the engine computes the property diff itself:
+    // previews and `preview --json` then name each added and removed certificate ID
+    // (detailedDiff `certificates["<id>"]: add|delete`). Drift alone has no input change, so it
+    // must be a definite "changes".
+    if (setChanged || exclusiveChanged) return {};
+    return { changes: drift };
   }
 
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {

@@ -118,17 +118,17 @@ export const serializableProvider: pulumi.dynamic.ResourceProvider = shimProvide
  */
 export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
   /** The listener ID (also the resource's ID). */
-  public readonly listenerId!: pulumi.Output<string>;
+  declare public readonly listenerId: pulumi.Output<string>;
   /** Declared certificate IDs (all live ones with `exclusive`), mapped to their live status (`Associated`, …). */
-  public readonly certificates!: pulumi.Output<Record<string, string>>;
+  declare public readonly certificates: pulumi.Output<Record<string, string>>;
   /** The certificate IDs of {@link certificates}, sorted. */
   public readonly certificateIds: pulumi.Output<string[]>;
   /** Whether the resource is authoritative for the listener. */
-  public readonly exclusive!: pulumi.Output<boolean>;
+  declare public readonly exclusive: pulumi.Output<boolean>;
   /** The resolved region. */
-  public readonly region!: pulumi.Output<string>;
+  declare public readonly region: pulumi.Output<string>;
   /** The deadline in seconds of each operation. */
-  public readonly waitTimeoutSeconds!: pulumi.Output<number>;
+  declare public readonly waitTimeoutSeconds: pulumi.Output<number>;
 
   constructor(name: string, args: ListenerAdditionalCertificatesArgs, opts?: pulumi.CustomResourceOptions) {
     super(

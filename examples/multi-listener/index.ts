@@ -11,6 +11,7 @@ const sets = listenerIds.map(
   (listenerId) => new ListenerAdditionalCertificates(`sni-${listenerId}`, { listenerId, certificateIds }),
 );
 
-export const listeners = pulumi.all(sets.map((s) => pulumi.all([s.listenerId, s.certificateIds]))).apply((rows) =>
-  Object.fromEntries(rows.map(([listenerId, ids]) => [listenerId, ids])),
-);
+// One map per listener, keyed by certificate ID, so previews name IDs rather than positions.
+export const listeners = pulumi
+  .all(sets.map((s) => pulumi.all([s.listenerId, s.certificates])))
+  .apply((rows) => Object.fromEntries(rows.map(([listenerId, certificates]) => [listenerId, certificates])));

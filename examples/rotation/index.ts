@@ -20,5 +20,5 @@ const sni = new ListenerAdditionalCertificates("www-sni", {
 });
 
 export const listenerId = sni.listenerId;
-export const certificateIds = sni.certificateIds;
+// A map keyed by certificate ID: a change shows as added and removed IDs, never as shifted positions.
 export const certificates = sni.certificates;
