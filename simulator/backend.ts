@@ -1,0 +1,720 @@
+/**
+ * The simulated ALB world of one simulator instance (never a module singleton): listeners, the certificate
+ * catalogue, jobs, ClientTokens, the throttling window, the request log and the fault rules. It enforces
+ * every business rule and throws the error classes of `errors.ts`; the server only translates.
+ *
+ * Methods named after API actions take camelCase inputs and return domain objects; wire casing lives in
+ * `handlers.ts`. Every public method first applies due job transitions (`transitions.ts`) at the injected
+ * clock's `now`.
+ */
+import { randomInt } from "node:crypto";
+import type { MutationAction } from "./actions";
+import {
+  DryRunOperationError,
+  IdempotenceParamsMismatchError,
+  IncorrectStatusListenerError,
+  InvalidParameterError,
+  MissingParameterError,
+  OperationDeniedDefaultCertificateUsedError,
+  OperationDeniedHttpListenerNotSupportError,
+  QuotaExceededListenerCertificateError,
+  ResourceAlreadyAssociatedCertificateError,
+  ResourceInConfiguringListenerError,
+  ResourceNotAssociatedCertificateError,
+  ResourceNotFoundCertificateError,
+  ResourceNotFoundListenerError,
+  ThrottlingUserError,
+} from "./errors";
+import { FaultInjector, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
+import {
+  DEMO_FIXTURE,
+  LISTENER_STATUSES,
+  resolveFixture,
+  type AccessKey,
+  type CertificateType,
+  type FixtureCertificate,
+  type Limits,
+  type ListenerProtocol,
+  type ListenerStatus,
+} from "./fixture";
+import { compareStrings } from "./paging";
+import { SeededRandom, seedToInt } from "./random";
+import { STATE_FORMAT, STATE_VERSION, type PersistedState } from "./state";
+import {
+  effectiveListenerStatus,
+  settleDueJobs,
+  type AdditionalCertificateStatus,
+  type JobFailure,
+  type JobRecord,
+  type JobStatus,
+  type ListenerRecord,
+} from "./transitions";
+
+/** The simulator's notion of time. Tests inject a fake they advance by hand. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** The wall clock. */
+export const systemClock: Clock = Object.freeze({ now: () => Date.now() });
+
+/** How long an asynchronous certificate job takes by default, ms (ALB engineers quote 5–10 s per certificate). */
+export const DEFAULT_JOB_MS = 2_000;
+/** How many request-log entries are kept; older ones are dropped (their `seq` is not reused). */
+export const REQUEST_LOG_CAPACITY = 10_000;
+
+/** Options of {@link AlbBackend}. */
+export interface AlbBackendOptions {
+  /** The initial world; validated with `resolveFixture`. @default DEMO_FIXTURE */
+  readonly fixture?: unknown;
+  /** A saved world (`state.ts`); when given it wins over `fixture`. */
+  readonly state?: PersistedState;
+  /** @default systemClock */
+  readonly clock?: Clock;
+  /** Duration of every job, ms of clock time. 0 finishes jobs on the next read. @default 2000 */
+  readonly jobMs?: number;
+  /** Seeds IDs and fault draws. @default a random seed */
+  readonly seed?: number | string;
+  /** The accepted keys, replacing the fixture's. @default the fixture's keys */
+  readonly accessKeys?: readonly AccessKey[];
+  /** Initial fault rules. @default [] */
+  readonly faults?: readonly FaultRule[];
+  /** Called after every change of the world (mutation, job transition, reset, status change). */
+  readonly onChange?: () => void;
+}
+
+/** A mutation as the API receives it. */
+export interface MutationRequest {
+  readonly listenerId: string;
+  readonly certificateIds: readonly string[];
+  /** ASCII idempotency token; see {@link AlbBackend.associateAdditionalCertificatesWithListener}. */
+  readonly clientToken?: string;
+  /** Validate only; then throw DryRunOperationError. */
+  readonly dryRun?: boolean;
+}
+
+/** The answer to an accepted mutation. */
+export interface MutationResult {
+  readonly jobId: string;
+  /** True when an earlier request with the same ClientToken already started this job. */
+  readonly replayed: boolean;
+}
+
+/** What an injected fault does to the job a mutation starts. */
+export interface JobFaultEffect {
+  readonly failure?: JobFailure;
+  readonly stuckConfiguringMs?: number;
+}
+
+/** How the server threads request context into a mutation. */
+export interface MutationHooks {
+  /** Called exactly once, when (and only when) a new job is about to start. */
+  readonly drawJobFault?: () => JobFaultEffect | undefined;
+}
+
+/** A row of ListListenerCertificates. */
+export interface ListenerCertificateRow {
+  readonly certificateId: string;
+  readonly certificateType: CertificateType;
+  readonly isDefault: boolean;
+  readonly status: AdditionalCertificateStatus;
+}
+
+/** What GetListenerAttribute and ListListeners report about a listener. */
+export interface ListenerAttributes {
+  readonly listenerId: string;
+  readonly loadBalancerId: string;
+  readonly protocol: ListenerProtocol;
+  readonly port: number;
+  readonly status: ListenerStatus;
+  readonly defaultCertificateId: string | null;
+}
+
+/** A listener as tests look at it, with due transitions applied. */
+export interface ListenerView {
+  readonly listenerId: string;
+  readonly protocol: ListenerProtocol;
+  readonly status: ListenerStatus;
+  readonly defaultCertificateId: string | null;
+  /** Additional certificates sorted by ID. */
+  readonly additional: readonly { readonly certificateId: string; readonly status: AdditionalCertificateStatus }[];
+}
+
+/** A job as ListAsynJobs and the inspection routes report it. */
+export interface JobView {
+  readonly jobId: string;
+  readonly apiName: MutationAction;
+  readonly status: JobStatus;
+  readonly listenerId: string;
+  readonly certificateIds: readonly string[];
+  /** ms */
+  readonly createTime: number;
+  /** ms: the start while Processing, the end once finished. */
+  readonly modifyTime: number;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+}
+
+/** The whole world, as `GET /_simulator/state` returns it. Contains no secret. */
+export interface WorldSnapshot {
+  /** Clock time of the snapshot, ms. */
+  readonly time: number;
+  readonly regionId: string;
+  readonly accessKeyIds: readonly string[];
+  readonly limits: Limits;
+  readonly certificates: readonly FixtureCertificate[];
+  readonly listeners: readonly (ListenerView & { readonly loadBalancerId: string; readonly port: number })[];
+  readonly jobs: readonly JobView[];
+}
+
+/** One ALB request as the server saw it. Never holds a secret, signature or security token. */
+export interface RequestLogEntry {
+  /** 1, 2, 3… in arrival order; not reset by clearRequestLog. */
+  readonly seq: number;
+  /** Clock time of arrival, ms. */
+  readonly time: number;
+  /** The action, or null when the request failed before one was known. */
+  readonly action: string | null;
+  /** Business parameters in wire form (`Certificates.1.CertificateId`), protocol and auth parameters removed. */
+  readonly params: Readonly<Record<string, string>>;
+  /** HTTP status sent; null when no response was sent (`reset`, `lostResponse` faults). */
+  readonly status: number | null;
+  /** The error `Code` sent, or null on success. */
+  readonly code: string | null;
+  readonly requestId: string;
+  /** The job the request started or (ClientToken replay) returned. */
+  readonly jobId?: string;
+  /** The fault that fired on this request. */
+  readonly fault?: FaultKind;
+}
+
+/** Filters of ListListeners. */
+export interface ListListenersFilter {
+  readonly listenerIds?: readonly string[];
+  readonly loadBalancerIds?: readonly string[];
+  readonly listenerProtocol?: ListenerProtocol;
+  /** Tag filters; the simulator's listeners carry no tags, so any tag filter matches nothing. */
+  readonly tags?: readonly { readonly key: string; readonly value?: string }[];
+}
+
+/** Filters of ListAsynJobs. */
+export interface ListAsynJobsFilter {
+  readonly jobIds?: readonly string[];
+  readonly resourceIds?: readonly string[];
+  readonly resourceType?: string;
+  readonly apiName?: string;
+  /** ms, inclusive, on CreateTime */
+  readonly beginTime?: number;
+  /** ms, inclusive, on CreateTime */
+  readonly endTime?: number;
+}
+
+function nonEmpty<T>(values: readonly T[] | undefined): values is readonly T[] {
+  return values !== undefined && values.length > 0;
+}
+
+/** The simulated ALB service of one simulator. */
+export class AlbBackend {
+  private readonly clock: Clock;
+  private readonly jobMs: number;
+  private readonly accessKeyOverride: readonly AccessKey[] | undefined;
+  private readonly onChange: () => void;
+  private readonly faultInjector: FaultInjector;
+  private random: SeededRandom;
+
+  private regionIdValue = "";
+  private limitsValue!: Limits;
+  /** The keys of the world itself (fixture or state file), persisted even when `accessKeys` overrides them. */
+  private worldAccessKeys: readonly AccessKey[] = [];
+  /** The accepted keys: ID → secret. */
+  private accessKeys = new Map<string, string>();
+  private certificates = new Map<string, CertificateType>();
+  private listeners = new Map<string, ListenerRecord>();
+  private jobs = new Map<string, JobRecord>();
+  /** The Processing subset of `jobs`. */
+  private pending = new Map<string, JobRecord>();
+  private clientTokens = new Map<string, { fingerprint: string; jobId: string }>();
+  private nextJobSeq = 1;
+  /** Clock times of admitted API mutations inside the current throttling window. */
+  private mutationTimes: number[] = [];
+  private log: RequestLogEntry[] = [];
+  private nextLogSeq = 1;
+
+  /** @throws InvalidFixtureError when `options.fixture` is invalid. */
+  constructor(options: AlbBackendOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    const jobMs = options.jobMs ?? DEFAULT_JOB_MS;
+    if (!Number.isFinite(jobMs) || jobMs < 0) throw new TypeError(`\`jobMs\` must be a non-negative number of ms, got ${jobMs}`);
+    this.jobMs = jobMs;
+    if (options.accessKeys !== undefined && options.accessKeys.length === 0) {
+      throw new TypeError("`accessKeys` must hold at least one key when given");
+    }
+    this.accessKeyOverride = options.accessKeys;
+    this.onChange = options.onChange ?? (() => undefined);
+    const seed = options.seed === undefined ? randomInt(0, 2 ** 32) : seedToInt(options.seed);
+    this.random = new SeededRandom(seed);
+    this.faultInjector = new FaultInjector(seed ^ 0x5bd1e995);
+    if (options.faults !== undefined) this.faultInjector.setRules(options.faults);
+    if (options.state !== undefined) {
+      this.loadPersistedState(options.state);
+    } else {
+      this.loadFixture(options.fixture ?? DEMO_FIXTURE);
+    }
+  }
+
+  // ---------------------------------------------------------------- world facts used by the server
+
+  /** The region of the world (`HostId` is `alb.<regionId>.aliyuncs.com`). */
+  get regionId(): string {
+    return this.regionIdValue;
+  }
+
+  /** The current clock time, ms. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** The secret of an accepted access key, or undefined. */
+  accessKeySecret(accessKeyId: string): string | undefined {
+    return this.accessKeys.get(accessKeyId);
+  }
+
+  /** A new request ID: an upper-case GUID from the seeded generator. */
+  newRequestId(): string {
+    return this.random.uuid().toUpperCase();
+  }
+
+  // ---------------------------------------------------------------- API actions
+
+  /**
+   * AssociateAdditionalCertificatesWithListener. Checks, in order: the batch (1..associateBatchMax distinct
+   * IDs), throttling, the ClientToken, the listener (exists, not HTTP, not busy), each certificate (not the
+   * default, a known Server certificate, not already on the listener), the quota; then DryRun, then starts
+   * a job that turns the certificates from Associating into Associated after `jobMs`.
+   *
+   * A ClientToken seen before with the same action, listener and certificate set returns the earlier JobId
+   * and starts nothing, whatever the state; with other parameters it is IdempotenceParamsMismatch. DryRun
+   * requests neither consult nor record tokens.
+   *
+   * @throws MissingParameterError, InvalidParameterError, ThrottlingUserError, IdempotenceParamsMismatchError,
+   *   ResourceNotFoundListenerError, OperationDeniedHttpListenerNotSupportError, ResourceInConfiguringListenerError
+   *   (a job of this listener is Processing), IncorrectStatusListenerError (the listener is otherwise not
+   *   Running), OperationDeniedDefaultCertificateUsedError, ResourceNotFoundCertificateError (unknown or CA),
+   *   ResourceAlreadyAssociatedCertificateError, QuotaExceededListenerCertificateError, DryRunOperationError.
+   */
+  associateAdditionalCertificatesWithListener(request: MutationRequest, hooks: MutationHooks = {}): MutationResult {
+    return this.mutate("AssociateAdditionalCertificatesWithListener", request, hooks, true);
+  }
+
+  /**
+   * DissociateAdditionalCertificatesFromListener. Same checks and idempotency as Associate, with
+   * `dissociateBatchMax` IDs per call; each certificate must be on the listener (any status; the default
+   * certificate is refused first). The certificates show Dissociating until the job ends, then their rows
+   * are gone.
+   *
+   * @throws as Associate, with ResourceNotAssociatedCertificateError in place of the catalogue,
+   *   already-associated and quota checks.
+   */
+  dissociateAdditionalCertificatesFromListener(request: MutationRequest, hooks: MutationHooks = {}): MutationResult {
+    return this.mutate("DissociateAdditionalCertificatesFromListener", request, hooks, true);
+  }
+
+  /**
+   * ListListenerCertificates, unpaged: the default certificate first (IsDefault, Server, Associated), then
+   * the additional ones sorted by ID, filtered by `certificateIds` and `certificateType`.
+   *
+   * @throws ResourceNotFoundListenerError, OperationDeniedHttpListenerNotSupportError.
+   */
+  listListenerCertificates(request: {
+    readonly listenerId: string;
+    readonly certificateIds?: readonly string[];
+    readonly certificateType?: CertificateType;
+  }): ListenerCertificateRow[] {
+    this.settle();
+    const listener = this.requireListener(request.listenerId);
+    if (listener.protocol === "HTTP") throw new OperationDeniedHttpListenerNotSupportError();
+    const rows: ListenerCertificateRow[] = [];
+    if (listener.defaultCertificateId !== null) {
+      rows.push({ certificateId: listener.defaultCertificateId, certificateType: "Server", isDefault: true, status: "Associated" });
+    }
+    for (const [certificateId, status] of [...listener.additional].sort(([a], [b]) => compareStrings(a, b))) {
+      rows.push({ certificateId, certificateType: this.certificates.get(certificateId) ?? "Server", isDefault: false, status });
+    }
+    const wanted = nonEmpty(request.certificateIds) ? new Set(request.certificateIds) : undefined;
+    return rows.filter((row) =>
+      (wanted === undefined || wanted.has(row.certificateId))
+      && (request.certificateType === undefined || row.certificateType === request.certificateType));
+  }
+
+  /** GetListenerAttribute. @throws ResourceNotFoundListenerError. */
+  getListenerAttribute(listenerId: string): ListenerAttributes {
+    this.settle();
+    return this.attributesOf(this.requireListener(listenerId));
+  }
+
+  /** ListListeners, unpaged, sorted by listener ID. */
+  listListeners(filter: ListListenersFilter = {}): ListenerAttributes[] {
+    this.settle();
+    if (nonEmpty(filter.tags)) return [];
+    const ids = nonEmpty(filter.listenerIds) ? new Set(filter.listenerIds) : undefined;
+    const lbs = nonEmpty(filter.loadBalancerIds) ? new Set(filter.loadBalancerIds) : undefined;
+    return [...this.listeners.values()]
+      .filter((listener) =>
+        (ids === undefined || ids.has(listener.listenerId))
+        && (lbs === undefined || lbs.has(listener.loadBalancerId))
+        && (filter.listenerProtocol === undefined || listener.protocol === filter.listenerProtocol))
+      .sort((a, b) => compareStrings(a.listenerId, b.listenerId))
+      .map((listener) => this.attributesOf(listener));
+  }
+
+  /** ListAsynJobs, unpaged, in creation order. Jobs are `ResourceType` "listener", `OperateType` "Update". */
+  listAsynJobs(filter: ListAsynJobsFilter = {}): JobView[] {
+    this.settle();
+    const ids = nonEmpty(filter.jobIds) ? new Set(filter.jobIds) : undefined;
+    const resources = nonEmpty(filter.resourceIds) ? new Set(filter.resourceIds) : undefined;
+    return [...this.jobs.values()]
+      .filter((job) =>
+        (ids === undefined || ids.has(job.jobId))
+        && (resources === undefined || resources.has(job.listenerId))
+        && (filter.resourceType === undefined || filter.resourceType === "listener")
+        && (filter.apiName === undefined || filter.apiName === job.apiName)
+        && (filter.beginTime === undefined || job.createTimeMs >= filter.beginTime)
+        && (filter.endTime === undefined || job.createTimeMs <= filter.endTime))
+      .sort((a, b) => a.seq - b.seq)
+      .map(jobView);
+  }
+
+  // ---------------------------------------------------------------- inspection and test helpers
+
+  /** The request log, oldest first (at most {@link REQUEST_LOG_CAPACITY} entries). */
+  requestLog(): RequestLogEntry[] {
+    return [...this.log];
+  }
+
+  /** Empties the request log. Sequence numbers continue. */
+  clearRequestLog(): void {
+    this.log = [];
+  }
+
+  /** Appends an entry to the request log (used by the server). */
+  recordRequest(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
+    const recorded: RequestLogEntry = Object.freeze({ seq: this.nextLogSeq++, ...entry });
+    this.log.push(recorded);
+    if (this.log.length > REQUEST_LOG_CAPACITY) this.log.splice(0, this.log.length - REQUEST_LOG_CAPACITY);
+    return recorded;
+  }
+
+  /** The world at the clock's now, without secrets. */
+  snapshot(): WorldSnapshot {
+    const now = this.settle();
+    return {
+      time: now,
+      regionId: this.regionIdValue,
+      accessKeyIds: [...this.accessKeys.keys()],
+      limits: this.limitsValue,
+      certificates: [...this.certificates].map(([certificateId, type]) => ({ certificateId, type })),
+      listeners: [...this.listeners.values()].map((listener) => ({
+        ...this.viewOf(listener, now),
+        loadBalancerId: listener.loadBalancerId,
+        port: listener.port,
+      })),
+      jobs: [...this.jobs.values()].map(jobView),
+    };
+  }
+
+  /**
+   * Replaces the world with `fixture`: listeners, certificates, limits, region, keys (unless the backend
+   * was given `accessKeys`), and forgets jobs, ClientTokens and the throttling window. The request log and
+   * the fault rules stay.
+   *
+   * @throws InvalidFixtureError; the world is then unchanged.
+   */
+  reset(fixture: unknown): void {
+    this.loadFixture(fixture);
+    this.onChange();
+  }
+
+  /** One listener with due transitions applied. @throws ResourceNotFoundListenerError. */
+  listenerView(listenerId: string): ListenerView {
+    const now = this.settle();
+    return this.viewOf(this.requireListener(listenerId), now);
+  }
+
+  /**
+   * Associates certificates as "another writer" would (the console, another tool): a real job with every
+   * API check, but not logged, not throttled and free of faults.
+   *
+   * @throws the errors of {@link associateAdditionalCertificatesWithListener}.
+   */
+  associateOutOfBand(listenerId: string, certificateIds: readonly string[]): { jobId: string } {
+    const { jobId } = this.mutate("AssociateAdditionalCertificatesWithListener", { listenerId, certificateIds }, {}, false);
+    return { jobId };
+  }
+
+  /** The Dissociate twin of {@link associateOutOfBand}. */
+  dissociateOutOfBand(listenerId: string, certificateIds: readonly string[]): { jobId: string } {
+    const { jobId } = this.mutate("DissociateAdditionalCertificatesFromListener", { listenerId, certificateIds }, {}, false);
+    return { jobId };
+  }
+
+  /**
+   * Sets a listener's own status. Anything but Running makes mutations fail with IncorrectStatus.Listener
+   * (`Configuring` here means stuck in Configuring, without a job).
+   *
+   * @throws ResourceNotFoundListenerError; TypeError for an unknown status.
+   */
+  setListenerStatus(listenerId: string, status: ListenerStatus): void {
+    if (!LISTENER_STATUSES.includes(status)) throw new TypeError(`\`status\` must be one of ${LISTENER_STATUSES.join(", ")}, got ${String(status)}`);
+    this.settle();
+    const listener = this.requireListener(listenerId);
+    listener.status = status;
+    if (status === "Running") listener.configuringUntilMs = 0;
+    this.onChange();
+  }
+
+  /**
+   * Replaces the fault rules (and restarts their generator). Rules are validated at run time too, and
+   * `{ faults: [...] }` is accepted, as for `POST /_simulator/faults`.
+   *
+   * @throws InvalidFaultRuleError naming the field; the previous rules then stay.
+   */
+  setFaults(rules: readonly FaultRule[]): void {
+    this.faultInjector.setRules(rules);
+  }
+
+  /** Removes every fault rule. */
+  clearFaults(): void {
+    this.faultInjector.clear();
+  }
+
+  /** The fault rules with their remaining firings. */
+  faultRules(): FaultRuleState[] {
+    return this.faultInjector.rules();
+  }
+
+  /** The fault injector the server draws from. */
+  get faults(): FaultInjector {
+    return this.faultInjector;
+  }
+
+  /** The world as a state file holds it. */
+  exportState(): PersistedState {
+    return {
+      format: STATE_FORMAT,
+      version: STATE_VERSION,
+      regionId: this.regionIdValue,
+      accessKeys: this.worldAccessKeys,
+      limits: this.limitsValue,
+      certificates: [...this.certificates].map(([certificateId, type]) => ({ certificateId, type })),
+      listeners: [...this.listeners.values()].map((listener) => ({
+        listenerId: listener.listenerId,
+        loadBalancerId: listener.loadBalancerId,
+        protocol: listener.protocol,
+        port: listener.port,
+        status: listener.status,
+        defaultCertificateId: listener.defaultCertificateId,
+        additional: [...listener.additional].map(([certificateId, status]) => ({ certificateId, status })),
+        configuringUntilMs: listener.configuringUntilMs,
+      })),
+      jobs: [...this.jobs.values()].map((job) => ({ ...job })),
+      clientTokens: [...this.clientTokens].map(([clientToken, record]) => ({ clientToken, ...record })),
+      random: this.random.state(),
+      nextJobSeq: this.nextJobSeq,
+    };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private loadFixture(input: unknown): void {
+    const fixture = resolveFixture(input);
+    this.regionIdValue = fixture.regionId;
+    this.limitsValue = fixture.limits;
+    this.setAccessKeys(fixture.accessKeys);
+    this.certificates = new Map(fixture.certificates.map((cert) => [cert.certificateId, cert.type]));
+    this.listeners = new Map(fixture.listeners.map((listener) => [listener.listenerId, {
+      listenerId: listener.listenerId,
+      loadBalancerId: listener.loadBalancerId,
+      protocol: listener.protocol,
+      port: listener.port,
+      status: listener.status,
+      defaultCertificateId: listener.defaultCertificateId,
+      additional: new Map(listener.additionalCertificateIds.map((id) => [id, "Associated" as const])),
+      configuringUntilMs: 0,
+    }]));
+    this.jobs = new Map();
+    this.pending = new Map();
+    this.clientTokens = new Map();
+    this.mutationTimes = [];
+  }
+
+  private loadPersistedState(state: PersistedState): void {
+    this.regionIdValue = state.regionId;
+    this.limitsValue = state.limits;
+    this.setAccessKeys(state.accessKeys);
+    this.certificates = new Map(state.certificates.map((cert) => [cert.certificateId, cert.type]));
+    this.listeners = new Map(state.listeners.map((listener) => [listener.listenerId, {
+      ...listener,
+      additional: new Map(listener.additional.map((row) => [row.certificateId, row.status])),
+    }]));
+    this.jobs = new Map(state.jobs.map((job) => [job.jobId, { ...job }]));
+    this.pending = new Map([...this.jobs].filter(([, job]) => job.status === "Processing"));
+    this.clientTokens = new Map(state.clientTokens.map(({ clientToken, fingerprint, jobId }) => [clientToken, { fingerprint, jobId }]));
+    this.random = SeededRandom.fromState(state.random);
+    this.nextJobSeq = state.nextJobSeq;
+  }
+
+  private setAccessKeys(worldKeys: readonly AccessKey[]): void {
+    this.worldAccessKeys = worldKeys.map((key) => ({ ...key }));
+    const effective = this.accessKeyOverride ?? worldKeys;
+    this.accessKeys = new Map(effective.map((key) => [key.accessKeyId, key.accessKeySecret]));
+  }
+
+  /** Finishes due jobs; returns the clock's now. */
+  private settle(): number {
+    const now = this.clock.now();
+    const finished = settleDueJobs(this.pending.values(), this.listeners, now);
+    if (finished.length > 0) {
+      for (const job of finished) this.pending.delete(job.jobId);
+      this.onChange();
+    }
+    return now;
+  }
+
+  private requireListener(listenerId: string): ListenerRecord {
+    const listener = this.listeners.get(listenerId);
+    if (listener === undefined) throw new ResourceNotFoundListenerError(listenerId);
+    return listener;
+  }
+
+  private hasProcessingJob(listenerId: string): boolean {
+    for (const job of this.pending.values()) if (job.listenerId === listenerId) return true;
+    return false;
+  }
+
+  private statusOf(listener: ListenerRecord, now: number): ListenerStatus {
+    return effectiveListenerStatus(listener, this.hasProcessingJob(listener.listenerId), now);
+  }
+
+  private attributesOf(listener: ListenerRecord): ListenerAttributes {
+    return {
+      listenerId: listener.listenerId,
+      loadBalancerId: listener.loadBalancerId,
+      protocol: listener.protocol,
+      port: listener.port,
+      status: this.statusOf(listener, this.clock.now()),
+      defaultCertificateId: listener.defaultCertificateId,
+    };
+  }
+
+  private viewOf(listener: ListenerRecord, now: number): ListenerView {
+    return {
+      listenerId: listener.listenerId,
+      protocol: listener.protocol,
+      status: this.statusOf(listener, now),
+      defaultCertificateId: listener.defaultCertificateId,
+      additional: [...listener.additional]
+        .sort(([a], [b]) => compareStrings(a, b))
+        .map(([certificateId, status]) => ({ certificateId, status })),
+    };
+  }
+
+  private mutate(action: MutationAction, request: MutationRequest, hooks: MutationHooks, viaApi: boolean): MutationResult {
+    const associating = action === "AssociateAdditionalCertificatesWithListener";
+    const now = this.settle();
+    if (request.listenerId === "") throw new MissingParameterError("ListenerId");
+    const certificateIds = this.checkBatch(request.certificateIds, associating ? this.limitsValue.associateBatchMax : this.limitsValue.dissociateBatchMax);
+
+    if (viaApi) this.admitThrottled(now);
+
+    const fingerprint = `${action}\n${request.listenerId}\n${[...certificateIds].sort(compareStrings).join("\n")}`;
+    if (request.clientToken !== undefined && request.dryRun !== true) {
+      const earlier = this.clientTokens.get(request.clientToken);
+      if (earlier !== undefined) {
+        if (earlier.fingerprint !== fingerprint) throw new IdempotenceParamsMismatchError(request.clientToken);
+        return { jobId: earlier.jobId, replayed: true };
+      }
+    }
+
+    const listener = this.requireListener(request.listenerId);
+    if (listener.protocol === "HTTP") throw new OperationDeniedHttpListenerNotSupportError();
+    if (this.hasProcessingJob(listener.listenerId)) throw new ResourceInConfiguringListenerError(listener.listenerId);
+    const status = this.statusOf(listener, now);
+    if (status !== "Running") throw new IncorrectStatusListenerError(listener.listenerId, status);
+
+    for (const certificateId of certificateIds) {
+      if (certificateId === listener.defaultCertificateId) throw new OperationDeniedDefaultCertificateUsedError(certificateId);
+      if (associating) {
+        if (this.certificates.get(certificateId) !== "Server") throw new ResourceNotFoundCertificateError(certificateId);
+        if (listener.additional.has(certificateId)) throw new ResourceAlreadyAssociatedCertificateError(certificateId);
+      } else if (!listener.additional.has(certificateId)) {
+        throw new ResourceNotAssociatedCertificateError(certificateId);
+      }
+    }
+    if (associating) {
+      const usage = listener.additional.size + certificateIds.length;
+      const limit = this.limitsValue.maxAdditionalCertificatesPerListener;
+      if (usage > limit) throw new QuotaExceededListenerCertificateError(listener.listenerId, usage, limit);
+    }
+    if (request.dryRun === true) throw new DryRunOperationError();
+
+    const fault = hooks.drawJobFault?.();
+    let jobId = this.random.uuid();
+    while (this.jobs.has(jobId)) jobId = this.random.uuid();
+    const job: JobRecord = {
+      jobId,
+      seq: this.nextJobSeq++,
+      apiName: action,
+      listenerId: listener.listenerId,
+      certificateIds,
+      createTimeMs: now,
+      endTimeMs: now + this.jobMs,
+      status: "Processing",
+      failure: fault?.failure ?? null,
+      stuckConfiguringMs: fault?.stuckConfiguringMs ?? 0,
+    };
+    this.jobs.set(jobId, job);
+    this.pending.set(jobId, job);
+    for (const certificateId of certificateIds) listener.additional.set(certificateId, associating ? "Associating" : "Dissociating");
+    if (request.clientToken !== undefined) this.clientTokens.set(request.clientToken, { fingerprint, jobId });
+    this.onChange();
+    return { jobId, replayed: false };
+  }
+
+  private checkBatch(certificateIds: readonly string[], max: number): string[] {
+    if (certificateIds.length === 0) throw new MissingParameterError("Certificates");
+    if (certificateIds.length > max) {
+      throw new InvalidParameterError("Certificates", `${certificateIds.length} certificates given, at most ${max} are allowed per call`);
+    }
+    const seen = new Set<string>();
+    certificateIds.forEach((id, i) => {
+      if (id === "") throw new MissingParameterError(`Certificates.${i + 1}.CertificateId`);
+      if (seen.has(id)) throw new InvalidParameterError("Certificates", `certificate ${id} is given more than once`);
+      seen.add(id);
+    });
+    return [...certificateIds];
+  }
+
+  /** Sliding-window flow control over the injected clock; only admitted mutations count. */
+  private admitThrottled(now: number): void {
+    const windowStart = now - this.limitsValue.rateWindowMs;
+    this.mutationTimes = this.mutationTimes.filter((time) => time > windowStart);
+    if (this.mutationTimes.length >= this.limitsValue.mutationsPerWindow) throw new ThrottlingUserError();
+    this.mutationTimes.push(now);
+  }
+}
+
+function jobView(job: JobRecord): JobView {
+  return {
+    jobId: job.jobId,
+    apiName: job.apiName,
+    status: job.status,
+    listenerId: job.listenerId,
+    certificateIds: [...job.certificateIds],
+    createTime: job.createTimeMs,
+    modifyTime: job.status === "Processing" ? job.createTimeMs : job.endTimeMs,
+    ...(job.status === "Failed" && job.failure !== null
+      ? { errorCode: job.failure.errorCode, errorMessage: job.failure.errorMessage }
+      : {}),
+  };
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+/**
+ * `alb-simulator`: runs a simulator until SIGINT/SIGTERM. Prints one line
+ * `alb-simulator listening on http://HOST:PORT …` on stdout once it accepts requests.
+ * Exit codes: 0 after a signal, 1 when it cannot start, 2 for bad flags.
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_JOB_MS } from "./backend";
+import { DEMO_ACCESS_KEY_ID } from "./fixture";
+import { startSimulator, type SimulatorOptions } from "./start";
+
+/** The CLI's default port: fixed, so demos and examples can rely on http://127.0.0.1:9400. */
+const DEFAULT_CLI_PORT = 9400;
+
+const USAGE = `Usage: alb-simulator [options]
+
+A local ALB OpenAPI (2020-06-16) simulator for listener additional certificates.
+
+Options:
+  --host HOST                 interface to listen on (default 127.0.0.1)
+  --port N                    TCP port, 0 for any free port (default ${DEFAULT_CLI_PORT})
+  --fixture FILE              initial world as JSON (default: the built-in demo world)
+  --state FILE                persist the world to FILE and reload it on start
+  --access-key-id ID          accepted access key ID (default ${DEMO_ACCESS_KEY_ID}); needs --access-key-secret
+  --access-key-secret SECRET  its secret
+  --job-ms N                  duration of every asynchronous job in ms (default ${DEFAULT_JOB_MS})
+  --seed N                    seed for request IDs, job IDs and fault draws (default random)
+  --allow-remote-inspection   serve /_simulator/ to non-loopback clients
+  --help                      show this help
+`;
+
+class UsageError extends Error {
+  override readonly name = "UsageError" as const;
+}
+
+function integerFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: "string" },
+        port: { type: "string" },
+        fixture: { type: "string" },
+        state: { type: "string" },
+        "access-key-id": { type: "string" },
+        "access-key-secret": { type: "string" },
+        "job-ms": { type: "string" },
+        seed: { type: "string" },
+        "allow-remote-inspection": { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    });
+  } catch (error: unknown) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values } = parsed;
+  if (values.help === true) return "help";
+  const accessKeyId = values["access-key-id"];
+  const accessKeySecret = values["access-key-secret"];
+  if ((accessKeyId === undefined) !== (accessKeySecret === undefined)) {
+    throw new UsageError("--access-key-id and --access-key-secret must be given together");
+  }
+  return {
+    host: values.host,
+    port: integerFlag("port", values.port, 0, 65_535) ?? DEFAULT_CLI_PORT,
+    fixture: values.fixture,
+    statePath: values.state,
+    jobMs: integerFlag("job-ms", values["job-ms"], 0, 86_400_000),
+    seed: integerFlag("seed", values.seed, 0, 2 ** 32 - 1),
+    allowRemoteInspection: values["allow-remote-inspection"],
+    ...(accessKeyId !== undefined && accessKeySecret !== undefined
+      ? { accessKeys: [{ accessKeyId, accessKeySecret }] }
+      : {}),
+  };
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  let options: SimulatorOptions | "help";
+  try {
+    options = parseOptions(argv);
+  } catch (error: unknown) {
+    process.stderr.write(`alb-simulator: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (options === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let simulator;
+  try {
+    simulator = await startSimulator(options);
+  } catch (error: unknown) {
+    process.stderr.write(`alb-simulator: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const running = simulator;
+  const keyIds = running.backend.snapshot().accessKeyIds.join(", ");
+  console.log(`alb-simulator listening on ${running.endpoint} (region ${running.backend.regionId}, access key ${keyIds}, jobs take ${options.jobMs ?? DEFAULT_JOB_MS} ms)`);
+  const stop = (): void => {
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`alb-simulator: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+void main(process.argv.slice(2));

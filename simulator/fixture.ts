@@ -1,0 +1,335 @@
+/**
+ * The fixture format (the initial world of a simulator, also the body of `POST /_simulator/reset`), its
+ * validation, and the built-in demo world used when no fixture is given.
+ */
+import { readFileSync } from "node:fs";
+import { InvalidFixtureError } from "./errors";
+
+/** Access key ID of the demo credentials every simulator accepts unless told otherwise. */
+export const DEMO_ACCESS_KEY_ID = "LTAI5tSimulatorDemoKey";
+/** Access key secret of the demo credentials. Not a secret: it only opens local simulators. */
+export const DEMO_ACCESS_KEY_SECRET = "SimulatorDemoSecret000000000000";
+/** Region of the demo world. */
+export const DEMO_REGION_ID = "cn-hangzhou";
+
+/** Listener protocols of ALB. */
+export type ListenerProtocol = "HTTP" | "HTTPS" | "QUIC";
+/** Listener statuses of ALB (`GetListenerAttribute.ListenerStatus`). */
+export type ListenerStatus = "Provisioning" | "Running" | "Configuring" | "Stopped";
+/** Certificate types of ALB (`ListListenerCertificates.CertificateType`). */
+export type CertificateType = "Server" | "Ca";
+
+/** A key pair the simulator accepts. */
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+}
+
+/** A certificate in the catalogue, i.e. one that exists in the account. */
+export interface FixtureCertificate {
+  /** Opaque ID compared exactly, e.g. `23759533-cn-hangzhou`. */
+  readonly certificateId: string;
+  readonly type: CertificateType;
+}
+
+/** A listener of the world. Its additional certificates start out `Associated`. */
+export interface FixtureListener {
+  readonly listenerId: string;
+  readonly loadBalancerId: string;
+  readonly protocol: ListenerProtocol;
+  /** 1–65535. */
+  readonly port: number;
+  /** @default "Running" */
+  readonly status?: ListenerStatus;
+  /** A Server certificate of the catalogue; HTTP listeners have none. */
+  readonly defaultCertificateId?: string;
+  /** Server certificates of the catalogue, other than the default one. @default [] */
+  readonly additionalCertificateIds?: readonly string[];
+}
+
+/** Per-world limits. Every field has a default. */
+export interface Limits {
+  /** Additional certificates per listener, counting Associated and Associating. @default 25 */
+  readonly maxAdditionalCertificatesPerListener: number;
+  /** Certificates per Associate call (portal metadata). @default 15 */
+  readonly associateBatchMax: number;
+  /** Certificates per Dissociate call (seed document). @default 20 */
+  readonly dissociateBatchMax: number;
+  /** Associate/Dissociate calls allowed per sliding window (documented 200 / 60 s). @default 200 */
+  readonly mutationsPerWindow: number;
+  /** Length of the throttling window in ms. @default 60000 */
+  readonly rateWindowMs: number;
+}
+
+/** The limits used where a fixture does not set them. */
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  maxAdditionalCertificatesPerListener: 25,
+  associateBatchMax: 15,
+  dissociateBatchMax: 20,
+  mutationsPerWindow: 200,
+  rateWindowMs: 60_000,
+});
+
+/** A fixture as written by hand: everything except the listener and certificate entries is optional. */
+export interface Fixture {
+  /** @default "cn-hangzhou" */
+  readonly regionId?: string;
+  /** @default the demo key */
+  readonly accessKeys?: readonly AccessKey[];
+  /** @default [] */
+  readonly certificates?: readonly FixtureCertificate[];
+  /** @default [] */
+  readonly listeners?: readonly FixtureListener[];
+  readonly limits?: Partial<Limits>;
+}
+
+/** A validated fixture with every default filled in. */
+export interface ResolvedFixture {
+  readonly regionId: string;
+  readonly accessKeys: readonly AccessKey[];
+  readonly certificates: readonly FixtureCertificate[];
+  readonly listeners: readonly (Required<Omit<FixtureListener, "defaultCertificateId">> & {
+    readonly defaultCertificateId: string | null;
+  })[];
+  readonly limits: Limits;
+}
+
+/** The built-in demo world: three listeners in cn-hangzhou and a catalogue of twelve server certificates and one CA. */
+export const DEMO_FIXTURE: Fixture = deepFreeze<Fixture>({
+  regionId: DEMO_REGION_ID,
+  accessKeys: [{ accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET }],
+  certificates: [
+    { certificateId: "23759533-cn-hangzhou", type: "Server" },
+    { certificateId: "24664588-cn-hangzhou", type: "Server" },
+    { certificateId: "25112233-cn-hangzhou", type: "Server" },
+    { certificateId: "25209871-cn-hangzhou", type: "Server" },
+    { certificateId: "25346102-cn-hangzhou", type: "Server" },
+    { certificateId: "25481937-cn-hangzhou", type: "Server" },
+    { certificateId: "25590214-cn-hangzhou", type: "Server" },
+    { certificateId: "25677345-cn-hangzhou", type: "Server" },
+    { certificateId: "25768120-cn-hangzhou", type: "Server" },
+    { certificateId: "25843391-cn-hangzhou", type: "Server" },
+    { certificateId: "25917456-cn-hangzhou", type: "Server" },
+    { certificateId: "26004378-cn-hangzhou", type: "Server" },
+    { certificateId: "139a00604bd-cn-east-hangzhou", type: "Ca" },
+  ],
+  listeners: [
+    {
+      listenerId: "lsn-demo-https-443",
+      loadBalancerId: "alb-demo8mszt95oamfjy",
+      protocol: "HTTPS",
+      port: 443,
+      status: "Running",
+      defaultCertificateId: "23759533-cn-hangzhou",
+      additionalCertificateIds: ["24664588-cn-hangzhou"],
+    },
+    {
+      listenerId: "lsn-demo-quic-443",
+      loadBalancerId: "alb-demo8mszt95oamfjy",
+      protocol: "QUIC",
+      port: 443,
+      status: "Running",
+      defaultCertificateId: "23759533-cn-hangzhou",
+      additionalCertificateIds: [],
+    },
+    {
+      listenerId: "lsn-demo-http-80",
+      loadBalancerId: "alb-demo8mszt95oamfjy",
+      protocol: "HTTP",
+      port: 80,
+      status: "Running",
+    },
+  ],
+});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Every {@link ListenerProtocol}. */
+export const LISTENER_PROTOCOLS: readonly ListenerProtocol[] = ["HTTP", "HTTPS", "QUIC"];
+/** Every {@link ListenerStatus}. */
+export const LISTENER_STATUSES: readonly ListenerStatus[] = ["Provisioning", "Running", "Configuring", "Stopped"];
+/** Every {@link CertificateType}. */
+export const CERTIFICATE_TYPES: readonly CertificateType[] = ["Server", "Ca"];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function record(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
+  if (!isRecord(value)) throw new InvalidFixtureError(field, "must be an object");
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new InvalidFixtureError(`${field === "" ? "" : `${field}.`}${key}`, `is not a known field (known: ${allowed.join(", ")})`);
+    }
+  }
+  return value;
+}
+
+function nonEmptyString(value: unknown, field: string): string {
+  if (typeof value !== "string" || value.trim() === "") throw new InvalidFixtureError(field, "must be a non-empty string");
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw new InvalidFixtureError(field, `must be one of ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidFixtureError(field, `must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function array(value: unknown, field: string): readonly unknown[] {
+  if (!Array.isArray(value)) throw new InvalidFixtureError(field, "must be an array");
+  return value;
+}
+
+function resolveLimits(value: unknown): Limits {
+  if (value === undefined) return DEFAULT_LIMITS;
+  const input = record(value, "limits", Object.keys(DEFAULT_LIMITS));
+  const limit = (key: keyof Limits, max: number): number =>
+    input[key] === undefined ? DEFAULT_LIMITS[key] : integer(input[key], `limits.${key}`, 1, max);
+  return {
+    maxAdditionalCertificatesPerListener: limit("maxAdditionalCertificatesPerListener", 10_000),
+    associateBatchMax: limit("associateBatchMax", 1_000),
+    dissociateBatchMax: limit("dissociateBatchMax", 1_000),
+    mutationsPerWindow: limit("mutationsPerWindow", 1_000_000),
+    rateWindowMs: limit("rateWindowMs", 86_400_000),
+  };
+}
+
+/**
+ * Validates a fixture and fills in its defaults.
+ *
+ * @throws InvalidFixtureError naming the offending field (e.g. `listeners[1].defaultCertificateId`),
+ *   for wrong types, unknown fields, duplicate IDs, references to unknown or CA certificates, certificates
+ *   on HTTP listeners, and more additional certificates than the per-listener limit.
+ */
+export function resolveFixture(input: unknown): ResolvedFixture {
+  const root = record(input, "", ["regionId", "accessKeys", "certificates", "listeners", "limits"]);
+  const regionId = root.regionId === undefined ? DEMO_REGION_ID : nonEmptyString(root.regionId, "regionId");
+  const limits = resolveLimits(root.limits);
+
+  const accessKeys = root.accessKeys === undefined
+    ? [{ accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET }]
+    : array(root.accessKeys, "accessKeys").map((entry, i) => {
+      const key = record(entry, `accessKeys[${i}]`, ["accessKeyId", "accessKeySecret"]);
+      return {
+        accessKeyId: nonEmptyString(key.accessKeyId, `accessKeys[${i}].accessKeyId`),
+        accessKeySecret: nonEmptyString(key.accessKeySecret, `accessKeys[${i}].accessKeySecret`),
+      };
+    });
+  if (accessKeys.length === 0) throw new InvalidFixtureError("accessKeys", "must hold at least one key");
+  const keyIds = new Set<string>();
+  accessKeys.forEach((key, i) => {
+    if (keyIds.has(key.accessKeyId)) throw new InvalidFixtureError(`accessKeys[${i}].accessKeyId`, `duplicates ${key.accessKeyId}`);
+    keyIds.add(key.accessKeyId);
+  });
+
+  const certificateTypes = new Map<string, CertificateType>();
+  const certificates = array(root.certificates ?? [], "certificates").map((entry, i) => {
+    const field = `certificates[${i}]`;
+    const cert = record(entry, field, ["certificateId", "type"]);
+    const certificateId = nonEmptyString(cert.certificateId, `${field}.certificateId`);
+    const type = oneOf(cert.type, `${field}.type`, CERTIFICATE_TYPES);
+    if (certificateTypes.has(certificateId)) throw new InvalidFixtureError(`${field}.certificateId`, `duplicates ${certificateId}`);
+    certificateTypes.set(certificateId, type);
+    return { certificateId, type };
+  });
+
+  const serverCertificate = (value: unknown, field: string): string => {
+    const id = nonEmptyString(value, field);
+    const type = certificateTypes.get(id);
+    if (type === undefined) throw new InvalidFixtureError(field, `references ${id}, which is not in certificates`);
+    if (type !== "Server") throw new InvalidFixtureError(field, `references ${id}, which is a ${type} certificate, not a Server certificate`);
+    return id;
+  };
+
+  const listenerIds = new Set<string>();
+  const listeners = array(root.listeners ?? [], "listeners").map((entry, i) => {
+    const field = `listeners[${i}]`;
+    const input = record(entry, field, [
+      "listenerId", "loadBalancerId", "protocol", "port", "status", "defaultCertificateId", "additionalCertificateIds",
+    ]);
+    const listenerId = nonEmptyString(input.listenerId, `${field}.listenerId`);
+    if (listenerIds.has(listenerId)) throw new InvalidFixtureError(`${field}.listenerId`, `duplicates ${listenerId}`);
+    listenerIds.add(listenerId);
+    const protocol = oneOf(input.protocol, `${field}.protocol`, LISTENER_PROTOCOLS);
+    const defaultCertificateId = input.defaultCertificateId === undefined || input.defaultCertificateId === null
+      ? null
+      : serverCertificate(input.defaultCertificateId, `${field}.defaultCertificateId`);
+    const additionalCertificateIds = array(input.additionalCertificateIds ?? [], `${field}.additionalCertificateIds`)
+      .map((id, j) => serverCertificate(id, `${field}.additionalCertificateIds[${j}]`));
+    if (protocol === "HTTP" && (defaultCertificateId !== null || additionalCertificateIds.length > 0)) {
+      throw new InvalidFixtureError(`${field}.protocol`, "is HTTP, which carries no certificates");
+    }
+    const seen = new Set<string>();
+    additionalCertificateIds.forEach((id, j) => {
+      const idField = `${field}.additionalCertificateIds[${j}]`;
+      if (id === defaultCertificateId) throw new InvalidFixtureError(idField, `is the listener's default certificate ${id}`);
+      if (seen.has(id)) throw new InvalidFixtureError(idField, `duplicates ${id}`);
+      seen.add(id);
+    });
+    if (additionalCertificateIds.length > limits.maxAdditionalCertificatesPerListener) {
+      throw new InvalidFixtureError(
+        `${field}.additionalCertificateIds`,
+        `holds ${additionalCertificateIds.length} certificates, more than limits.maxAdditionalCertificatesPerListener (${limits.maxAdditionalCertificatesPerListener})`,
+      );
+    }
+    return {
+      listenerId,
+      loadBalancerId: nonEmptyString(input.loadBalancerId, `${field}.loadBalancerId`),
+      protocol,
+      port: integer(input.port, `${field}.port`, 1, 65_535),
+      status: input.status === undefined ? "Running" as const : oneOf(input.status, `${field}.status`, LISTENER_STATUSES),
+      defaultCertificateId,
+      additionalCertificateIds,
+    };
+  });
+
+  return { regionId, accessKeys, certificates, listeners, limits };
+}
+
+/** Thrown when a fixture file cannot be read, parsed or validated; the message names the file. */
+export class FixtureFileError extends Error {
+  override readonly name = "FixtureFileError" as const;
+  constructor(readonly path: string, reason: string, options?: { cause?: unknown }) {
+    super(`Cannot load fixture file ${path}: ${reason}`, options);
+  }
+}
+
+/**
+ * Reads and validates a fixture file.
+ *
+ * @throws FixtureFileError naming the file (and the field, for invalid content).
+ */
+export function loadFixtureFile(path: string): ResolvedFixture {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error: unknown) {
+    throw new FixtureFileError(path, error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error: unknown) {
+    throw new FixtureFileError(path, `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+  try {
+    return resolveFixture(parsed);
+  } catch (error: unknown) {
+    throw new FixtureFileError(path, error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}

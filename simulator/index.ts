@@ -1,0 +1,54 @@
+/**
+ * A local, faithful ALB OpenAPI (2020-06-16) simulator for the listener additional-certificate actions.
+ * Official clients (`@alicloud/pop-core`, `@alicloud/alb20200616`) work against it unchanged.
+ *
+ * @example
+ * const sim = await startSimulator({ clock: fakeClock });
+ * // point a client at sim.endpoint with DEMO_ACCESS_KEY_ID / DEMO_ACCESS_KEY_SECRET
+ * sim.backend.listenerView("lsn-demo-https-443");
+ * await sim.close();
+ */
+export { startSimulator, type RunningSimulator, type SimulatorOptions } from "./start";
+export {
+  AlbBackend,
+  DEFAULT_JOB_MS,
+  REQUEST_LOG_CAPACITY,
+  systemClock,
+  type AlbBackendOptions,
+  type Clock,
+  type JobView,
+  type ListenerAttributes,
+  type ListenerCertificateRow,
+  type ListenerView,
+  type MutationRequest,
+  type MutationResult,
+  type RequestLogEntry,
+  type WorldSnapshot,
+} from "./backend";
+export {
+  CERTIFICATE_TYPES,
+  DEFAULT_LIMITS,
+  DEMO_ACCESS_KEY_ID,
+  DEMO_ACCESS_KEY_SECRET,
+  DEMO_FIXTURE,
+  DEMO_REGION_ID,
+  FixtureFileError,
+  LISTENER_PROTOCOLS,
+  LISTENER_STATUSES,
+  resolveFixture,
+  type AccessKey,
+  type CertificateType,
+  type Fixture,
+  type FixtureCertificate,
+  type FixtureListener,
+  type Limits,
+  type ListenerProtocol,
+  type ListenerStatus,
+  type ResolvedFixture,
+} from "./fixture";
+export { FAULT_KINDS, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
+export { StateFileError } from "./state";
+export { ALB_ACTIONS, API_VERSION, type AlbAction } from "./actions";
+export type { AdditionalCertificateStatus, JobStatus } from "./transitions";
+export { DEFAULT_TIMESTAMP_SKEW_MS, MAX_BODY_BYTES } from "./server";
+export * from "./errors";

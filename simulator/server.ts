@@ -1,0 +1,302 @@
+/**
+ * The HTTP face of the simulator (node:http only): reads the request, parses query and form body,
+ * authenticates, routes on `Action` (V1) or `x-acs-action` (ACS3), applies faults, dispatches to the
+ * handler, and answers with JSON — a 200 with `RequestId`, or the real error envelope with a 4xx/5xx
+ * status. Whatever arrives, the answer is an envelope (or, for an injected fault, a dropped socket),
+ * never a stack trace. Every ALB request is recorded in the backend's request log.
+ *
+ * Also serves the inspection routes under `/_simulator/` to loopback clients.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { API_VERSION, isAlbAction } from "./actions";
+import type { AlbBackend, JobFaultEffect, RequestLogEntry } from "./backend";
+import {
+  AlbApiError,
+  InspectionForbiddenError,
+  InspectionRouteNotFoundError,
+  InternalError,
+  InvalidActionNotFoundError,
+  InvalidFaultRuleError,
+  InvalidFixtureError,
+  InvalidParameterError,
+  InvalidVersionError,
+  MissingParameterError,
+  RequestEntityTooLargeError,
+  ServiceUnavailableError,
+  ThrottlingUserError,
+  UnsupportedHttpMethodError,
+} from "./errors";
+import {
+  DEFAULT_FAULT_DELAY_MS,
+  DEFAULT_JOB_FAIL_CODE,
+  DEFAULT_JOB_FAIL_MESSAGE,
+  DEFAULT_STUCK_CONFIGURING_MS,
+  JOB_FAULT_KINDS,
+  type ChosenFault,
+  type FaultKind,
+  type FaultRule,
+} from "./faults";
+import { HANDLERS } from "./handlers";
+import { parseFormEncoded, WireParams } from "./params";
+import { compareStrings } from "./paging";
+import { authenticate, headerValue, isAcs3Request, NonceRegistry, PROTOCOL_PARAMETERS } from "./signature";
+
+/** Largest accepted request body, bytes. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Bytes of an oversized body the server still reads (and discards) so the client can read the 413. */
+const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
+/** Default accepted |clock − request timestamp|, ms (the POP gateway's 15 minutes). */
+export const DEFAULT_TIMESTAMP_SKEW_MS = 15 * 60 * 1000;
+
+/** Options of {@link createAlbServer}. */
+export interface AlbServerOptions {
+  readonly backend: AlbBackend;
+  /** @default 900000 (15 min) */
+  readonly timestampSkewMs?: number;
+  /** Serve `/_simulator/` to non-loopback clients too. @default false */
+  readonly allowRemoteInspection?: boolean;
+}
+
+const JSON_CONTENT_TYPE = "application/json;charset=utf-8";
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(address);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Reads the body up to `MAX_BODY_BYTES`. @throws RequestEntityTooLargeError (the rest is drained). */
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      request.off("data", onData);
+      let discarded = size;
+      request.on("data", (more: Buffer) => {
+        discarded += more.length;
+        if (discarded > MAX_DISCARD_BYTES) request.socket.destroy();
+      });
+      reject(new RequestEntityTooLargeError(MAX_BODY_BYTES));
+    };
+    request.on("data", onData);
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (response.destroyed || response.headersSent) return;
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "content-type": JSON_CONTENT_TYPE,
+    "content-length": Buffer.byteLength(text).toString(),
+    ...headers,
+  });
+  response.end(text);
+}
+
+/** The Alibaba error envelope. */
+export function errorEnvelope(error: AlbApiError, requestId: string, regionId: string): Record<string, string> {
+  return {
+    RequestId: requestId,
+    HostId: `alb.${regionId}.aliyuncs.com`,
+    Code: error.code,
+    Message: error.message,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=Alb&requestId=${requestId}`,
+  };
+}
+
+function jobFaultEffect(chosen: ChosenFault): JobFaultEffect {
+  const { rule } = chosen;
+  return rule.kind === "jobFail"
+    ? { failure: { errorCode: rule.errorCode ?? DEFAULT_JOB_FAIL_CODE, errorMessage: rule.errorMessage ?? DEFAULT_JOB_FAIL_MESSAGE } }
+    : { stuckConfiguringMs: rule.durationMs ?? DEFAULT_STUCK_CONFIGURING_MS };
+}
+
+/**
+ * Creates the HTTP server of a simulator (not yet listening). Sockets are tracked so `close` can end
+ * keep-alive connections (see `start.ts`).
+ */
+export function createAlbServer(options: AlbServerOptions): Server {
+  const { backend } = options;
+  const timestampSkewMs = options.timestampSkewMs ?? DEFAULT_TIMESTAMP_SKEW_MS;
+  const nonces = new NonceRegistry();
+
+  async function handleAlb(request: IncomingMessage, response: ServerResponse, path: string, rawQuery: string): Promise<void> {
+    const time = backend.now();
+    const requestId = backend.newRequestId();
+    let action: string | null = headerValue(request.headers, "x-acs-action") ?? null;
+    let logParams: Record<string, string> = {};
+    let fault: FaultKind | undefined;
+    let jobId: string | undefined;
+    const record = (status: number | null, code: string | null): RequestLogEntry => backend.recordRequest({
+      time, action, params: logParams, status, code, requestId,
+      ...(jobId === undefined ? {} : { jobId }),
+      ...(fault === undefined ? {} : { fault }),
+    });
+    const fail = (error: AlbApiError, headers: Record<string, string> = {}): void => {
+      send(response, error.httpStatus, errorEnvelope(error, requestId, backend.regionId), { "x-acs-request-id": requestId, ...headers });
+      record(error.httpStatus, error.code);
+    };
+
+    let body: Buffer;
+    try {
+      if (path !== "/") throw new InvalidActionNotFoundError();
+      if (request.method !== "GET" && request.method !== "POST") throw new UnsupportedHttpMethodError();
+      body = await readBody(request);
+    } catch (error: unknown) {
+      const apiError = error instanceof AlbApiError ? error : new InternalError();
+      fail(apiError, apiError instanceof RequestEntityTooLargeError ? { connection: "close" } : {});
+      return;
+    }
+
+    try {
+      const query = new Map(parseFormEncoded(rawQuery, "query string"));
+      const params = new Map(query);
+      const contentType = headerValue(request.headers, "content-type") ?? "";
+      if (contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+        for (const [key, value] of parseFormEncoded(body.toString("utf8"), "body")) params.set(key, value);
+      }
+      logParams = Object.fromEntries([...params].filter(([key]) => !PROTOCOL_PARAMETERS.has(key)).sort(([a], [b]) => compareStrings(a, b)));
+
+      const acs3 = isAcs3Request(request.headers);
+      action = (acs3 ? headerValue(request.headers, "x-acs-action") : params.get("Action")) ?? null;
+      const version = acs3 ? headerValue(request.headers, "x-acs-version") : params.get("Version");
+      if (action === null || action === "") throw new MissingParameterError(acs3 ? "x-acs-action" : "Action", "Action");
+      if (version === undefined || version === "") throw new MissingParameterError(acs3 ? "x-acs-version" : "Version", "Version");
+      if (version !== API_VERSION) throw new InvalidVersionError();
+      if (!isAlbAction(action)) throw new InvalidActionNotFoundError();
+
+      authenticate(
+        { method: request.method ?? "GET", path, query, params, headers: request.headers, body },
+        { secretOf: (id) => backend.accessKeySecret(id), nowMs: backend.now(), timestampSkewMs, nonces },
+      );
+
+      // At most one fault per request: a request-level one acts here, a job-level one when (if) a job starts.
+      const chosen = backend.faults.choose({ action, listenerId: params.get("ListenerId") });
+      const fire = (fired: ChosenFault): void => {
+        backend.faults.fire(fired);
+        fault = fired.rule.kind;
+      };
+      const jobFault = chosen !== undefined && JOB_FAULT_KINDS.has(chosen.rule.kind) ? chosen : undefined;
+      let loseResponse = false;
+      if (chosen !== undefined && jobFault === undefined) {
+        fire(chosen);
+        switch (chosen.rule.kind) {
+          case "throttle": throw new ThrottlingUserError();
+          case "error500": throw new InternalError();
+          case "error503": throw new ServiceUnavailableError();
+          case "reset":
+            request.socket.destroy();
+            record(null, null);
+            return;
+          case "delay":
+            await sleep(chosen.rule.delayMs ?? DEFAULT_FAULT_DELAY_MS);
+            break;
+          case "lostResponse":
+            loseResponse = true;
+            break;
+        }
+      }
+
+      const result = HANDLERS[action]({
+        backend,
+        params: new WireParams(params),
+        hooks: jobFault === undefined ? {} : {
+          drawJobFault: () => {
+            fire(jobFault);
+            return jobFaultEffect(jobFault);
+          },
+        },
+      });
+      jobId = result.jobId;
+      if (loseResponse) {
+        request.socket.destroy();
+        record(null, null);
+        return;
+      }
+      send(response, 200, { RequestId: requestId, ...result.body }, { "x-acs-request-id": requestId });
+      record(200, null);
+    } catch (error: unknown) {
+      fail(error instanceof AlbApiError ? error : new InternalError());
+    }
+  }
+
+  async function handleInspection(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    const requestId = backend.newRequestId();
+    const fail = (error: AlbApiError): void => send(response, error.httpStatus, errorEnvelope(error, requestId, backend.regionId));
+    try {
+      if (!options.allowRemoteInspection && !isLoopback(request.socket.remoteAddress)) throw new InspectionForbiddenError();
+      const route = `${request.method ?? ""} ${path.replace(/\/+$/, "")}`;
+      const jsonBody = async (invalid: (reason: string) => AlbApiError): Promise<unknown> => {
+        const text = (await readBody(request)).toString("utf8");
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          throw invalid("the body is not valid JSON");
+        }
+      };
+      switch (route) {
+        case "GET /_simulator/requests":
+          return send(response, 200, { requests: backend.requestLog() });
+        case "DELETE /_simulator/requests":
+          backend.clearRequestLog();
+          return send(response, 200, { requests: [] });
+        case "GET /_simulator/state":
+          return send(response, 200, backend.snapshot());
+        case "POST /_simulator/reset":
+          backend.reset(await jsonBody((reason) => new InvalidFixtureError("(body)", reason)));
+          return send(response, 200, backend.snapshot());
+        case "GET /_simulator/faults":
+          return send(response, 200, { faults: backend.faultRules() });
+        case "POST /_simulator/faults":
+          backend.setFaults(await jsonBody((reason) => new InvalidFaultRuleError("(body)", reason)) as readonly FaultRule[]);
+          return send(response, 200, { faults: backend.faultRules() });
+        case "DELETE /_simulator/faults":
+          backend.clearFaults();
+          return send(response, 200, { faults: [] });
+        default:
+          throw new InspectionRouteNotFoundError(request.method ?? "", path);
+      }
+    } catch (error: unknown) {
+      fail(error instanceof AlbApiError ? error : new InternalError());
+    }
+  }
+
+  const server = createServer((request, response) => {
+    const url = request.url ?? "/";
+    const queryStart = url.indexOf("?");
+    const path = queryStart === -1 ? url : url.slice(0, queryStart);
+    const rawQuery = queryStart === -1 ? "" : url.slice(queryStart + 1);
+    const work = path === "/_simulator" || path.startsWith("/_simulator/")
+      ? handleInspection(request, response, path)
+      : handleAlb(request, response, path, rawQuery);
+    work.catch(() => {
+      // Both handlers answer every error themselves; this only guards against a failing socket write.
+      if (!response.headersSent) response.socket?.destroy();
+    });
+  });
+
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (socket.writable) {
+      const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+      const statusLine = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
+      const reason = tooLarge ? "its headers are too large" : "it is not a valid HTTP request";
+      const envelope = JSON.stringify(errorEnvelope(new InvalidParameterError("(request)", reason), backend.newRequestId(), backend.regionId));
+      socket.end(`HTTP/1.1 ${statusLine}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(envelope)}\r\nconnection: close\r\n\r\n${envelope}`);
+    } else {
+      socket.destroy();
+    }
+  });
+
+  return server;
+}

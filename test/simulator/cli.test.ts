@@ -1,0 +1,114 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { call, certificates, createClients, FREE_CERTS, HTTPS_LISTENER } from "../helpers/simulator";
+
+const ROOT = resolve(__dirname, "../..");
+const CLI = join(ROOT, "dist/simulator/cli.js");
+
+/** Builds dist/ when it is missing or older than a simulator source (a plain `vitest run` skips `npm run build`). */
+function ensureBuilt(): void {
+  const sources = readdirSync(join(ROOT, "simulator")).filter((name) => name.endsWith(".ts"));
+  const newest = Math.max(...sources.map((name) => statSync(join(ROOT, "simulator", name)).mtimeMs));
+  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newest) return;
+  spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "ignore" });
+  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newest) throw new Error(`could not build ${CLI}; run npm run build`);
+}
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly endpoint: string;
+  readonly line: string;
+  readonly exit: Promise<number | null>;
+}
+
+function startCli(args: readonly string[]): Promise<Running> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const exit = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
+  return new Promise((resolveStart, reject) => {
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      const match = /listening on (http:\/\/\S+)/.exec(line);
+      if (match?.[1] !== undefined) resolveStart({ child, endpoint: match[1], line, exit });
+    });
+    void exit.then((code) => reject(new Error(`alb-simulator exited with ${String(code)} before listening: ${stderr}`)));
+  });
+}
+
+function runCli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 10_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("alb-simulator CLI", () => {
+  const children: ChildProcess[] = [];
+  let dir: string | undefined;
+  beforeAll(ensureBuilt, 60_000);
+  afterEach(() => {
+    for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it("prints the listening line, serves pop-core, and exits 0 on SIGTERM", async () => {
+    const running = await startCli(["--port", "0", "--job-ms", "100"]);
+    children.push(running.child);
+    expect(running.line).toMatch(/^alb-simulator listening on http:\/\/127\.0\.0\.1:\d+ \(region cn-hangzhou, access key LTAI5tSimulatorDemoKey, jobs take 100 ms\)$/);
+    const clients = createClients(running.endpoint);
+    expect(await call(clients, "pop-core", "ListListenerCertificates", { ListenerId: HTTPS_LISTENER })).toMatchObject({ ok: true, body: { TotalCount: 2 } });
+    running.child.kill("SIGTERM");
+    expect(await running.exit).toBe(0);
+  });
+
+  it("persists --state and flushes it on SIGINT", async () => {
+    dir = mkdtempSync(join(tmpdir(), "alb-sim-cli-"));
+    const statePath = join(dir, "state.json");
+    const first = await startCli(["--port", "0", "--state", statePath, "--access-key-id", "AK", "--access-key-secret", "SK"]);
+    children.push(first.child);
+    const clients = createClients(first.endpoint, { accessKeyId: "AK", accessKeySecret: "SK" });
+    expect(await call(clients, "alb20200616", "AssociateAdditionalCertificatesWithListener", {
+      ListenerId: HTTPS_LISTENER, Certificates: certificates([FREE_CERTS[0]]),
+    })).toMatchObject({ ok: true });
+    first.child.kill("SIGINT");
+    expect(await first.exit).toBe(0);
+    expect(readFileSync(statePath, "utf8")).toContain(FREE_CERTS[0]);
+
+    const second = await startCli(["--port", "0", "--state", statePath, "--access-key-id", "AK", "--access-key-secret", "SK"]);
+    children.push(second.child);
+    const again = createClients(second.endpoint, { accessKeyId: "AK", accessKeySecret: "SK" });
+    const listed = await call(again, "pop-core", "ListListenerCertificates", { ListenerId: HTTPS_LISTENER, CertificateIds: [FREE_CERTS[0]] });
+    expect(listed).toMatchObject({ ok: true, body: { TotalCount: 1 } });
+    second.child.kill("SIGTERM");
+    expect(await second.exit).toBe(0);
+  });
+
+  it.each([
+    [["--bogus"]],
+    [["--port", "70000"]],
+    [["--port"]],
+    [["--job-ms", "soon"]],
+    [["--access-key-id", "AK"]],
+    [["positional"]],
+  ])("prints usage and exits 2 for bad flags %j", (args) => {
+    const result = runCli(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("Usage: alb-simulator [options]");
+    expect(result.stdout).toBe("");
+  });
+
+  it("prints help and exits 0 for --help", () => {
+    const result = runCli(["--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("--fixture FILE");
+  });
+
+  it("exits 1 naming the file when the fixture is invalid", () => {
+    const result = runCli(["--port", "0", "--fixture", join(ROOT, "no-such-fixture.json")]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`Cannot load fixture file ${join(ROOT, "no-such-fixture.json")}`);
+  });
+});

@@ -1,0 +1,207 @@
+import { connect } from "node:net";
+import { networkInterfaces } from "node:os";
+import { describe, expect, it } from "vitest";
+import { DEMO_FIXTURE } from "../../simulator";
+import { call, certificates, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../helpers/simulator";
+import { postSignedV1, rawRequest, signedV1Body, type RawResponse } from "../helpers/simulator-wire";
+
+const GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+
+function expectEnvelope(response: RawResponse, status: number, code: string): void {
+  expect(response.status).toBe(status);
+  expect(response.headers["content-type"]).toBe("application/json;charset=utf-8");
+  const body = response.json ?? {};
+  expect(Object.keys(body).sort()).toEqual(["Code", "HostId", "Message", "Recommend", "RequestId"]);
+  expect(body.RequestId).toMatch(GUID);
+  expect(body).toMatchObject({
+    Code: code,
+    HostId: "alb.cn-hangzhou.aliyuncs.com",
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${code}&product=Alb&requestId=${String(body.RequestId)}`,
+  });
+  expect(typeof body.Message).toBe("string");
+  expect(response.text).not.toMatch(/\bat .*\.(ts|js):\d+/); // no stack trace
+}
+
+function nonLoopbackAddress(): string | undefined {
+  return Object.values(networkInterfaces()).flat().find((info) => info?.family === "IPv4" && !info.internal)?.address;
+}
+
+describe("simulator wire protocol", () => {
+  const start = useSimulators();
+
+  it("answers success with 200, JSON and an upper-case GUID RequestId", async () => {
+    const { simulator } = await start();
+    const response = await postSignedV1(simulator.endpoint, "ListListeners", {});
+    expect(response.status).toBe(200);
+    expect(response.headers["content-type"]).toBe("application/json;charset=utf-8");
+    expect(response.json?.RequestId).toMatch(GUID);
+    expect(response.json?.Code).toBeUndefined();
+  });
+
+  it("accepts the V1 signature over GET with everything in the query string", async () => {
+    const { simulator } = await start();
+    const query = signedV1Body("GetListenerAttribute", { ListenerId: HTTPS_LISTENER }, { method: "GET" });
+    const response = await rawRequest(simulator.endpoint, { path: `/?${query}` });
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ ListenerId: HTTPS_LISTENER });
+  });
+
+  it("ignores unknown parameters, as the real gateway does", async () => {
+    const { simulator } = await start();
+    const response = await postSignedV1(simulator.endpoint, "GetListenerAttribute", {
+      ListenerId: HTTPS_LISTENER, RegionId: "cn-hangzhou", Foo: "bar", "Weird.Key.1": "x", "Certificates.9.Bogus": "y",
+    });
+    expect(response.status).toBe(200);
+    expect(simulator.backend.requestLog().at(-1)?.params).toEqual({
+      ListenerId: HTTPS_LISTENER, RegionId: "cn-hangzhou", Foo: "bar", "Weird.Key.1": "x", "Certificates.9.Bogus": "y",
+    });
+  });
+
+  it("decodes unicode and reserved characters in signed values", async () => {
+    const { simulator } = await start();
+    const response = await postSignedV1(simulator.endpoint, "ListListenerCertificates", {
+      ListenerId: HTTPS_LISTENER, "CertificateIds.1": "ü *!'()~ +&=",
+    });
+    expect(response.status).toBe(200);
+    expect(simulator.backend.requestLog().at(-1)?.params["CertificateIds.1"]).toBe("ü *!'()~ +&=");
+  });
+
+  it.each([
+    ["a malformed percent-encoding in the body", { method: "POST", headers: FORM, body: "Action=ListListeners&Version=%ZZ" }, 400, "InvalidParameter"],
+    ["invalid UTF-8 in the body", { method: "POST", headers: FORM, body: "Action=%FF%FE" }, 400, "InvalidParameter"],
+    ["a malformed percent-encoding in the query", { method: "GET", path: "/?Action=%E0%A4%A" }, 400, "InvalidParameter"],
+    ["a malformed list index", { method: "POST", headers: FORM, body: signedV1Body("ListListenerCertificates", { ListenerId: HTTPS_LISTENER, "CertificateIds.x": "a" }) }, 400, "InvalidParameter"],
+    ["an empty request", { method: "GET" }, 400, "MissingAction"],
+    ["a JSON body", { method: "POST", headers: { "content-type": "application/json" }, body: "{\"Action\":\"ListListeners\"}" }, 400, "MissingAction"],
+    ["binary garbage", { method: "POST", headers: FORM, body: Buffer.from([0, 1, 2, 255, 254, 61, 38, 61]) }, 400, "MissingAction"],
+    ["a missing Version", { method: "POST", headers: FORM, body: "Action=ListListeners" }, 400, "MissingVersion"],
+    ["an unsigned request", { method: "POST", headers: FORM, body: "Action=ListListeners&Version=2020-06-16" }, 400, "MissingAccessKeyId"],
+    ["another signature method", { method: "POST", headers: FORM, body: signedV1Body("ListListeners", { SignatureMethod: "HMAC-SHA256" }) }, 400, "IncompleteSignature"],
+    ["a malformed timestamp", { method: "POST", headers: FORM, body: signedV1Body("ListListeners", { Timestamp: "yesterday" }) }, 400, "InvalidTimeStamp.Format"],
+    ["a malformed ACS3 authorization", { method: "POST", headers: { authorization: "ACS3-HMAC-SHA256 nonsense", "x-acs-action": "ListListeners", "x-acs-version": "2020-06-16" } }, 400, "IncompleteSignature"],
+    ["another HTTP method", { method: "PUT" }, 400, "UnsupportedHTTPMethod"],
+    ["another path", { method: "GET", path: "/v1/listeners" }, 404, "InvalidAction.NotFound"],
+    ["a 2 MiB body", { method: "POST", headers: FORM, body: `Action=ListListeners&Pad=${"x".repeat(2 * 1024 * 1024)}` }, 413, "RequestEntityTooLarge"],
+  ] as const)("answers %s with an envelope and keeps serving", async (_, request, status, code) => {
+    const { simulator, clients } = await start();
+    expectEnvelope(await rawRequest(simulator.endpoint, request), status, code);
+    await ok(clients, "pop-core", "ListListeners");
+    expect(simulator.backend.requestLog()[0]).toMatchObject({ status, code });
+  });
+
+  it("answers oversized lists with InvalidParameter naming the limit", async () => {
+    const { simulator } = await start();
+    const ids = Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`CertificateIds.${i + 1}`, `c${i}`]));
+    const response = await postSignedV1(simulator.endpoint, "ListListenerCertificates", { ListenerId: HTTPS_LISTENER, ...ids });
+    expectEnvelope(response, 400, "InvalidParameter");
+    expect(response.json?.Message).toBe("The specified parameter CertificateIds is not valid: 101 items given, at most 100 are allowed.");
+  });
+
+  it("answers a request that is not HTTP with an envelope and keeps serving", async () => {
+    const { simulator, clients } = await start();
+    const { port } = new URL(simulator.endpoint);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => socket.write("NOT HTTP AT ALL\r\n\r\n"));
+      let text = "";
+      socket.on("data", (chunk) => (text += chunk.toString("utf8")));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toContain('"Code":"InvalidParameter"');
+    await ok(clients, "alb20200616", "ListListeners");
+  });
+
+  it("survives many concurrent clients", async () => {
+    const { clients } = await start();
+    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+      call(clients, i % 2 === 0 ? "pop-core" : "alb20200616", "ListListenerCertificates", { ListenerId: HTTPS_LISTENER })));
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+  });
+});
+
+describe("simulator inspection routes", () => {
+  const start = useSimulators();
+
+  it("lists, and clears, the request log", async () => {
+    const { simulator, clients, clock } = await start();
+    await ok(clients, "pop-core", "AssociateAdditionalCertificatesWithListener", { ListenerId: HTTPS_LISTENER, Certificates: certificates([FREE_CERTS[0]]) });
+    await call(clients, "alb20200616", "GetListenerAttribute", { ListenerId: "lsn-x" });
+    const listed = await rawRequest(simulator.endpoint, { path: "/_simulator/requests" });
+    expect(listed.status).toBe(200);
+    const requests = listed.json?.requests as Record<string, unknown>[];
+    expect(requests).toEqual([
+      {
+        seq: 1, time: clock.now(), action: "AssociateAdditionalCertificatesWithListener",
+        params: { ListenerId: HTTPS_LISTENER, "Certificates.1.CertificateId": FREE_CERTS[0] },
+        status: 200, code: null, requestId: expect.stringMatching(GUID) as unknown, jobId: expect.any(String) as unknown,
+      },
+      {
+        seq: 2, time: clock.now(), action: "GetListenerAttribute", params: { ListenerId: "lsn-x" },
+        status: 404, code: "ResourceNotFound.Listener", requestId: expect.stringMatching(GUID) as unknown,
+      },
+    ]);
+    expect((await rawRequest(simulator.endpoint, { method: "DELETE", path: "/_simulator/requests" })).status).toBe(200);
+    expect(simulator.backend.requestLog()).toEqual([]);
+    await ok(clients, "pop-core", "ListListeners");
+    expect(simulator.backend.requestLog()).toMatchObject([{ seq: 3, action: "ListListeners" }]);
+  });
+
+  it("shows the world in GET /_simulator/state", async () => {
+    const { simulator, clients } = await start();
+    const { JobId } = await ok(clients, "pop-core", "AssociateAdditionalCertificatesWithListener", { ListenerId: HTTPS_LISTENER, Certificates: certificates([FREE_CERTS[0]]) });
+    const state = await rawRequest(simulator.endpoint, { path: "/_simulator/state" });
+    expect(state.status).toBe(200);
+    expect(state.json).toMatchObject({
+      regionId: "cn-hangzhou",
+      accessKeyIds: ["LTAI5tSimulatorDemoKey"],
+      listeners: expect.arrayContaining([{
+        listenerId: HTTPS_LISTENER, protocol: "HTTPS", status: "Configuring", port: 443, loadBalancerId: "alb-demo8mszt95oamfjy",
+        defaultCertificateId: "23759533-cn-hangzhou",
+        additional: [
+          { certificateId: "24664588-cn-hangzhou", status: "Associated" },
+          { certificateId: FREE_CERTS[0], status: "Associating" },
+        ],
+      }]) as unknown,
+      jobs: [expect.objectContaining({ jobId: JobId, status: "Processing", listenerId: HTTPS_LISTENER }) as unknown],
+    });
+    expect(state.text).not.toContain("SimulatorDemoSecret");
+  });
+
+  it("replaces the world with POST /_simulator/reset and names the bad field of an invalid fixture", async () => {
+    const { simulator, clients } = await start();
+    const fixture = {
+      certificates: [{ certificateId: "c-1", type: "Server" }],
+      listeners: [{ listenerId: "lsn-new", loadBalancerId: "alb-new", protocol: "HTTPS", port: 8443, defaultCertificateId: "c-1" }],
+    };
+    const reset = await rawRequest(simulator.endpoint, { method: "POST", path: "/_simulator/reset", headers: { "content-type": "application/json" }, body: JSON.stringify(fixture) });
+    expect(reset.status).toBe(200);
+    expect(await ok(clients, "pop-core", "ListListeners")).toMatchObject({ TotalCount: 1, Listeners: [{ ListenerId: "lsn-new", ListenerPort: 8443 }] });
+
+    const bad = await rawRequest(simulator.endpoint, {
+      method: "POST", path: "/_simulator/reset",
+      body: JSON.stringify({ ...fixture, listeners: [{ ...fixture.listeners[0], protocol: "TCP" }] }),
+    });
+    expectEnvelope(bad, 400, "InvalidFixture");
+    expect(bad.json?.Message).toBe("Invalid fixture: listeners[0].protocol must be one of HTTP, HTTPS, QUIC.");
+    expectEnvelope(await rawRequest(simulator.endpoint, { method: "POST", path: "/_simulator/reset", body: "{" }), 400, "InvalidFixture");
+    expect(simulator.backend.listenerView("lsn-new").listenerId).toBe("lsn-new");
+  });
+
+  it("answers unknown inspection routes with 404", async () => {
+    const { simulator } = await start();
+    expectEnvelope(await rawRequest(simulator.endpoint, { path: "/_simulator/nope" }), 404, "InspectionRouteNotFound");
+    expectEnvelope(await rawRequest(simulator.endpoint, { method: "PUT", path: "/_simulator/state" }), 404, "InspectionRouteNotFound");
+  });
+
+  const remote = nonLoopbackAddress();
+  it.skipIf(remote === undefined)("refuses inspection to non-loopback clients unless allowRemoteInspection", async () => {
+    const closed = await start({ host: "0.0.0.0", fixture: DEMO_FIXTURE });
+    const remoteEndpoint = (endpoint: string): string => `http://${remote ?? ""}:${new URL(endpoint).port}`;
+    expectEnvelope(await rawRequest(remoteEndpoint(closed.simulator.endpoint), { path: "/_simulator/state" }), 403, "Forbidden.Inspection");
+    expect((await rawRequest(closed.simulator.endpoint, { path: "/_simulator/state" })).status).toBe(200);
+    const open = await start({ host: "0.0.0.0", allowRemoteInspection: true });
+    expect((await rawRequest(remoteEndpoint(open.simulator.endpoint), { path: "/_simulator/state" })).status).toBe(200);
+  });
+});
