@@ -161,8 +161,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** An object with only `allowed` keys; `field` "" is the fixture itself. */
 function record(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
-  if (!isRecord(value)) throw new InvalidFixtureError(field, "must be an object");
+  if (!isRecord(value)) throw new InvalidFixtureError(field === "" ? "(the fixture)" : field, "must be an object");
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
       throw new InvalidFixtureError(`${field === "" ? "" : `${field}.`}${key}`, `is not a known field (known: ${allowed.join(", ")})`);

@@ -108,7 +108,7 @@ describe(resolveFixture.name, () => {
   });
 
   it.each([
-    [[], "Invalid fixture:  must be an object."],
+    [[], "Invalid fixture: (the fixture) must be an object."],
     [{ regionId: "" }, "Invalid fixture: regionId must be a non-empty string."],
     [{ listner: [] }, "Invalid fixture: listner is not a known field (known: regionId, accessKeys, certificates, listeners, limits)."],
     [{ accessKeys: [] }, "Invalid fixture: accessKeys must hold at least one key."],
