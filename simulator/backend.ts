@@ -10,6 +10,7 @@
 import { randomInt } from "node:crypto";
 import type { MutationAction } from "./actions";
 import {
+  AlbApiError,
   DryRunOperationError,
   IdempotenceParamsMismatchError,
   IncorrectStatusListenerError,
@@ -78,7 +79,7 @@ export interface AlbBackendOptions {
   readonly seed?: number | string;
   /** The accepted keys, replacing the fixture's. @default the fixture's keys */
   readonly accessKeys?: readonly AccessKey[];
-  /** Initial fault rules. @default [] */
+  /** Initial fault rules; they win over the fixture's `faults`. @default the fixture's `faults`, else none */
   readonly faults?: readonly FaultRule[];
   /** Called after every change of the world (mutation, job transition, reset, status change). */
   readonly onChange?: () => void;
@@ -255,12 +256,12 @@ export class AlbBackend {
     const seed = options.seed === undefined ? randomInt(0, 2 ** 32) : seedToInt(options.seed);
     this.random = new SeededRandom(seed);
     this.faultInjector = new FaultInjector(seed ^ 0x5bd1e995);
-    if (options.faults !== undefined) this.faultInjector.setRules(options.faults);
     if (options.state !== undefined) {
       this.loadPersistedState(options.state);
     } else {
       this.loadFixture(options.fixture ?? DEMO_FIXTURE);
     }
+    if (options.faults !== undefined) this.faultInjector.setRules(options.faults);
   }
 
   // ---------------------------------------------------------------- world facts used by the server
@@ -425,8 +426,8 @@ export class AlbBackend {
 
   /**
    * Replaces the world with `fixture`: listeners, certificates, limits, region, keys (unless the backend
-   * was given `accessKeys`), and forgets jobs, ClientTokens and the throttling window. The request log and
-   * the fault rules stay.
+   * was given `accessKeys`), and forgets jobs, ClientTokens and the throttling window. The request log
+   * stays; the fault rules stay unless the fixture has a `faults` field, which replaces them.
    *
    * @throws InvalidFixtureError; the world is then unchanged.
    */
@@ -456,6 +457,36 @@ export class AlbBackend {
   dissociateOutOfBand(listenerId: string, certificateIds: readonly string[]): { jobId: string } {
     const { jobId } = this.mutate("DissociateAdditionalCertificatesFromListener", { listenerId, certificateIds }, {}, false);
     return { jobId };
+  }
+
+  /**
+   * One move of "another writer" (a `concurrentWriter` fault): picks one of `certificateIds` with `draw`
+   * and, through {@link associateOutOfBand} / {@link dissociateOutOfBand}, associates it when the listener
+   * lacks it or dissociates it when it is Associated there. Nothing happens (and `undefined` is returned)
+   * when the certificate is mid-job or the service refuses the change (a busy listener, the quota, an
+   * unknown listener…), as it would refuse the other writer.
+   */
+  writeConcurrently(
+    listenerId: string,
+    certificateIds: readonly string[],
+    draw: () => number,
+  ): { readonly action: MutationAction; readonly certificateId: string; readonly jobId: string } | undefined {
+    this.settle();
+    const listener = this.listeners.get(listenerId);
+    if (listener === undefined || certificateIds.length === 0) return undefined;
+    const certificateId = certificateIds[Math.min(certificateIds.length - 1, Math.floor(draw() * certificateIds.length))] ?? "";
+    const status = listener.additional.get(certificateId);
+    if (status !== undefined && status !== "Associated") return undefined;
+    const action: MutationAction = status === undefined
+      ? "AssociateAdditionalCertificatesWithListener"
+      : "DissociateAdditionalCertificatesFromListener";
+    try {
+      const { jobId } = this.mutate(action, { listenerId, certificateIds: [certificateId] }, {}, false);
+      return { action, certificateId, jobId };
+    } catch (error: unknown) {
+      if (error instanceof AlbApiError) return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -528,6 +559,7 @@ export class AlbBackend {
 
   private loadFixture(input: unknown): void {
     const fixture = resolveFixture(input);
+    if (fixture.faults !== undefined) this.faultInjector.setRules(fixture.faults);
     this.regionIdValue = fixture.regionId;
     this.limitsValue = fixture.limits;
     this.setAccessKeys(fixture.accessKeys);

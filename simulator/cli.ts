@@ -24,6 +24,7 @@ Options:
   --access-key-id ID          accepted access key ID (default ${DEMO_ACCESS_KEY_ID}); needs --access-key-secret
   --access-key-secret SECRET  its secret
   --job-ms N                  duration of every asynchronous job in ms (default ${DEFAULT_JOB_MS})
+  --faults FILE               fault rules as JSON (an array or {"faults": [...]}); they win over the fixture's
   --seed N                    seed for request IDs, job IDs and fault draws (default random)
   --allow-remote-inspection   serve /_simulator/ to non-loopback clients
   --help                      show this help
@@ -57,6 +58,7 @@ function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
         "access-key-secret": { type: "string" },
         "job-ms": { type: "string" },
         seed: { type: "string" },
+        faults: { type: "string" },
         "allow-remote-inspection": { type: "boolean" },
         help: { type: "boolean" },
       },
@@ -78,6 +80,7 @@ function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
     statePath: values.state,
     jobMs: integerFlag("job-ms", values["job-ms"], 0, 86_400_000),
     seed: integerFlag("seed", values.seed, 0, 2 ** 32 - 1),
+    faults: values.faults,
     allowRemoteInspection: values["allow-remote-inspection"],
     ...(accessKeyId !== undefined && accessKeySecret !== undefined
       ? { accessKeys: [{ accessKeyId, accessKeySecret }] }
@@ -106,7 +109,9 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const running = simulator;
   const keyIds = running.backend.snapshot().accessKeyIds.join(", ");
-  console.log(`alb-simulator listening on ${running.endpoint} (region ${running.backend.regionId}, access key ${keyIds}, jobs take ${options.jobMs ?? DEFAULT_JOB_MS} ms)`);
+  const faultCount = running.backend.faultRules().length;
+  const faultNote = faultCount > 0 ? `, ${faultCount} fault rule(s)` : "";
+  console.log(`alb-simulator listening on ${running.endpoint} (region ${running.backend.regionId}, access key ${keyIds}, jobs take ${options.jobMs ?? DEFAULT_JOB_MS} ms${faultNote})`);
   const stop = (): void => {
     running.close().then(
       () => process.exit(0),

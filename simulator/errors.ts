@@ -328,7 +328,7 @@ export class InvalidFaultRuleError extends AlbApiError {
   override readonly name = "InvalidFaultRuleError" as const;
   readonly code = "InvalidFaultRule";
   readonly httpStatus = 400;
-  constructor(readonly field: string, reason: string) {
+  constructor(readonly field: string, readonly reason: string) {
     super(`Invalid fault rule: ${field} ${reason}.`);
   }
 }

@@ -6,8 +6,10 @@
  * and ListenerId, has firings left, and wins its probability draw. A generator draw happens only for rules
  * with `probability < 1`. `jobFail` and `stuckConfiguring` apply only to the two mutating actions and fire
  * only when the request really starts a job (a rejected or idempotently replayed mutation leaves them
- * unfired, with their count intact).
+ * unfired, with their count intact). `concurrentWriter` fires only on requests that carry a ListenerId, and
+ * only when the other writer's job really starts on that listener.
  */
+import { readFileSync } from "node:fs";
 import { ALB_ACTIONS, MUTATING_ACTIONS } from "./actions";
 import { InvalidFaultRuleError } from "./errors";
 import { SeededRandom } from "./random";
@@ -29,11 +31,16 @@ export type FaultKind =
   /** accept the mutation; the listener stays Configuring `durationMs` after its job ends */
   | "stuckConfiguring"
   /** apply the request, then destroy the socket instead of answering */
-  | "lostResponse";
+  | "lostResponse"
+  /**
+   * before handling the request, another writer (the console, another tool) starts a job on the request's
+   * listener: it associates one of `certificateIds` that is absent, or dissociates one that is Associated
+   */
+  | "concurrentWriter";
 
 /** All fault kinds. */
 export const FAULT_KINDS: readonly FaultKind[] = [
-  "throttle", "error500", "error503", "reset", "delay", "jobFail", "stuckConfiguring", "lostResponse",
+  "throttle", "error500", "error503", "reset", "delay", "jobFail", "stuckConfiguring", "lostResponse", "concurrentWriter",
 ];
 
 /** The kinds that act on the job a mutation starts. */
@@ -58,6 +65,11 @@ export interface FaultRule {
   readonly errorMessage?: string;
   /** `stuckConfiguring` only: ms of clock time the listener stays Configuring after the job. @default 10000 */
   readonly durationMs?: number;
+  /**
+   * `concurrentWriter` only, and required there: the certificates the other writer owns. Each firing picks
+   * one of them (seeded) and toggles it on the request's listener.
+   */
+  readonly certificateIds?: readonly string[];
 }
 
 /** A rule with its defaults applied and the firings it has left. */
@@ -82,7 +94,24 @@ export const DEFAULT_JOB_FAIL_CODE = "InternalError";
 /** Default job `ErrorMessage` of a `jobFail` rule. */
 export const DEFAULT_JOB_FAIL_MESSAGE = "The job failed because of an injected fault.";
 
-const RULE_FIELDS = ["action", "listenerId", "kind", "probability", "count", "delayMs", "errorCode", "errorMessage", "durationMs"];
+const RULE_FIELDS = ["action", "listenerId", "kind", "probability", "count", "delayMs", "errorCode", "errorMessage", "durationMs", "certificateIds"];
+
+/** Most certificates a `concurrentWriter` rule may name. */
+const MAX_WRITER_CERTIFICATES = 100;
+
+function writerCertificates(value: unknown, field: string, kind: FaultKind): string[] | undefined {
+  if (kind !== "concurrentWriter") {
+    if (value !== undefined) throw new InvalidFaultRuleError(field, "is only used by kind concurrentWriter");
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_WRITER_CERTIFICATES) {
+    throw new InvalidFaultRuleError(field, `must be an array of 1 to ${MAX_WRITER_CERTIFICATES} certificate IDs for kind concurrentWriter`);
+  }
+  return value.map((id: unknown, i) => {
+    if (typeof id !== "string" || id === "") throw new InvalidFaultRuleError(`${field}[${i}]`, "must be a non-empty string");
+    return id;
+  });
+}
 
 function optionalNumber(value: unknown, field: string, min: number, max: number, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
@@ -136,6 +165,7 @@ export function parseFaultRules(input: unknown): FaultRule[] {
       errorCode: optionalString(raw.errorCode, `${at}.errorCode`),
       errorMessage: optionalString(raw.errorMessage, `${at}.errorMessage`),
       durationMs: optionalNumber(raw.durationMs, `${at}.durationMs`, 0, 86_400_000, true),
+      certificateIds: writerCertificates(raw.certificateIds, `${at}.certificateIds`, kind),
     };
     return Object.fromEntries(Object.entries(rule).filter(([, value]) => value !== undefined)) as unknown as FaultRule;
   });
@@ -181,6 +211,7 @@ export class FaultInjector {
       if (rule.action !== undefined && rule.action !== request.action) continue;
       if (rule.listenerId !== undefined && rule.listenerId !== request.listenerId) continue;
       if (JOB_FAULT_KINDS.has(rule.kind) && !MUTATING_ACTIONS.has(request.action)) continue;
+      if (rule.kind === "concurrentWriter" && (request.listenerId === undefined || request.listenerId === "")) continue;
       const probability = rule.probability ?? 1;
       if (probability < 1 && this.random.next() >= probability) continue;
       return { index, rule };
@@ -188,9 +219,47 @@ export class FaultInjector {
     return undefined;
   }
 
+  /** A draw in [0, 1) from the rules' generator (the `concurrentWriter` pick). */
+  draw(): number {
+    return this.random.next();
+  }
+
   /** Records that `chosen` fired: one fewer firing left. */
   fire(chosen: ChosenFault): void {
     const entry = this.active[chosen.index];
     if (entry !== undefined && entry.rule === chosen.rule && entry.remaining !== null) entry.remaining -= 1;
+  }
+}
+
+/** Thrown when a fault-rule file cannot be read, parsed or validated; the message names the file. */
+export class FaultFileError extends Error {
+  override readonly name = "FaultFileError" as const;
+  constructor(readonly path: string, reason: string, options?: { cause?: unknown }) {
+    super(`Cannot load fault file ${path}: ${reason}`, options);
+  }
+}
+
+/**
+ * Reads and validates a fault-rule file (`--faults FILE`): a JSON array of rules, or `{ "faults": [...] }`.
+ *
+ * @throws FaultFileError naming the file (and the field, for an invalid rule).
+ */
+export function loadFaultFile(path: string): FaultRule[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error: unknown) {
+    throw new FaultFileError(path, error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error: unknown) {
+    throw new FaultFileError(path, `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+  try {
+    return parseFaultRules(parsed);
+  } catch (error: unknown) {
+    throw new FaultFileError(path, error instanceof Error ? error.message : String(error), { cause: error });
   }
 }

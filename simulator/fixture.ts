@@ -3,7 +3,8 @@
  * validation, and the built-in demo world used when no fixture is given.
  */
 import { readFileSync } from "node:fs";
-import { InvalidFixtureError } from "./errors";
+import { InvalidFaultRuleError, InvalidFixtureError } from "./errors";
+import { parseFaultRules, type FaultRule } from "./faults";
 
 /** Access key ID of the demo credentials every simulator accepts unless told otherwise. */
 export const DEMO_ACCESS_KEY_ID = "LTAI5tSimulatorDemoKey";
@@ -81,6 +82,8 @@ export interface Fixture {
   /** @default [] */
   readonly listeners?: readonly FixtureListener[];
   readonly limits?: Partial<Limits>;
+  /** Fault rules to start with (see `faults.ts`); `startSimulator({faults})` and `--faults` win over them. */
+  readonly faults?: readonly FaultRule[];
 }
 
 /** A validated fixture with every default filled in. */
@@ -92,6 +95,8 @@ export interface ResolvedFixture {
     readonly defaultCertificateId: string | null;
   })[];
   readonly limits: Limits;
+  /** The fixture's fault rules; undefined when it names none (the current rules then stay on a reset). */
+  readonly faults?: readonly FaultRule[];
 }
 
 /** The built-in demo world: three listeners in cn-hangzhou and a catalogue of twelve server certificates and one CA. */
@@ -218,7 +223,7 @@ function resolveLimits(value: unknown): Limits {
  *   on HTTP listeners, and more additional certificates than the per-listener limit.
  */
 export function resolveFixture(input: unknown): ResolvedFixture {
-  const root = record(input, "", ["regionId", "accessKeys", "certificates", "listeners", "limits"]);
+  const root = record(input, "", ["regionId", "accessKeys", "certificates", "listeners", "limits", "faults"]);
   const regionId = root.regionId === undefined ? DEMO_REGION_ID : nonEmptyString(root.regionId, "regionId");
   const limits = resolveLimits(root.limits);
 
@@ -299,7 +304,17 @@ export function resolveFixture(input: unknown): ResolvedFixture {
     };
   });
 
-  return { regionId, accessKeys, certificates, listeners, limits };
+  let faults: FaultRule[] | undefined;
+  if (root.faults !== undefined) {
+    try {
+      faults = parseFaultRules(root.faults);
+    } catch (error: unknown) {
+      if (error instanceof InvalidFaultRuleError) throw new InvalidFixtureError(error.field, error.reason);
+      throw error;
+    }
+  }
+
+  return { regionId, accessKeys, certificates, listeners, limits, ...(faults === undefined ? {} : { faults }) };
 }
 
 /** Thrown when a fixture file cannot be read, parsed or validated; the message names the file. */

@@ -46,7 +46,7 @@ export {
   type ListenerStatus,
   type ResolvedFixture,
 } from "./fixture";
-export { FAULT_KINDS, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
+export { FAULT_KINDS, FaultFileError, loadFaultFile, parseFaultRules, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
 export { StateFileError } from "./state";
 export { ALB_ACTIONS, API_VERSION, type AlbAction } from "./actions";
 export type { AdditionalCertificateStatus, JobStatus } from "./transitions";

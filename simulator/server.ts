@@ -56,6 +56,8 @@ export interface AlbServerOptions {
   readonly timestampSkewMs?: number;
   /** Serve `/_simulator/` to non-loopback clients too. @default false */
   readonly allowRemoteInspection?: boolean;
+  /** How a `delay` fault waits. @default real time (setTimeout) */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const JSON_CONTENT_TYPE = "application/json;charset=utf-8";
@@ -130,6 +132,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
   const { backend } = options;
   const timestampSkewMs = options.timestampSkewMs ?? DEFAULT_TIMESTAMP_SKEW_MS;
   const nonces = new NonceRegistry();
+  const delay = options.sleep ?? sleep;
 
   async function handleAlb(request: IncomingMessage, response: ServerResponse, path: string, rawQuery: string): Promise<void> {
     const time = backend.now();
@@ -189,7 +192,11 @@ export function createAlbServer(options: AlbServerOptions): Server {
       };
       const jobFault = chosen !== undefined && JOB_FAULT_KINDS.has(chosen.rule.kind) ? chosen : undefined;
       let loseResponse = false;
-      if (chosen !== undefined && jobFault === undefined) {
+      if (chosen !== undefined && chosen.rule.kind === "concurrentWriter") {
+        // Another writer changes the listener first; the request itself is then handled normally.
+        const listenerId = params.get("ListenerId") ?? "";
+        if (backend.writeConcurrently(listenerId, chosen.rule.certificateIds ?? [], () => backend.faults.draw()) !== undefined) fire(chosen);
+      } else if (chosen !== undefined && jobFault === undefined) {
         fire(chosen);
         switch (chosen.rule.kind) {
           case "throttle": throw new ThrottlingUserError();
@@ -200,7 +207,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
             record(null, null);
             return;
           case "delay":
-            await sleep(chosen.rule.delayMs ?? DEFAULT_FAULT_DELAY_MS);
+            await delay(chosen.rule.delayMs ?? DEFAULT_FAULT_DELAY_MS);
             break;
           case "lostResponse":
             loseResponse = true;

@@ -5,7 +5,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { AlbBackend, type Clock } from "./backend";
-import type { FaultRule } from "./faults";
+import { loadFaultFile, type FaultRule } from "./faults";
 import { loadFixtureFile, type AccessKey, type Fixture } from "./fixture";
 import { createAlbServer } from "./server";
 import { loadState, saveState } from "./state";
@@ -32,8 +32,16 @@ export interface SimulatorOptions {
   readonly timestampSkewMs?: number;
   /** Seeds request IDs, job IDs and fault draws. @default random */
   readonly seed?: number | string;
-  /** Initial fault rules. @default [] */
-  readonly faults?: readonly FaultRule[];
+  /**
+   * Initial fault rules, as an array or a JSON file path (`--faults FILE`: an array or `{ "faults": [...] }`).
+   * They win over the fixture's `faults`. @default the fixture's `faults`, else none
+   */
+  readonly faults?: readonly FaultRule[] | string;
+  /**
+   * How a `delay` fault waits. A fake clock passes its own `sleep` so that a slow answer takes clock time.
+   * @default real time
+   */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** A listening simulator. */
@@ -67,6 +75,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * Starts a simulator.
  *
  * @throws TypeError for an invalid option (named); FixtureFileError / InvalidFixtureError for a bad fixture;
+ *   FaultFileError / InvalidFaultRuleError for bad fault rules;
  *   StateFileError for an unusable state file (which is left untouched); the listen error (EADDRINUSE…).
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -80,6 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const statePath = options.statePath;
   const state = statePath === undefined ? undefined : loadState(statePath);
   const fixture = typeof options.fixture === "string" ? loadFixtureFile(options.fixture) : options.fixture;
+  const faults = typeof options.faults === "string" ? loadFaultFile(options.faults) : options.faults;
 
   const persist = (): void => {
     if (statePath !== undefined) saveState(statePath, backend.exportState());
@@ -91,12 +101,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     jobMs: options.jobMs,
     seed: options.seed,
     accessKeys: options.accessKeys,
-    faults: options.faults,
+    faults,
     onChange: persist,
   });
   if (state === undefined) persist();
 
-  const server = createAlbServer({ backend, timestampSkewMs, allowRemoteInspection: options.allowRemoteInspection });
+  const server = createAlbServer({ backend, timestampSkewMs, allowRemoteInspection: options.allowRemoteInspection, sleep: options.sleep });
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
