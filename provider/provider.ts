@@ -298,7 +298,10 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
           onMutated: () => (mutated = true),
         }),
       );
-      return [...result.live];
+      // Certificates kept because another resource of the stack declares them (the old name of a renamed
+      // resource, until its delete runs) are that resource's, not part of an exclusive resource's outputs.
+      const keptForOthers = new Set(result.plan.keptForOthers);
+      return result.live.filter((c) => !keptForOthers.has(c.certificateId));
     } catch (error) {
       const message = redact(error instanceof Error ? error.message : String(error));
       if (isCreate && mutated) {
