@@ -264,22 +264,24 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
 
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const props = inputs as unknown as StoredProps;
-    const live = await this.apply(props, [], true);
+    const live = await this.apply(props, []);
     return { id: props.listenerId, outs: this.outputs(props, live) };
   }
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const props = news as unknown as StoredProps;
-    const live = await this.apply(props, declaredIds(olds), false);
+    const live = await this.apply(props, declaredIds(olds));
     return { outs: this.outputs(props, live) };
   }
 
   /**
-   * Reconciles the listener under its queue. On create, a failure after the first accepted
-   * mutation is reported in the engine's "created but failed to initialize" shape, so the
-   * resource is kept in state and the next `up` finishes the job.
+   * Reconciles the listener under its queue. A create or update that fails once a mutation was sent
+   * is reported in the engine's "failed to initialize" shape (`id` + `properties`, honoured for create
+   * and update alike): the resource is kept in state with the certificates of the old and the new set
+   * that are live now, so the next `up` finishes the job and also removes what this attempt associated
+   * if the program no longer declares it.
    */
-  private async apply(props: StoredProps, previouslyDeclared: readonly string[], isCreate: boolean): Promise<LiveCertificate[]> {
+  private async apply(props: StoredProps, previouslyDeclared: readonly string[]): Promise<LiveCertificate[]> {
     this.requireCredentials();
     const owner = this.owner(props as unknown as Props);
     const desired = Object.keys(props.certificates);
@@ -304,16 +306,35 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       return result.live.filter((c) => !keptForOthers.has(c.certificateId));
     } catch (error) {
       const message = redact(error instanceof Error ? error.message : String(error));
-      if (isCreate && mutated) {
+      if (mutated) {
         // Shape read by @pulumi/pulumi's dynamic provider host (grpcResponseFromError): id + properties + reasons.
         throw Object.assign(new Error(message), {
           id: props.listenerId,
-          properties: this.outputs(props, []),
+          properties: await this.partialOutputs(reconciler, props, [...previouslyDeclared, ...desired]),
           reasons: [message],
         });
       }
       throw error;
     }
+  }
+
+  /**
+   * Outputs after a failed apply: of the certificates this resource declared before or declares now, the
+   * ones live on the listener (one read). Stored in state, they are what the next update treats as
+   * "previously declared", so nothing this attempt associated is left behind if the program changes.
+   * If the listener cannot be read, every such certificate is kept with status `Unknown`.
+   */
+  private async partialOutputs(reconciler: Reconciler, props: StoredProps, ids: readonly string[]): Promise<StoredProps> {
+    const ours = [...new Set(ids)].sort();
+    let certificates: Record<string, string>;
+    try {
+      const rows = await reconciler.readAll(props.listenerId, this.deps.clock.now() + VALIDATION_DEADLINE_MS);
+      const status = new Map(additionalOnly(rows).map((c) => [c.certificateId, c.status]));
+      certificates = Object.fromEntries(ours.filter((id) => status.has(id)).map((id) => [id, status.get(id)!]));
+    } catch {
+      certificates = Object.fromEntries(ours.map((id) => [id, "Unknown"]));
+    }
+    return { ...props, certificates };
   }
 
   /** Outputs: the stored inputs with the certificate map carrying live statuses. */

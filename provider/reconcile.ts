@@ -30,7 +30,10 @@ export interface ReconcileRequest {
   readonly protectedIds: ReadonlySet<string>;
   /** Absolute deadline (clock milliseconds) for the whole operation. */
   readonly deadlineAt: number;
-  /** Called once after the first mutation was accepted, so a failure later can report a partial apply. */
+  /**
+   * Called once just before the first mutation is sent (its response may be lost while it still takes
+   * effect), so that a failure later can report a partial apply.
+   */
   readonly onMutated?: () => void;
 }
 
@@ -164,6 +167,7 @@ export class Reconciler {
       const token = this.deps.newToken();
       const ids = remaining;
       let jobId: string;
+      onMutated();
       try {
         const send = direction === "associate" ? this.deps.api.associateAdditionalCertificates : this.deps.api.dissociateAdditionalCertificates;
         ({ jobId } = await this.retry(`${ACTION[direction]} on ${listenerId}`, deadlineAt, () => send.call(this.deps.api, listenerId, ids, { clientToken: token })));
@@ -178,7 +182,6 @@ export class Reconciler {
         }
         throw error;
       }
-      onMutated();
       const { attempts } = await this.waitForBatch(direction, listenerId, ids, jobId, deadlineAt);
       this.deps.log(
         `${listenerId}: ${direction === "associate" ? "associated" : "dissociated"} ${ids.length} certificate(s) ` +
