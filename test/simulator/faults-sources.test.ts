@@ -142,8 +142,9 @@ describe("fault rules from a fixture, a file and the clock", () => {
   });
 
   it("loads a fault file (array or {faults}) and names the file when it is unusable", async () => {
-    dir = mkdtempSync(join(tmpdir(), "alb-faults-"));
-    const file = join(dir, "faults.json");
+    const folder = mkdtempSync(join(tmpdir(), "alb-faults-"));
+    dir = folder;
+    const file = join(folder, "faults.json");
     writeFileSync(file, JSON.stringify({ faults: [{ kind: "error500", action: "ListListeners", count: 1 }] }));
     const { clients } = await start({ faults: file });
     expect(await call(clients, "pop-core", "ListListeners")).toMatchObject({ ok: false, status: 500 });
@@ -153,7 +154,7 @@ describe("fault rules from a fixture, a file and the clock", () => {
     expect(() => loadFaultFile(file)).toThrow(`Cannot load fault file ${file}: it is not valid JSON`);
     writeFileSync(file, "[{\"kind\": \"throttle\", \"count\": 0}]");
     await expect(start({ faults: file })).rejects.toThrow(`Cannot load fault file ${file}: Invalid fault rule: faults[0].count must be an integer`);
-    expect(() => loadFaultFile(join(dir, "missing.json"))).toThrow(/Cannot load fault file .*missing\.json: ENOENT/);
+    expect(() => loadFaultFile(join(folder, "missing.json"))).toThrow(/Cannot load fault file .*missing\.json: ENOENT/);
   });
 
   it("the CLI takes --faults FILE and refuses an unusable one with exit code 1", () => {

@@ -1,0 +1,636 @@
+/**
+ * The chaos suite's engine: builds a seeded scenario (listeners, resources in one or two stacks, a series
+ * of set transitions, random faults), runs it against the simulator through the real provider on a
+ * virtual clock, and checks the invariants after every apply:
+ *
+ * - after a successful apply (or the re-run after a failed one): every declared certificate is Associated;
+ *   with `exclusive` the listener holds exactly the declared set; without it, nothing the resource once
+ *   declared and no longer does is left behind, and the outputs say what is live;
+ * - no certificate of an outside writer or of another resource was ever dissociated by the provider;
+ * - one ClientToken never produced two jobs, and no certificate got two jobs in one direction in one apply;
+ * - a successful apply left none of its jobs Processing or Failed (nothing half-done without an error);
+ * - every error names its cause and what to do, and no secret appears in errors, logs or state.
+ *
+ * `bench/chaos.ts` is the command line; `test/reliability/chaos.test.ts` runs a short seeded slice.
+ */
+import type { FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
+import { FAULT_KINDS } from "../simulator";
+import { SeededRandom } from "../simulator/random";
+import { EngineStack, type Declared, type UpResult } from "./engine";
+import { startWorld, type ProviderProcess, type World } from "./harness";
+
+const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
+const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";
+const MUTATIONS = new Set([ASSOCIATE, DISSOCIATE]);
+const BUSY_CODES = new Set(["ResourceInConfiguring.Listener", "IncorrectStatus.Listener"]);
+
+/** Re-runs under faults after a failed apply before the faults are switched off for one last re-run. */
+export const MAX_FAULTY_RERUNS = 3;
+
+/** Credentials the chaos world uses; searched for in every error, log line and state. */
+export const CHAOS_ACCESS_KEY_ID = "LTAI5tChaosAccessKey01";
+export const CHAOS_SECRET = "ChaosSecret-f3b1c9d2e8a7-must-never-leak";
+export const CHAOS_SECURITY_TOKEN = "CAIS-chaos-sts-token-7d1e0b9a-must-never-leak";
+
+/** What can go wrong, counted per scenario. */
+export interface Violations {
+  /** Declared certificates not Associated after a successful apply, and outside-writer certificates that vanished. */
+  lostCertificates: number;
+  /** Dissociate calls (accepted) naming a certificate of an outside writer or of another resource. */
+  foreignTouched: number;
+  /** ClientTokens with two jobs, or a certificate with two jobs in one direction in one apply. */
+  duplicateJobs: number;
+  /** Successful applies that left one of their jobs Processing or Failed, or outputs that disagree with the listener. */
+  halfDone: number;
+  /** Certificates a resource declared once, no longer declares, and left on the listener (or extra ones with exclusive). */
+  leftBehind: number;
+  /** Errors that do not name a cause and a fix. */
+  unclearErrors: number;
+  /** A credential found in an error, a log line, a warning, state or the request log. */
+  secretLeaks: number;
+  /** Steps that did not converge even after a fault-free re-run. */
+  notConverged: number;
+}
+
+/** The result of one scenario. */
+export interface ScenarioResult {
+  readonly index: number;
+  readonly seed: number;
+  readonly listeners: number;
+  readonly resources: number;
+  readonly stacks: number;
+  readonly steps: number;
+  readonly faultRate: number;
+  readonly converged: boolean;
+  readonly requests: number;
+  readonly faults: Record<FaultKind, number>;
+  /** Mutations refused because the listener was busy. */
+  readonly refusedBusy: number;
+  readonly applies: number;
+  readonly failedApplies: number;
+  /** Virtual ms of each successful apply (one stack's `up`). */
+  readonly applyMs: readonly number[];
+  readonly errorKinds: Record<string, number>;
+  readonly violations: Violations;
+  /** Human-readable descriptions of the violations (first few). */
+  readonly details: readonly string[];
+}
+
+interface Slot {
+  readonly key: string;
+  readonly baseName: string;
+  readonly listenerId: string;
+  readonly exclusive: boolean;
+  readonly stack: number;
+  readonly pool: readonly string[];
+}
+
+interface SlotState {
+  readonly declared: boolean;
+  readonly name: string;
+  readonly set: readonly string[];
+  /** The list as written in the program (shuffled, maybe with a duplicate). */
+  readonly written: readonly string[];
+}
+
+interface ListenerPlan {
+  readonly listenerId: string;
+  readonly exclusive: boolean;
+  readonly initialForeign: readonly string[];
+  readonly writerPool: readonly string[];
+  readonly strays: readonly string[];
+}
+
+/** A generated scenario. */
+export interface Scenario {
+  readonly seed: number;
+  readonly jobMs: number;
+  readonly faultRate: number;
+  readonly fixture: Fixture;
+  readonly faults: readonly FaultRule[];
+  readonly listeners: readonly ListenerPlan[];
+  readonly slots: readonly Slot[];
+  readonly stacks: number;
+  /** Per step, the state of every slot; the last step destroys everything. */
+  readonly steps: readonly ReadonlyMap<string, SlotState>[];
+  /** Steps after whose first failure the program moves on instead of re-running. */
+  readonly moveOnAfterFailure: ReadonlySet<number>;
+}
+
+class Rng {
+  private readonly random: SeededRandom;
+  constructor(seed: number) {
+    this.random = new SeededRandom(seed);
+  }
+  next(): number {
+    return this.random.next();
+  }
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.min(items.length - 1, Math.floor(this.next() * items.length))]!;
+  }
+  shuffle<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  }
+  subset<T>(items: readonly T[], size: number): T[] {
+    return this.shuffle(items).slice(0, size);
+  }
+}
+
+/** The seed of scenario `index` of a run seeded `seed`. */
+export function scenarioSeed(seed: number, index: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
+}
+
+/** Builds scenario `index` of a run seeded `seed`. Pure: the same arguments give the same scenario. */
+export function buildScenario(seed: number, index: number): Scenario {
+  const own = scenarioSeed(seed, index);
+  const rng = new Rng(own);
+  let serial = 0;
+  const newCert = (): string => `${30_000_000 + serial++}-cn-hangzhou`;
+  const jobMs = rng.pick([500, 1_000, 2_000, 3_000]);
+  const listenerCount = rng.int(2, 4);
+  const twoStacks = rng.chance(0.4);
+  const certificates: string[] = [];
+  const listeners: ListenerPlan[] = [];
+  const slots: Slot[] = [];
+  const fixtureListeners: NonNullable<Fixture["listeners"]>[number][] = [];
+
+  for (let i = 0; i < listenerCount; i++) {
+    const listenerId = `lsn-chaos-${i}`;
+    const defaultCertificateId = newCert();
+    const exclusive = rng.chance(0.25);
+    const slotCount = exclusive ? 1 : rng.chance(0.5) ? 2 : 1;
+    const poolSize = slotCount === 2 ? rng.int(6, 20) : rng.int(8, 30);
+    for (let s = 0; s < slotCount; s++) {
+      const key = `${listenerId}/${s}`;
+      const pool = Array.from({ length: poolSize }, newCert);
+      slots.push({ key, baseName: `sni-${i}-${s}`, listenerId, exclusive, stack: twoStacks && rng.chance(0.5) ? 1 : 0, pool });
+    }
+    const writerPool = exclusive ? [] : Array.from({ length: 4 }, newCert);
+    const initialForeign = exclusive ? [] : rng.subset(writerPool, rng.int(0, 3));
+    const strays = exclusive ? Array.from({ length: rng.int(0, 3) }, newCert) : [];
+    listeners.push({ listenerId, exclusive, initialForeign, writerPool, strays });
+    fixtureListeners.push({
+      listenerId,
+      loadBalancerId: "alb-chaos",
+      protocol: rng.chance(0.8) ? "HTTPS" : "QUIC",
+      port: 443 + i,
+      defaultCertificateId,
+      additionalCertificateIds: [...initialForeign, ...strays],
+    });
+  }
+  for (let n = 0; n < serial; n++) certificates.push(`${30_000_000 + n}-cn-hangzhou`);
+  const stacks = slots.some((slot) => slot.stack === 1) ? 2 : 1;
+
+  // Programs: a random walk of each slot's set, with deletes, re-creations and renames.
+  const stepCount = rng.int(3, 6);
+  const steps: Map<string, SlotState>[] = [];
+  let previous = new Map<string, SlotState>();
+  const renames = new Map<string, number>();
+  const randomSet = (slot: Slot): string[] => {
+    const max = Math.min(slot.pool.length, slot.exclusive ? 24 : 20);
+    const size = rng.chance(0.15) ? 0 : rng.chance(0.2) ? rng.int(Math.min(max, 15), max) : rng.int(1, Math.min(max, 8));
+    return rng.subset(slot.pool, size);
+  };
+  const state = (slot: Slot, declared: boolean, set: readonly string[]): SlotState => {
+    const rename = renames.get(slot.key) ?? 0;
+    const written = rng.shuffle(set);
+    if (written.length > 0 && rng.chance(0.2)) written.push(rng.pick(written));
+    return { declared, name: rename === 0 ? slot.baseName : `${slot.baseName}-r${rename}`, set: [...set].sort(), written };
+  };
+  for (let step = 0; step < stepCount; step++) {
+    const current = new Map<string, SlotState>();
+    for (const slot of slots) {
+      const before = previous.get(slot.key);
+      let next: SlotState;
+      if (before === undefined) {
+        next = state(slot, rng.chance(0.9), randomSet(slot));
+      } else {
+        const roll = rng.next();
+        if (!before.declared) next = state(slot, true, randomSet(slot));
+        else if (roll < 0.15) next = state(slot, true, before.set);
+        else if (roll < 0.75) next = state(slot, true, randomSet(slot));
+        else if (roll < 0.85) next = state(slot, false, []);
+        else {
+          renames.set(slot.key, (renames.get(slot.key) ?? 0) + 1);
+          next = state(slot, true, rng.chance(0.5) ? before.set : randomSet(slot));
+        }
+      }
+      current.set(slot.key, next);
+    }
+    steps.push(current);
+    previous = current;
+  }
+  steps.push(new Map(slots.map((slot) => [slot.key, { declared: false, name: "", set: [], written: [] }])));
+  const moveOnAfterFailure = new Set<number>();
+  for (let step = 0; step < stepCount - 1; step++) if (rng.chance(0.3)) moveOnAfterFailure.add(step);
+
+  // Faults: request-level kinds share the scenario's rate; mutations get job-level ones on top.
+  const faultRate = 0.1 + 0.2 * rng.next();
+  const faults: FaultRule[] = [];
+  const jobFail = 0.02 + 0.04 * rng.next();
+  const lost = 0.04 + 0.08 * rng.next();
+  const stuck = 0.04 + 0.1 * rng.next();
+  for (const action of [ASSOCIATE, DISSOCIATE]) {
+    faults.push({ kind: "jobFail", action, probability: jobFail, errorCode: rng.pick(["InternalError", "506"]), errorMessage: "The certificate could not be deployed to the listener." });
+    faults.push({ kind: "lostResponse", action, probability: lost });
+    faults.push({ kind: "stuckConfiguring", action, probability: stuck, durationMs: rng.int(1_000, 20_000) });
+  }
+  for (const listener of listeners) {
+    if (listener.writerPool.length > 0 && rng.chance(0.7)) {
+      faults.push({ kind: "concurrentWriter", listenerId: listener.listenerId, certificateIds: listener.writerPool, probability: 0.01 + 0.04 * rng.next() });
+    }
+  }
+  const shares: readonly [FaultKind, number][] = [["throttle", 0.33], ["error500", 0.2], ["error503", 0.2], ["reset", 0.22], ["delay", 0.05]];
+  for (const [kind, share] of shares) {
+    faults.push({ kind, probability: faultRate * share, ...(kind === "delay" ? { delayMs: rng.int(2_000, 30_000) } : {}) });
+  }
+
+  return {
+    seed: own,
+    jobMs,
+    faultRate,
+    fixture: {
+      regionId: "cn-hangzhou",
+      accessKeys: [{ accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET }],
+      certificates: certificates.map((certificateId) => ({ certificateId, type: "Server" as const })),
+      listeners: fixtureListeners,
+      limits: { maxAdditionalCertificatesPerListener: 100 },
+    },
+    faults,
+    listeners,
+    slots,
+    stacks,
+    steps,
+    moveOnAfterFailure,
+  };
+}
+
+function emptyViolations(): Violations {
+  return { lostCertificates: 0, foreignTouched: 0, duplicateJobs: 0, halfDone: 0, leftBehind: 0, unclearErrors: 0, secretLeaks: 0, notConverged: 0 };
+}
+
+/** Certificate IDs of a logged request's `Certificates.N.CertificateId` parameters. */
+function certificateParams(params: Readonly<Record<string, string>>): string[] {
+  return Object.entries(params)
+    .map(([key, value]) => [/^Certificates\.(\d+)\.CertificateId$/.exec(key)?.[1], value] as const)
+    .filter((entry): entry is readonly [string, string] => entry[0] !== undefined)
+    .sort((a, b) => Number(a[0]) - Number(b[0]))
+    .map(([, value]) => value);
+}
+
+/**
+ * How an error reads to a user: which cause it names and whether it says what to do. `undefined` means
+ * it does not (a violation).
+ */
+export function classifyError(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/job \S+ on listener \S+ failed with \S+: .+run the update again/s.test(message)) return "job failed";
+  if (/^Timed out after [\d.]+s \(\d+ attempts\) waiting for .+; last observed: .+Raise waitTimeoutSeconds.+run the update again/s.test(message)) return "timed out";
+  if (/ failed: [\w.]+: .+Fix: /s.test(message)) return "API error with fix";
+  if (/^(listenerId|certificateIds|certificateIds\[\d+\]|region|endpoint|exclusive|waitTimeoutSeconds): .+/s.test(message)) return "check failure";
+  return undefined;
+}
+
+/** Runs one scenario. Never throws for a provider failure: everything is counted. */
+export async function runScenario(seed: number, index: number): Promise<ScenarioResult> {
+  const scenario = buildScenario(seed, index);
+  const violations = emptyViolations();
+  const details: string[] = [];
+  const note = (kind: keyof Violations, text: string): void => {
+    violations[kind]++;
+    if (details.length < 20) details.push(`${kind}: ${text}`);
+  };
+  const faults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+  const errorKinds: Record<string, number> = {};
+  const applyMs: number[] = [];
+  let requests = 0;
+  let refusedBusy = 0;
+  let applies = 0;
+  let failedApplies = 0;
+
+  const world: World = await startWorld({
+    fixture: scenario.fixture,
+    jobMs: scenario.jobMs,
+    seed: scenario.seed,
+    faults: scenario.faults,
+    serializeRequests: true,
+    requestTimeoutMs: 250,
+    config: { "alb-listener-certificates:maxCertificatesPerListener": "40" },
+    credentials: { accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, securityToken: CHAOS_SECURITY_TOKEN },
+  });
+  const { sim, clock } = world;
+  const processes: ProviderProcess[] = [];
+  const engines: EngineStack[] = [];
+  for (let s = 0; s < scenario.stacks; s++) {
+    const process = world.newProcess(`stack${s}`, scenario.seed + s + 1);
+    processes.push(process);
+    engines.push(new EngineStack(process.provider));
+  }
+
+  const owner = new Map<string, Slot>();
+  for (const slot of scenario.slots) for (const id of slot.pool) owner.set(id, slot);
+  const writerCerts = new Set(scenario.listeners.flatMap((l) => l.writerPool));
+  const jobsByToken = new Map<string, Set<string>>();
+  const providerJobs = new Set<string>();
+
+  const program = (stack: number, step: ReadonlyMap<string, SlotState>): Declared[] =>
+    scenario.slots
+      .filter((slot) => slot.stack === stack && step.get(slot.key)?.declared === true)
+      .map((slot) => {
+        const st = step.get(slot.key)!;
+        return { name: st.name, args: { listenerId: slot.listenerId, certificateIds: [...st.written], ...(slot.exclusive ? { exclusive: true } : {}) } };
+      });
+
+  /** Reads this round's requests: faults, refused calls, ownership of dissociated certificates, duplicates. */
+  const analyzeRequests = (step: ReadonlyMap<string, SlotState>): Map<string, JobView[]> => {
+    const log: RequestLogEntry[] = sim.backend.requestLog();
+    sim.backend.clearRequestLog();
+    const startedBy = new Map<string, JobView[]>();
+    const perCertificate = new Map<string, number>();
+    const jobs = new Map(sim.backend.listAsynJobs({}).map((job) => [job.jobId, job]));
+    for (const entry of log) {
+      requests++;
+      if (entry.fault !== undefined) faults[entry.fault]++;
+      if (entry.code !== null && BUSY_CODES.has(entry.code) && entry.action !== null && MUTATIONS.has(entry.action)) refusedBusy++;
+      if (entry.code === "IdempotenceParamsMismatch") note("duplicateJobs", `ClientToken ${entry.params.ClientToken ?? "?"} reused with other parameters`);
+      if (entry.action === null || !MUTATIONS.has(entry.action) || entry.params.DryRun === "true" || entry.jobId === undefined) continue;
+      const token = entry.params.ClientToken ?? "(none)";
+      const tokenJobs = jobsByToken.get(token) ?? new Set<string>();
+      tokenJobs.add(entry.jobId);
+      jobsByToken.set(token, tokenJobs);
+      if (tokenJobs.size === 2) note("duplicateJobs", `ClientToken ${token} started jobs ${[...tokenJobs].join(", ")}`);
+      if (providerJobs.has(entry.jobId)) continue; // a replay of a job already counted
+      providerJobs.add(entry.jobId);
+      const job = jobs.get(entry.jobId);
+      if (job !== undefined) {
+        const stack = token.replace(/-\d+$/, "");
+        startedBy.set(stack, [...(startedBy.get(stack) ?? []), job]);
+      }
+      const listenerId = entry.params.ListenerId ?? "";
+      for (const id of certificateParams(entry.params)) {
+        const key = `${entry.action}|${listenerId}|${id}`;
+        perCertificate.set(key, (perCertificate.get(key) ?? 0) + 1);
+        if (perCertificate.get(key) === 2) note("duplicateJobs", `${id} got two ${entry.action} jobs on ${listenerId} in one apply`);
+        if (entry.action !== DISSOCIATE) continue;
+        if (writerCerts.has(id)) note("foreignTouched", `dissociated ${id}, an outside writer's certificate, on ${listenerId}`);
+        const slot = owner.get(id);
+        const st = slot === undefined ? undefined : step.get(slot.key);
+        if (slot !== undefined && st?.declared === true && st.set.includes(id)) {
+          note("foreignTouched", `dissociated ${id} on ${listenerId} while ${st.name} declares it`);
+        }
+      }
+    }
+    return startedBy;
+  };
+
+  /** The invariants of one stack after its successful apply. */
+  const checkStack = (stack: number, step: ReadonlyMap<string, SlotState>, started: readonly JobView[]): void => {
+    for (const job of started) {
+      if (job.status !== "Succeeded") {
+        note("halfDone", `stack${stack}'s ${job.apiName} job ${job.jobId} is ${job.status} after a successful apply`);
+      }
+    }
+    for (const slot of scenario.slots.filter((s) => s.stack === stack)) {
+      const st = step.get(slot.key)!;
+      const live = new Map(sim.backend.listenerView(slot.listenerId).additional.map((c) => [c.certificateId, c.status]));
+      for (const id of st.declared ? st.set : []) {
+        const status = live.get(id);
+        if (status !== "Associated") note("lostCertificates", `${st.name}: ${id} is ${status ?? "absent"} on ${slot.listenerId} after a successful apply`);
+      }
+      const wanted = new Set(st.declared ? st.set : []);
+      const extra = (slot.exclusive && st.declared ? [...live.keys()] : slot.pool.filter((id) => live.has(id))).filter((id) => !wanted.has(id));
+      if (extra.length > 0) note("leftBehind", `${st.declared ? st.name : slot.baseName} left ${extra.join(", ")} on ${slot.listenerId}`);
+      if (st.declared) {
+        const outputs = engines[stack]!.state.get(st.name)?.outputs.certificates as Record<string, string> | undefined;
+        const expected = Object.fromEntries(st.set.map((id) => [id, "Associated"]));
+        if (JSON.stringify(outputs ?? null) !== JSON.stringify(expected)) {
+          note("halfDone", `${st.name}'s outputs ${JSON.stringify(outputs)} differ from the listener (${JSON.stringify(expected)})`);
+        }
+      }
+    }
+  };
+
+  /** The outside writer's certificates are where its own jobs put them. */
+  const checkWriter = (): void => {
+    for (const listener of scenario.listeners) {
+      if (listener.writerPool.length === 0) continue;
+      const expected = new Set(listener.initialForeign);
+      const inFlight = new Set<string>();
+      for (const job of sim.backend.listAsynJobs({ resourceIds: [listener.listenerId] })) {
+        if (providerJobs.has(job.jobId)) continue;
+        if (job.status === "Processing") job.certificateIds.forEach((id) => inFlight.add(id));
+        if (job.status !== "Succeeded") continue;
+        for (const id of job.certificateIds) {
+          if (job.apiName === ASSOCIATE) expected.add(id);
+          else expected.delete(id);
+        }
+      }
+      const live = new Set(sim.backend.listenerView(listener.listenerId).additional.map((c) => c.certificateId));
+      for (const id of listener.writerPool) {
+        if (inFlight.has(id)) continue;
+        if (expected.has(id) && !live.has(id)) note("lostCertificates", `outside writer's ${id} vanished from ${listener.listenerId}`);
+        if (!expected.has(id) && live.has(id)) note("lostCertificates", `outside writer's ${id} appeared on ${listener.listenerId} unasked`);
+      }
+    }
+  };
+
+  const secrets = [CHAOS_SECRET, CHAOS_SECURITY_TOKEN];
+  const checkSecrets = (where: string, text: string): void => {
+    for (const secret of secrets) if (text.includes(secret)) note("secretLeaks", `${where} contains a credential`);
+  };
+
+  /** One round: the given stacks apply the step's programs at the same time. */
+  const round = async (stacks: readonly number[], step: ReadonlyMap<string, SlotState>): Promise<number[]> => {
+    const results = await Promise.all(stacks.map(async (stack): Promise<[number, UpResult, number]> => {
+      const startedAt = clock.now();
+      const result = await engines[stack]!.up(program(stack, step));
+      return [stack, result, clock.now() - startedAt];
+    }));
+    await clock.drain();
+    if (process.env.CHAOS_DEBUG) {
+      const log = sim.backend.requestLog().filter((e) => e.action !== null && MUTATIONS.has(e.action) && e.params.DryRun !== "true");
+      console.log(`-- round: stacks ${stacks.join(",")}`);
+      for (const [stack, result] of results) {
+        console.log(`   stack${stack} ops ${JSON.stringify(result.ops)} failures ${result.failures.map((f) => `${f.name} ${f.op}: ${String((f.error as Error).message).slice(0, 160)}`).join(" | ")}`);
+      }
+      for (const e of log) console.log(`   ${e.params.ClientToken} ${e.action === ASSOCIATE ? "+" : "-"}${e.params.ListenerId} ${certificateParams(e.params).join(",")} ${e.code ?? ""} ${e.fault ?? ""}`);
+      for (const p of processes) for (const line of p.logs.splice(0)) console.log(`   [${p.name}] ${line}`);
+    }
+    const startedBy = analyzeRequests(step);
+    const failed: number[] = [];
+    for (const [stack, result, ms] of results) {
+      applies++;
+      checkSecrets(`stack${stack}'s state`, JSON.stringify([...engines[stack]!.state]));
+      if (result.failures.length === 0) {
+        applyMs.push(ms);
+        checkStack(stack, step, startedBy.get(`stack${stack}`) ?? []);
+        continue;
+      }
+      failedApplies++;
+      failed.push(stack);
+      for (const failure of result.failures) {
+        const kind = classifyError(failure.error);
+        errorKinds[kind ?? "unclear"] = (errorKinds[kind ?? "unclear"] ?? 0) + 1;
+        const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+        checkSecrets(`the error of ${failure.name}`, `${message} ${JSON.stringify(failure.error)}`);
+        if (kind === undefined) note("unclearErrors", `${failure.op} of ${failure.name}: ${message.slice(0, 300)}`);
+      }
+    }
+    checkWriter();
+    return failed;
+  };
+
+  let converged = true;
+  try {
+    for (const [stepIndex, step] of scenario.steps.entries()) {
+      let pending = Array.from({ length: scenario.stacks }, (_, s) => s);
+      let attempt = 0;
+      let faultsOff = false;
+      while (pending.length > 0) {
+        pending = await round(pending, step);
+        if (pending.length === 0) break;
+        attempt++;
+        if (attempt === 1 && scenario.moveOnAfterFailure.has(stepIndex)) break; // the user changes the program instead
+        if (attempt > MAX_FAULTY_RERUNS + 1) {
+          converged = false;
+          note("notConverged", `step ${stepIndex} still fails after a fault-free re-run`);
+          break;
+        }
+        if (attempt === MAX_FAULTY_RERUNS + 1) {
+          sim.backend.clearFaults();
+          faultsOff = true;
+        }
+      }
+      if (faultsOff) sim.backend.setFaults(scenario.faults);
+      clock.advance(60_000); // time passes between two deployments
+    }
+    for (const process of processes) {
+      for (const line of [...process.logs, ...process.warnings]) checkSecrets(`${process.name}'s output`, line);
+    }
+    checkSecrets("the request log", JSON.stringify(sim.backend.requestLog()));
+  } finally {
+    await world.close();
+  }
+  if (Object.values(violations).some((n) => n > 0)) converged = converged && violations.notConverged === 0;
+
+  return {
+    index,
+    seed: scenario.seed,
+    listeners: scenario.listeners.length,
+    resources: scenario.slots.length,
+    stacks: scenario.stacks,
+    steps: scenario.steps.length,
+    faultRate: scenario.faultRate,
+    converged,
+    requests,
+    faults,
+    refusedBusy,
+    applies,
+    failedApplies,
+    applyMs,
+    errorKinds,
+    violations,
+    details,
+  };
+}
+
+/** The totals of a run. */
+export interface ChaosSummary {
+  readonly seed: number;
+  readonly scenarios: number;
+  readonly converged: number;
+  readonly requests: number;
+  readonly faultsInjected: number;
+  readonly faults: Record<FaultKind, number>;
+  readonly refusedBusy: number;
+  readonly applies: number;
+  readonly failedApplies: number;
+  readonly violations: Violations;
+  readonly errorKinds: Record<string, number>;
+  readonly applySeconds: { readonly p50: number; readonly p95: number; readonly max: number };
+  readonly wallSeconds: number;
+  readonly failedScenarios: readonly { readonly index: number; readonly seed: number; readonly details: readonly string[] }[];
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Adds up scenario results. */
+export function summarize(seed: number, results: readonly ScenarioResult[], wallSeconds: number): ChaosSummary {
+  const faults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
+  const violations = emptyViolations();
+  const errorKinds: Record<string, number> = {};
+  const times: number[] = [];
+  for (const result of results) {
+    for (const kind of FAULT_KINDS) faults[kind] += result.faults[kind];
+    for (const key of Object.keys(violations) as (keyof Violations)[]) violations[key] += result.violations[key];
+    for (const [kind, n] of Object.entries(result.errorKinds)) errorKinds[kind] = (errorKinds[kind] ?? 0) + n;
+    times.push(...result.applyMs);
+  }
+  times.sort((a, b) => a - b);
+  const round1 = (ms: number): number => Math.round(ms / 100) / 10;
+  return {
+    seed,
+    scenarios: results.length,
+    converged: results.filter((r) => r.converged && Object.values(r.violations).every((n) => n === 0)).length,
+    requests: results.reduce((n, r) => n + r.requests, 0),
+    faultsInjected: Object.values(faults).reduce((a, b) => a + b, 0),
+    faults,
+    refusedBusy: results.reduce((n, r) => n + r.refusedBusy, 0),
+    applies: results.reduce((n, r) => n + r.applies, 0),
+    failedApplies: results.reduce((n, r) => n + r.failedApplies, 0),
+    violations,
+    errorKinds,
+    applySeconds: { p50: round1(percentile(times, 50)), p95: round1(percentile(times, 95)), max: round1(times.at(-1) ?? 0) },
+    wallSeconds: Math.round(wallSeconds * 10) / 10,
+    failedScenarios: results
+      .filter((r) => !(r.converged && Object.values(r.violations).every((n) => n === 0)))
+      .map((r) => ({ index: r.index, seed: r.seed, details: r.details })),
+  };
+}
+
+/** Whether a summary has no invariant violation. */
+export function passed(summary: ChaosSummary): boolean {
+  return summary.converged === summary.scenarios && Object.values(summary.violations).every((n) => n === 0);
+}
+
+/** The table the chaos command prints. */
+export function formatTable(summary: ChaosSummary, settings: string): string {
+  const pct = (n: number): string => `${((100 * n) / Math.max(1, summary.requests)).toFixed(1)} %`;
+  const rows: [string, string][] = [
+    ["scenarios", `${summary.scenarios} (${settings})`],
+    ["applies (failed, then re-run)", `${summary.applies} (${summary.failedApplies})`],
+    ["API requests", String(summary.requests)],
+    ["faults injected", `${summary.faultsInjected} (${pct(summary.faultsInjected)} of requests)`],
+    ...FAULT_KINDS.map((kind): [string, string] => [`  ${kind}`, String(summary.faults[kind])]),
+    ["refused: listener busy", String(summary.refusedBusy)],
+    ["errors shown, by kind", Object.entries(summary.errorKinds).map(([k, n]) => `${k} ${n}`).join(", ") || "none"],
+    ["converged", `${summary.converged}/${summary.scenarios}`],
+    ["lost certificates", String(summary.violations.lostCertificates)],
+    ["foreign certificates touched", String(summary.violations.foreignTouched)],
+    ["duplicate jobs", String(summary.violations.duplicateJobs)],
+    ["half-done operations", String(summary.violations.halfDone)],
+    ["certificates left behind", String(summary.violations.leftBehind)],
+    ["unclear errors", String(summary.violations.unclearErrors)],
+    ["credential leaks", String(summary.violations.secretLeaks)],
+    ["not converged after fault-free re-run", String(summary.violations.notConverged)],
+    ["apply time p50 / p95 / max", `${summary.applySeconds.p50} s / ${summary.applySeconds.p95} s / ${summary.applySeconds.max} s (virtual)`],
+    ["wall time", `${summary.wallSeconds} s`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n");
+}
