@@ -14,7 +14,7 @@
 #   2. the directory of a `pulumi` on PATH that reports the expected version and has the other two files;
 #   3. a build cache outside the repository:
 #        ${XDG_CACHE_HOME:-$HOME/.cache}/alb-listener-certificates/pulumi-cli/<version>/<recipe hash>/
-#      where the hash covers tools/pulumi-cli/{go.mod,go.sum,cmd/**} and the build flags. A cache hit costs
+#      where the hash covers tools/pulumi-cli/{go.mod,go.sum,cmd/**} (minus *_test.go) and the build flags. A cache hit costs
 #      well under a second; a miss builds both binaries (many minutes on a cold Go module/build cache) into
 #      a temporary directory and renames it into place, so an interrupted or concurrent run never leaves a
 #      half-written cache entry.
@@ -79,7 +79,8 @@ recipe_hash() {
   (
     cd "$MODULE_DIR"
     printf 'version=%s tags=%s flags=-trimpath,-s,-w,CGO_ENABLED=0\n' "$PULUMI_VERSION" "$BUILD_TAGS"
-    find go.mod go.sum cmd -type f -print | LC_ALL=C sort | while IFS= read -r f; do
+    # Test files do not change the binaries, so they are left out.
+    find go.mod go.sum cmd -type f ! -name '*_test.go' -print | LC_ALL=C sort | while IFS= read -r f; do
       printf '%s ' "$f"
       hash_cmd <"$f"
     done
