@@ -83,6 +83,8 @@ interface Slot {
   readonly exclusive: boolean;
   readonly stack: number;
   readonly pool: readonly string[];
+  /** A short deadline for some resources, so that waits also time out. */
+  readonly waitTimeoutSeconds?: number;
 }
 
 interface SlotState {
@@ -175,7 +177,9 @@ export function buildScenario(seed: number, index: number): Scenario {
     for (let s = 0; s < slotCount; s++) {
       const key = `${listenerId}/${s}`;
       const pool = Array.from({ length: poolSize }, newCert);
-      slots.push({ key, baseName: `sni-${i}-${s}`, listenerId, exclusive, stack: twoStacks && rng.chance(0.5) ? 1 : 0, pool });
+      const stack = twoStacks && rng.chance(0.5) ? 1 : 0;
+      const waitTimeoutSeconds = rng.chance(0.15) ? rng.int(30, 60) : undefined;
+      slots.push({ key, baseName: `sni-${i}-${s}`, listenerId, exclusive, stack, pool, ...(waitTimeoutSeconds === undefined ? {} : { waitTimeoutSeconds }) });
     }
     const writerPool = exclusive ? [] : Array.from({ length: 4 }, newCert);
     const initialForeign = exclusive ? [] : rng.subset(writerPool, rng.int(0, 3));
@@ -350,7 +354,15 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       .filter((slot) => slot.stack === stack && step.get(slot.key)?.declared === true)
       .map((slot) => {
         const st = step.get(slot.key)!;
-        return { name: st.name, args: { listenerId: slot.listenerId, certificateIds: [...st.written], ...(slot.exclusive ? { exclusive: true } : {}) } };
+        return {
+          name: st.name,
+          args: {
+            listenerId: slot.listenerId,
+            certificateIds: [...st.written],
+            ...(slot.exclusive ? { exclusive: true } : {}),
+            ...(slot.waitTimeoutSeconds === undefined ? {} : { waitTimeoutSeconds: slot.waitTimeoutSeconds }),
+          },
+        };
       });
 
   /** Reads this round's requests: faults, refused calls, ownership of dissociated certificates, duplicates. */
