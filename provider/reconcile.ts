@@ -8,7 +8,7 @@ import type { Clock } from "./clock";
 import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "./defaults";
 import { AlbApiError, AlbProviderError, JobFailedError } from "./errors";
 import { computePlan, isPresentStatus, isTransitionalStatus, type LiveCertificate, type Plan } from "./plan";
-import { withRetry } from "./retry";
+import { isListenerBusyCode, withRetry } from "./retry";
 import { waitFor, type CheckOutcome } from "./waiter";
 
 /** What reconciliation needs from the outside world. */
@@ -170,7 +170,8 @@ export class Reconciler {
       onMutated();
       try {
         const send = direction === "associate" ? this.deps.api.associateAdditionalCertificates : this.deps.api.dissociateAdditionalCertificates;
-        ({ jobId } = await this.retry(`${ACTION[direction]} on ${listenerId}`, deadlineAt, () => send.call(this.deps.api, listenerId, ids, { clientToken: token })));
+        const sendOnce = () => send.call(this.deps.api, listenerId, ids, { clientToken: token });
+        ({ jobId } = await this.retry(`${ACTION[direction]} on ${listenerId}`, deadlineAt, () => this.sendWhenIdle(listenerId, deadlineAt, sendOnce)));
       } catch (error) {
         if (error instanceof AlbApiError && error.code === ALREADY_DONE[direction]) {
           const live = additionalOnly(await this.readAll(listenerId, deadlineAt));
@@ -188,6 +189,22 @@ export class Reconciler {
           `[${ids.join(", ")}], job ${jobId || "(none)"}, ${seconds(this.deps.clock.now() - startedAt)}, ${attempts} poll(s)`,
       );
       remaining = [];
+    }
+  }
+
+  /**
+   * Sends a mutation. When the listener refuses it as busy (another writer's job, or a listener stuck
+   * `Configuring`), waits with reads until the listener is idle and sends it once more at once, with the
+   * same ClientToken, rather than re-sending it blindly on the retry backoff: every refused call costs
+   * mutation quota. A second refusal goes back to the retry loop and its backoff.
+   */
+  private async sendWhenIdle<T>(listenerId: string, deadlineAt: number, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof AlbApiError) || !isListenerBusyCode(error.code)) throw error;
+      await this.settle(listenerId, deadlineAt);
+      return send();
     }
   }
 
