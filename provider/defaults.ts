@@ -44,6 +44,25 @@ export const POLL_MIN_DELAY_MS = 250;
 /** Largest delay between two polls of a running job, in milliseconds. */
 export const POLL_MAX_DELAY_MS = 2_000;
 
+/**
+ * Once the provider process has seen jobs finish, a wait sleeps until the job's expected end and
+ * then polls every "step": this fraction of the expected duration, within the bounds below
+ * (see `job-timing.ts`).
+ */
+export const POLL_STEP_FRACTION = 0.05;
+
+/** Smallest poll step after the expected end of a job, in milliseconds. */
+export const POLL_STEP_MIN_MS = 100;
+
+/** Largest poll step after the expected end of a job, in milliseconds. */
+export const POLL_STEP_MAX_MS = 1_000;
+
+/** Job durations remembered per listener (their median is the estimate). */
+export const JOB_TIMING_SAMPLES = 5;
+
+/** Listeners whose job durations one provider process remembers (least recently used forgotten first). */
+export const JOB_TIMING_LISTENERS_MAX = 1_000;
+
 /** First delay before retrying a transient API error, in milliseconds. */
 export const RETRY_MIN_DELAY_MS = 500;
 

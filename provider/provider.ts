@@ -24,6 +24,7 @@ import {
 } from "./defaults";
 import { AlbApiError, AlbProviderError, MissingCredentialsError, redact } from "./errors";
 import { canonicalize, declaredIds, isHttpUrl, sameIds, UNKNOWN, type InputFailure, type StoredProps } from "./inputs";
+import { JobTimings } from "./job-timing";
 import { chunk, isPresentStatus, isTransitionalStatus, type LiveCertificate } from "./plan";
 import { additionalOnly, Reconciler } from "./reconcile";
 import { isListenerBusyCode, withRetry } from "./retry";
@@ -40,6 +41,8 @@ export interface ProviderDeps {
   readonly environment: (config?: ConfigReader) => Environment;
   readonly createApi: (endpoint: string, credentials: () => Promise<Credentials>) => AlbApi;
   readonly coordinator: ListenerCoordinator;
+  /** Job durations learned by this process (see `job-timing.ts`); without it, waits poll on the cold schedule. */
+  readonly jobTimings?: JobTimings;
 }
 
 /** Stored properties, as the engine hands them back (untyped, possibly from an older build). */
@@ -417,5 +420,6 @@ export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): Li
     environment: overrides.environment ?? processEnvironment,
     createApi: overrides.createApi ?? ((endpoint, credentials) => createAlbClient({ endpoint, credentials })),
     coordinator: overrides.coordinator ?? new ListenerCoordinator(),
+    jobTimings: overrides.jobTimings ?? new JobTimings(),
   });
 }

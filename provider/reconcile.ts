@@ -7,6 +7,7 @@ import type { AlbApi, ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
 import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "./defaults";
 import { AlbApiError, AlbProviderError, JobFailedError } from "./errors";
+import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing";
 import { computePlan, isPresentStatus, isTransitionalStatus, type LiveCertificate, type Plan } from "./plan";
 import { isListenerBusyCode, withRetry } from "./retry";
 import { waitFor, type CheckOutcome } from "./waiter";
@@ -20,6 +21,11 @@ export interface ReconcileDeps {
   readonly newToken: () => string;
   /** One line of progress for the user. */
   readonly log: (line: string) => void;
+  /**
+   * Job durations learned by this provider process; waits for a job then sleep until its expected
+   * end before polling. Without it every wait uses the cold schedule.
+   */
+  readonly jobTimings?: JobTimings;
 }
 
 export interface ReconcileRequest {
@@ -69,7 +75,8 @@ function seconds(ms: number): string {
 export class Reconciler {
   constructor(private readonly deps: ReconcileDeps) {}
 
-  private pollOptions(deadlineAt: number) {
+  private pollOptions(deadlineAt: number, schedule?: PollSchedule) {
+    if (schedule) return { clock: this.deps.clock, random: this.deps.random, deadlineAt, ...schedule };
     return { clock: this.deps.clock, random: this.deps.random, deadlineAt, minDelayMs: POLL_MIN_DELAY_MS, maxDelayMs: POLL_MAX_DELAY_MS };
   }
 
@@ -183,7 +190,7 @@ export class Reconciler {
         }
         throw error;
       }
-      const { attempts } = await this.waitForBatch(direction, listenerId, ids, jobId, deadlineAt);
+      const { attempts } = await this.waitForBatch(direction, listenerId, ids, jobId, deadlineAt, this.deps.clock.now());
       this.deps.log(
         `${listenerId}: ${direction === "associate" ? "associated" : "dissociated"} ${ids.length} certificate(s) ` +
           `[${ids.join(", ")}], job ${jobId || "(none)"}, ${seconds(this.deps.clock.now() - startedAt)}, ${attempts} poll(s)`,
@@ -212,10 +219,20 @@ export class Reconciler {
    * Polls the job (ListAsynJobs), the batch's certificate rows and the listener status until the
    * batch settled: every certificate `Associated` (or gone / `Dissociated`) and the listener no
    * longer `Configuring`. A `Failed` job, or rows that fell back while no job is reported, fail.
+   * The first look is at the job's expected end once this process has seen jobs finish (see
+   * `job-timing.ts`); what the wait saw is recorded for the next one.
    */
-  private waitForBatch(direction: Direction, listenerId: string, ids: readonly string[], jobId: string, deadlineAt: number) {
+  private async waitForBatch(direction: Direction, listenerId: string, ids: readonly string[], jobId: string, deadlineAt: number, acceptedAt: number) {
     const api = this.deps.api;
-    return waitFor(
+    const schedule = this.deps.jobTimings?.schedule(listenerId) ?? COLD_SCHEDULE;
+    // The last look that saw the batch still running (ms after acceptance): with the look that saw it
+    // done, it brackets the job's end. Transient API errors say nothing about the job.
+    let lastRunningMs: number | undefined;
+    const running = (observed: string): CheckOutcome<void> => {
+      lastRunningMs = this.deps.clock.now() - acceptedAt;
+      return { state: "retry", observed };
+    };
+    const result = await waitFor(
       `${direction === "associate" ? "association" : "dissociation"} of [${ids.join(", ")}] on ${listenerId} (job ${jobId})`,
       async (): Promise<CheckOutcome<void>> => {
         let job: { status: string; errorCode?: string; errorMessage?: string } | undefined;
@@ -233,7 +250,7 @@ export class Reconciler {
             error: new JobFailedError(jobId, ACTION[direction], listenerId, ids, job.errorCode ?? "Failed", job.errorMessage ?? ""),
           };
         }
-        if (job?.status === "Processing") return { state: "retry", observed: `job ${jobId} Processing` };
+        if (job?.status === "Processing") return running(`job ${jobId} Processing`);
         let rows: ListenerCertificate[];
         try {
           rows = await api.listListenerCertificates(listenerId, ids);
@@ -258,7 +275,7 @@ export class Reconciler {
               error: new JobFailedError(jobId, ACTION[direction], listenerId, ids, "JobFailed", `certificates fell back: ${fellBack.join(", ")}`),
             };
           }
-          return { state: "retry", observed: unsettled.map((id) => `${id} ${status.get(id) ?? "absent"}`).join(", ") };
+          return running(unsettled.map((id) => `${id} ${status.get(id) ?? "absent"}`).join(", "));
         }
         let attribute;
         try {
@@ -267,10 +284,12 @@ export class Reconciler {
           if (error instanceof AlbApiError && error.retryable) return { state: "retry", observed: `listener: ${error.code}` };
           throw error;
         }
-        if (attribute.status === "Configuring") return { state: "retry", observed: "listener Configuring" };
+        if (attribute.status === "Configuring") return running("listener Configuring");
         return { state: "success", value: undefined };
       },
-      this.pollOptions(deadlineAt),
+      this.pollOptions(deadlineAt, schedule),
     );
+    this.deps.jobTimings?.record(listenerId, { lastRunningMs, doneMs: this.deps.clock.now() - acceptedAt, schedule });
+    return result;
   }
 }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { COLD_SCHEDULE, JobTimings } from "../../provider/job-timing";
+
+describe("JobTimings", () => {
+  it("polls on the cold schedule (look at once, 250 ms doubling to 2 s) before any job was seen", () => {
+    const timings = new JobTimings();
+    expect(timings.estimateMs("lsn-a")).toBeUndefined();
+    expect(timings.schedule("lsn-a")).toEqual({ firstDelayMs: 0, minDelayMs: 250, maxDelayMs: 2000 });
+    expect(COLD_SCHEDULE).toEqual({ firstDelayMs: 0, minDelayMs: 250, maxDelayMs: 2000 });
+  });
+
+  it("takes the middle of the last running look and the done look, then first looks at that estimate", () => {
+    const timings = new JobTimings();
+    timings.record("lsn-a", { lastRunningMs: 9_500, doneMs: 10_500, schedule: COLD_SCHEDULE });
+    expect(timings.estimateMs("lsn-a")).toBe(10_000);
+    // then every 5 % of the estimate (500 ms), backing off to the usual 2 s cap
+    expect(timings.schedule("lsn-a")).toEqual({ firstDelayMs: 10_000, minDelayMs: 500, maxDelayMs: 2000 });
+  });
+
+  it("keeps the step between 100 ms and 1 s", () => {
+    const timings = new JobTimings();
+    timings.record("fast", { lastRunningMs: 900, doneMs: 1_100, schedule: COLD_SCHEDULE });
+    timings.record("slow", { lastRunningMs: 59_000, doneMs: 61_000, schedule: COLD_SCHEDULE });
+    expect(timings.schedule("fast")).toMatchObject({ firstDelayMs: 1_000, minDelayMs: 100 });
+    expect(timings.schedule("slow")).toMatchObject({ firstDelayMs: 60_000, minDelayMs: 1_000, maxDelayMs: 2_000 });
+  });
+
+  it("probes one step earlier when the first look already saw the job done", () => {
+    const timings = new JobTimings();
+    const schedule = { firstDelayMs: 10_000, minDelayMs: 500, maxDelayMs: 2_000 };
+    timings.record("lsn-a", { doneMs: 10_000, schedule });
+    expect(timings.estimateMs("lsn-a")).toBe(9_500);
+  });
+
+  it("uses the median of the listener's recent jobs, so one slow job does not make the next wait oversleep", () => {
+    const timings = new JobTimings();
+    for (const done of [10_000, 10_000, 60_000]) timings.record("lsn-a", { lastRunningMs: done - 200, doneMs: done, schedule: COLD_SCHEDULE });
+    expect(timings.estimateMs("lsn-a")).toBe(9_900);
+  });
+
+  it("falls back to the last job of any listener for a listener it has not seen", () => {
+    const timings = new JobTimings();
+    timings.record("lsn-a", { lastRunningMs: 3_000, doneMs: 3_200, schedule: COLD_SCHEDULE });
+    timings.record("lsn-b", { lastRunningMs: 5_000, doneMs: 5_200, schedule: COLD_SCHEDULE });
+    expect(timings.estimateMs("lsn-new")).toBe(5_100);
+    expect(timings.estimateMs("lsn-a")).toBe(3_100);
+  });
+
+  it("forgets the least recently used listener beyond its capacity", () => {
+    const timings = new JobTimings(2);
+    timings.record("a", { lastRunningMs: 1_000, doneMs: 1_000, schedule: COLD_SCHEDULE });
+    timings.record("b", { lastRunningMs: 2_000, doneMs: 2_000, schedule: COLD_SCHEDULE });
+    timings.record("a", { lastRunningMs: 1_000, doneMs: 1_000, schedule: COLD_SCHEDULE });
+    timings.record("c", { lastRunningMs: 3_000, doneMs: 3_000, schedule: COLD_SCHEDULE });
+    expect(timings.estimateMs("a")).toBe(1_000);
+    expect(timings.estimateMs("b")).toBe(3_000); // forgotten: the fallback (last job anywhere)
+  });
+});
