@@ -63,6 +63,14 @@ export const JOB_TIMING_SAMPLES = 5;
 /** Listeners whose job durations one provider process remembers (least recently used forgotten first). */
 export const JOB_TIMING_LISTENERS_MAX = 1_000;
 
+/**
+ * Pause after a throttled mutation before the process's next try, in milliseconds: full jitter from
+ * the first value, doubling to the second (see `throttle-gate.ts`). Short, because only one call at a
+ * time probes while the account is throttled.
+ */
+export const THROTTLE_PROBE_MIN_DELAY_MS = 250;
+export const THROTTLE_PROBE_MAX_DELAY_MS = 1_000;
+
 /** First delay before retrying a transient API error, in milliseconds. */
 export const RETRY_MIN_DELAY_MS = 500;
 

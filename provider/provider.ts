@@ -28,6 +28,7 @@ import { JobTimings } from "./job-timing";
 import { chunk, isPresentStatus, isTransitionalStatus, type LiveCertificate } from "./plan";
 import { additionalOnly, Reconciler } from "./reconcile";
 import { isListenerBusyCode, withRetry } from "./retry";
+import { ThrottleGate } from "./throttle-gate";
 
 /** Everything the provider takes from the outside world; tests replace any of it. */
 export interface ProviderDeps {
@@ -43,6 +44,8 @@ export interface ProviderDeps {
   readonly coordinator: ListenerCoordinator;
   /** Job durations learned by this process (see `job-timing.ts`); without it, waits poll on the cold schedule. */
   readonly jobTimings?: JobTimings;
+  /** Mutations of this process queue here while the account is throttled (see `throttle-gate.ts`). */
+  readonly throttleGate?: ThrottleGate;
 }
 
 /** Stored properties, as the engine hands them back (untyped, possibly from an older build). */
@@ -411,9 +414,11 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
 /** The provider with real time, randomness, output and network. */
 export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): ListenerCertificatesProvider {
   const { randomUUID } = require("node:crypto") as typeof import("node:crypto");
+  const clock: Clock = overrides.clock ?? require("./clock").systemClock;
+  const random = overrides.random ?? Math.random;
   return new ListenerCertificatesProvider({
-    clock: overrides.clock ?? require("./clock").systemClock,
-    random: overrides.random ?? Math.random,
+    clock,
+    random,
     newToken: overrides.newToken ?? (() => randomUUID()),
     log: overrides.log ?? ((line) => process.stdout.write(`${CONFIG_NAMESPACE}: ${line}\n`)),
     warn: overrides.warn ?? ((line) => process.stderr.write(`${line}\n`)),
@@ -421,5 +426,6 @@ export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): Li
     createApi: overrides.createApi ?? ((endpoint, credentials) => createAlbClient({ endpoint, credentials })),
     coordinator: overrides.coordinator ?? new ListenerCoordinator(),
     jobTimings: overrides.jobTimings ?? new JobTimings(),
+    throttleGate: overrides.throttleGate ?? new ThrottleGate(clock, random),
   });
 }

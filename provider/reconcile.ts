@@ -10,6 +10,7 @@ import { AlbApiError, AlbProviderError, JobFailedError } from "./errors";
 import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing";
 import { computePlan, isPresentStatus, isTransitionalStatus, type LiveCertificate, type Plan } from "./plan";
 import { isListenerBusyCode, withRetry } from "./retry";
+import type { ThrottleGate } from "./throttle-gate";
 import { waitFor, type CheckOutcome } from "./waiter";
 
 /** What reconciliation needs from the outside world. */
@@ -26,6 +27,11 @@ export interface ReconcileDeps {
    * end before polling. Without it every wait uses the cold schedule.
    */
   readonly jobTimings?: JobTimings;
+  /**
+   * The process's queue for mutations while the account is throttled; without it a throttled call
+   * retries on its own backoff.
+   */
+  readonly throttleGate?: ThrottleGate;
 }
 
 export interface ReconcileRequest {
@@ -177,7 +183,9 @@ export class Reconciler {
       onMutated();
       try {
         const send = direction === "associate" ? this.deps.api.associateAdditionalCertificates : this.deps.api.dissociateAdditionalCertificates;
-        const sendOnce = () => send.call(this.deps.api, listenerId, ids, { clientToken: token });
+        const call = () => send.call(this.deps.api, listenerId, ids, { clientToken: token });
+        const gate = this.deps.throttleGate;
+        const sendOnce = gate ? () => gate.run(call, deadlineAt) : call;
         ({ jobId } = await this.retry(`${ACTION[direction]} on ${listenerId}`, deadlineAt, () => this.sendWhenIdle(listenerId, deadlineAt, sendOnce)));
       } catch (error) {
         if (error instanceof AlbApiError && error.code === ALREADY_DONE[direction]) {
