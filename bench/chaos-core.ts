@@ -117,6 +117,8 @@ export interface Scenario {
   readonly steps: readonly ReadonlyMap<string, SlotState>[];
   /** Steps after whose first failure the program moves on instead of re-running. */
   readonly moveOnAfterFailure: ReadonlySet<number>;
+  /** Steps preceded by a `refresh` of every stack. */
+  readonly refreshBefore: ReadonlySet<number>;
 }
 
 class Rng {
@@ -239,6 +241,8 @@ export function buildScenario(seed: number, index: number): Scenario {
   steps.push(new Map(slots.map((slot) => [slot.key, { declared: false, name: "", set: [], written: [] }])));
   const moveOnAfterFailure = new Set<number>();
   for (let step = 0; step < stepCount - 1; step++) if (rng.chance(0.3)) moveOnAfterFailure.add(step);
+  const refreshBefore = new Set<number>();
+  for (let step = 1; step <= stepCount; step++) if (rng.chance(0.2)) refreshBefore.add(step);
 
   // Faults: request-level kinds share the scenario's rate; mutations get job-level ones on top.
   const faultRate = 0.1 + 0.2 * rng.next();
@@ -278,6 +282,7 @@ export function buildScenario(seed: number, index: number): Scenario {
     stacks,
     steps,
     moveOnAfterFailure,
+    refreshBefore,
   };
 }
 
@@ -504,9 +509,26 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     return failed;
   };
 
+  /** `pulumi refresh` of every stack at once: failures must read clearly; the state must stay truthful. */
+  const refreshAll = async (step: ReadonlyMap<string, SlotState>): Promise<void> => {
+    const results = await Promise.all(engines.map((engine) => engine.refresh()));
+    await clock.drain();
+    analyzeRequests(step); // reads only: counts requests and faults
+    for (const result of results) {
+      for (const failure of result.failures) {
+        const kind = classifyError(failure.error);
+        errorKinds[`refresh: ${kind ?? "unclear"}`] = (errorKinds[`refresh: ${kind ?? "unclear"}`] ?? 0) + 1;
+        const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
+        checkSecrets(`the refresh error of ${failure.name}`, message);
+        if (kind === undefined) note("unclearErrors", `refresh of ${failure.name}: ${message.slice(0, 300)}`);
+      }
+    }
+  };
+
   let converged = true;
   try {
     for (const [stepIndex, step] of scenario.steps.entries()) {
+      if (scenario.refreshBefore.has(stepIndex)) await refreshAll(step);
       let pending = Array.from({ length: scenario.stacks }, (_, s) => s);
       let attempt = 0;
       let faultsOff = false;

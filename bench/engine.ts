@@ -28,7 +28,7 @@ export type StepOp = "create" | "update" | "same" | "replace" | "delete";
 /** One failed step of an `up`. */
 export interface StepFailure {
   readonly name: string;
-  readonly op: "check" | "diff" | StepOp;
+  readonly op: "check" | "diff" | "refresh" | StepOp;
   readonly error: unknown;
 }
 
@@ -148,6 +148,31 @@ export class EngineStack {
       }
     }));
     return { ops, failures };
+  }
+
+  /**
+   * Like `pulumi refresh`: reads every resource, in parallel. A resource whose read returns no ID is
+   * dropped; returned inputs replace the stored ones. Failures are returned and leave the state as it was.
+   */
+  async refresh(): Promise<UpResult> {
+    const failures: StepFailure[] = [];
+    await Promise.all([...this.state].map(async ([name, current]) => {
+      try {
+        const result = await this.provider.read!(current.id, current.outputs);
+        if (!result.id) {
+          this.state.delete(name);
+          return;
+        }
+        this.state.set(name, {
+          id: result.id,
+          inputs: (result.inputs ?? current.inputs) as Record<string, unknown>,
+          outputs: (result.props ?? {}) as Record<string, unknown>,
+        });
+      } catch (error) {
+        failures.push({ name, op: "refresh", error });
+      }
+    }));
+    return { ops: {}, failures };
   }
 
   /** Like `pulumi destroy`. */
