@@ -58,6 +58,12 @@ const VALIDATION_DEADLINE_MS = 30_000;
 export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProvider {
   private config?: ConfigReader;
   private warnedNoCredentials = false;
+  /**
+   * Creates, updates and deletes this process runs right now. Only an update run calls them (a
+   * preview never does), so while one runs, the diffs and checks of the same deployment skip their
+   * validation dry runs: see {@link validateLive}.
+   */
+  private applying = 0;
 
   constructor(private readonly deps: ProviderDeps) {}
 
@@ -141,7 +147,10 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
 
   /**
    * Read-only checks against the live listener, plus `DryRun=true` association of what would be
-   * added, so a preview fails where the apply would. Transient errors only warn.
+   * added, so a preview fails where the apply would. Transient errors only warn. The dry run is left
+   * out while this process applies changes (an update run, not a preview): there it would only repeat
+   * what the apply's own call validates, and spend the account's mutation quota (dry runs count
+   * against the rate limit) that the apply needs.
    */
   private async validateLive(props: StoredProps, toAdd: readonly string[], rows?: readonly ListenerCertificate[]): Promise<InputFailure[]> {
     const api = this.api(props as unknown as Props);
@@ -173,10 +182,11 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       // A dry run on a listener that is running a job is refused as busy; rather than retry (and
       // add load to a listener another writer is changing), the dry run is skipped with a note.
       const busy = attribute.status === "Configuring" || live.some((r) => isTransitionalStatus(r.status));
-      if (busy && adding.length > 0) {
+      const applying = this.applying > 0;
+      if (busy && adding.length > 0 && !applying) {
         this.deps.warn(`warning: ${CONFIG_NAMESPACE}: listener ${props.listenerId} is applying another change; the dry run of ${adding.join(", ")} was skipped`);
       }
-      for (const batch of busy ? [] : chunk(adding, ASSOCIATE_BATCH_MAX)) {
+      for (const batch of busy || applying ? [] : chunk(adding, ASSOCIATE_BATCH_MAX)) {
         try {
           const outcome = await retry(`dry run on ${props.listenerId}`, async () => {
             try {
@@ -270,14 +280,23 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
 
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const props = inputs as unknown as StoredProps;
-    const live = await this.apply(props, []);
+    const live = await this.whileApplying(() => this.apply(props, []));
     return { id: props.listenerId, outs: this.outputs(props, live) };
   }
 
   async update(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const props = news as unknown as StoredProps;
-    const live = await this.apply(props, declaredIds(olds));
+    const live = await this.whileApplying(() => this.apply(props, declaredIds(olds)));
     return { outs: this.outputs(props, live) };
+  }
+
+  private async whileApplying<T>(work: () => Promise<T>): Promise<T> {
+    this.applying++;
+    try {
+      return await work();
+    } finally {
+      this.applying--;
+    }
   }
 
   /**
@@ -391,7 +410,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     this.deps.coordinator.release(listenerId, owner);
     const reconciler = new Reconciler({ ...this.deps, api: this.api(props) });
     try {
-      await this.deps.coordinator.withListener(listenerId, () =>
+      await this.whileApplying(() => this.deps.coordinator.withListener(listenerId, () =>
         reconciler.apply({
           listenerId,
           desired: [],
@@ -400,7 +419,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
           protectedIds: this.deps.coordinator.claimedByOthers(listenerId, owner),
           deadlineAt: this.deadline(props),
         }),
-      );
+      ));
     } catch (error) {
       if (error instanceof AlbApiError && error.code === "ResourceNotFound.Listener") {
         this.deps.log(`${listenerId}: listener no longer exists; nothing to dissociate`);
