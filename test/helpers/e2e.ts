@@ -108,7 +108,7 @@ export interface E2eStackOptions {
   readonly resourceName?: string;
   /**
    * Where credentials come from: the environment (`ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET`, the default), or
-   * stack config only (`alicloud:accessKey`, secret `alicloud:secretKey`), with every credential variable
+   * stack config only (`alicloud:accessKey` and `alicloud:secretKey`, both secret), with every credential variable
    * blanked for the CLI and the processes it starts.
    */
   readonly credentials?: "env" | "config";
@@ -267,8 +267,10 @@ export class E2eStack {
         certificateIds: JSON.stringify(options.certificateIds),
       };
       if (options.resourceName) config.resourceName = options.resourceName;
-      if (options.credentials === "config") config["alicloud:accessKey"] = DEMO_ACCESS_KEY_ID;
-      await stack.setConfig(config, options.credentials === "config" ? { "alicloud:secretKey": DEMO_ACCESS_KEY_SECRET } : {});
+      // Both halves as secrets: the engine copies the whole stack config into the state of the dynamic
+      // provider's default provider resource (see the credentials scenario), where only secrets are encrypted.
+      const secrets = options.credentials === "config" ? { "alicloud:accessKey": DEMO_ACCESS_KEY_ID, "alicloud:secretKey": DEMO_ACCESS_KEY_SECRET } : {};
+      await stack.setConfig(config, secrets);
     } catch (error) {
       await workspace.cleanup();
       throw error;
