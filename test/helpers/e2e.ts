@@ -269,7 +269,7 @@ export class E2eStack {
       if (options.resourceName) config.resourceName = options.resourceName;
       // Both halves as secrets: the engine copies the whole stack config into the state of the dynamic
       // provider's default provider resource (see the credentials scenario), where only secrets are encrypted.
-      const secrets = options.credentials === "config" ? { "alicloud:accessKey": DEMO_ACCESS_KEY_ID, "alicloud:secretKey": DEMO_ACCESS_KEY_SECRET } : {};
+      const secrets: Record<string, string> = options.credentials === "config" ? { "alicloud:accessKey": DEMO_ACCESS_KEY_ID, "alicloud:secretKey": DEMO_ACCESS_KEY_SECRET } : {};
       await stack.setConfig(config, secrets);
     } catch (error) {
       await workspace.cleanup();
