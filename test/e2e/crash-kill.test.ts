@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type JobView, type RequestLogEntry, type RunningSimulator } from "../../simulator";
 import {
+  allAssociated,
   ASSOCIATE,
   cert,
   commandLine,
@@ -22,6 +23,7 @@ import {
   isAlive,
   killAll,
   listenerId,
+  liveCertificates,
   newJobs,
   realMutations,
   refusedCalls,
@@ -75,8 +77,7 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
   const jobIds = (): Set<string> => new Set(sim.backend.listAsynJobs({}).map((j) => j.jobId));
   const job = (id: string | undefined): JobView | undefined => (id ? sim.backend.listAsynJobs({ jobIds: [id] })[0] : undefined);
   const firstReal = (log: readonly RequestLogEntry[], kind: "associate" | "dissociate") => realMutations(log).find((m) => m.kind === kind && m.jobId);
-  const live = (listener: string): Record<string, string> => Object.fromEntries(sim.backend.listenerView(listener).additional.map((c) => [c.certificateId, c.status]));
-  const allAssociated = (ids: readonly string[]) => Object.fromEntries([...ids].sort().map((id) => [id, "Associated"]));
+  const live = (listener: string): Record<string, string> => liveCertificates(sim.backend.listenerView(listener));
 
   /**
    * Starts the rotation `before` → `after` on L1, kills the whole process tree when `killPoint` holds, checks

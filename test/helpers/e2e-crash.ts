@@ -479,6 +479,16 @@ export function describeJobs(jobs: readonly JobView[]): string[] {
 // ---------------------------------------------------------------------------------------------------------
 // The "never neither" watch
 
+/** A listener's additional certificates: `{ id: status }`. */
+export function liveCertificates(view: ListenerView): Record<string, string> {
+  return Object.fromEntries(view.additional.map((c) => [c.certificateId, c.status]));
+}
+
+/** `{ id: "Associated" }` for each ID, sorted: what a converged listener (or stored state) shows. */
+export function allAssociated(ids: readonly string[]): Record<string, string> {
+  return Object.fromEntries([...ids].sort().map((id) => [id, "Associated"]));
+}
+
 /** IDs of a listener's additional certificates in status Associated (being served), sorted. */
 export function serving(view: ListenerView): string[] {
   return view.additional.filter((c) => c.status === "Associated").map((c) => c.certificateId).sort();
