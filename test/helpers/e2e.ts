@@ -421,20 +421,31 @@ export function writeLegacyBuild(nodeModulesDir: string): string {
 }
 
 /**
- * Gives a stack's program its own node_modules: links to every package of the repository's node_modules
- * except alb-listener-certificates, which is the legacy build (a real directory, so that its own
- * dependencies resolve through these links).
+ * Gives a stack's program its own node_modules, the way `npm install` in the program's project would:
+ * links to every package of the repository's node_modules except alb-listener-certificates, which is
+ * the linked current build (or, with `legacy`, the older build as a real directory, so that its own
+ * dependencies resolve through these links), and `.bin/alb-preview-report`.
  */
-export function installLegacyBuild(stack: E2eStack): void {
+export function installOwnNodeModules(stack: E2eStack, options: { legacy?: boolean } = {}): string {
   const programNodeModules = path.join(stack.workspace.programDir, "node_modules");
   fs.rmSync(programNodeModules, { recursive: true, force: true }); // the symlink createPulumiWorkspace made
-  fs.mkdirSync(programNodeModules);
+  fs.mkdirSync(path.join(programNodeModules, ".bin"), { recursive: true });
   const repoNodeModules = path.join(REPO_ROOT, "node_modules");
   for (const entry of fs.readdirSync(repoNodeModules)) {
     if (entry === "alb-listener-certificates" || entry === ".bin" || entry.startsWith(".package-lock")) continue;
     fs.symlinkSync(path.join(repoNodeModules, entry), path.join(programNodeModules, entry));
   }
-  writeLegacyBuild(programNodeModules);
+  if (options.legacy) writeLegacyBuild(programNodeModules);
+  else fs.symlinkSync(path.join(repoNodeModules, "alb-listener-certificates"), path.join(programNodeModules, "alb-listener-certificates"), "dir");
+  const bin = path.join(programNodeModules, ".bin", "alb-preview-report");
+  fs.writeFileSync(bin, `#!/bin/sh\nexec node ${JSON.stringify(path.join(programNodeModules, "alb-listener-certificates", "dist", "report", "preview-report.js"))} "$@"\n`);
+  fs.chmodSync(bin, 0o755);
+  return programNodeModules;
+}
+
+/** The upgrade scenario's first half: the program's node_modules holds the legacy build. */
+export function installLegacyBuild(stack: E2eStack): void {
+  installOwnNodeModules(stack, { legacy: true });
 }
 
 /** Replaces the program's legacy build with the current one (the repository's linked build). */

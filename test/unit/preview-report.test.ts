@@ -29,9 +29,11 @@ function fixture(name: string): PreviewDocument {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8")) as PreviewDocument;
 }
 
+type MutableStep = { -readonly [K in keyof PreviewStep]: PreviewStep[K] };
+
 /** A deep copy of a fixture with its ListenerAdditionalCertificates step changed by `edit`. */
-function variant(name: string, edit: (step: PreviewStep & Record<string, unknown>) => void): PreviewDocument {
-  const doc = structuredClone(fixture(name)) as { steps: (PreviewStep & Record<string, unknown>)[] };
+function variant(name: string, edit: (step: MutableStep) => void): PreviewDocument {
+  const doc = structuredClone(fixture(name)) as { steps: MutableStep[] };
   const step = doc.steps.find((s) => s.urn.includes(":ListenerAdditionalCertificates::"));
   if (!step) throw new Error(`no certificates step in ${name}`);
   edit(step);
