@@ -340,12 +340,18 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     credentials: { accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, securityToken: CHAOS_SECURITY_TOKEN },
   });
   const { sim, clock } = world;
+  // Each deployment of a stack gets a fresh provider process, as with the engine: nothing a process
+  // learned (ownership claims, job timings) survives into the next deployment. ClientTokens are
+  // "stack<S>~<deployment>-<n>".
   const processes: ProviderProcess[] = [];
   const engines: EngineStack[] = [];
+  let deployments = 0;
   for (let s = 0; s < scenario.stacks; s++) {
-    const process = world.newProcess(`stack${s}`, scenario.seed + s + 1);
-    processes.push(process);
-    engines.push(new EngineStack(process.provider));
+    engines.push(new EngineStack(() => {
+      const process = world.newProcess(`stack${s}~${++deployments}`, scenario.seed + deployments);
+      processes.push(process);
+      return process.provider;
+    }));
   }
 
   const owner = new Map<string, Slot>();
@@ -392,7 +398,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       providerJobs.add(entry.jobId);
       const job = jobs.get(entry.jobId);
       if (job !== undefined) {
-        const stack = token.replace(/-\d+$/, "");
+        const stack = token.slice(0, Math.max(0, token.indexOf("~")));
         startedBy.set(stack, [...(startedBy.get(stack) ?? []), job]);
       }
       const listenerId = entry.params.ListenerId ?? "";

@@ -1,8 +1,9 @@
 /**
- * A stand-in for the Pulumi engine driving one stack's dynamic resources, as it does at its default
- * parallelism: every declared resource runs check → diff → create/update concurrently with the others;
- * once they all finished, resources no longer declared (and the old halves of replacements) are deleted,
- * unless a step failed (then the deployment stops before its deletes, as `pulumi up` does).
+ * A stand-in for the Pulumi engine driving one stack's dynamic resources: resources are checked and
+ * diffed one after another in program order (the step generator), their creates and updates run in
+ * parallel as soon as they are planned (the step executor at its default parallelism), and once they all
+ * finished, resources no longer declared (and the old halves of replacements) are deleted, unless a step
+ * failed (then the deployment stops scheduling, as `pulumi up` does).
  *
  * State follows the engine's rules: a create that fails with the "created but failed to initialize"
  * shape (`id` + `properties`) or an update that does (partial failure) is recorded with those properties;
@@ -58,78 +59,97 @@ function initFailureState(error: unknown, inputs: Record<string, unknown>): Reso
   return { id: e.id, inputs, outputs };
 }
 
-/** One stack: its state and the provider process that serves it. */
+/**
+ * One stack: its state, and the provider that serves it. Given a factory, every deployment (`up`,
+ * `refresh`) gets a fresh provider, as the engine starts a fresh provider process for each; given an
+ * instance, that one provider serves every deployment.
+ */
 export class EngineStack {
   readonly state = new Map<string, ResourceState>();
 
-  constructor(private readonly provider: pulumi.dynamic.ResourceProvider) {}
+  constructor(private readonly providers: pulumi.dynamic.ResourceProvider | (() => pulumi.dynamic.ResourceProvider)) {}
 
-  private async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const result = await this.provider.check!(olds, news);
+  private provider(): pulumi.dynamic.ResourceProvider {
+    return typeof this.providers === "function" ? this.providers() : this.providers;
+  }
+
+  private static async check(provider: pulumi.dynamic.ResourceProvider, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const result = await provider.check!(olds, news);
     if (result.failures && result.failures.length > 0) {
       throw new CheckFailedError(result.failures.map((f) => ({ property: f.property, reason: f.reason })));
     }
     return (result.inputs ?? news) as Record<string, unknown>;
   }
 
-  /** Like `pulumi up` (resources in parallel, deletes last). Never throws: failures are returned. */
+  /**
+   * Like `pulumi up`, in the engine's order: resources are registered in program order, each checked
+   * and diffed in turn (the step generator), and its create or update starts right away and runs in
+   * parallel with the others; once all finished, resources no longer declared are deleted (in
+   * parallel). After a failure no new step starts and nothing is deleted. Never throws: failures are
+   * returned.
+   */
   async up(declared: readonly Declared[]): Promise<UpResult> {
+    const provider = this.provider();
     const ops: Record<string, StepOp> = {};
     const failures: StepFailure[] = [];
     const replaced: ResourceState[] = [];
+    const steps: Promise<void>[] = [];
+    const step = async (name: string, op: StepOp, run: () => Promise<void>, checked: Record<string, unknown>): Promise<void> => {
+      try {
+        await run();
+        ops[name] = op;
+      } catch (error) {
+        if (op !== "replace") {
+          const partial = initFailureState(error, checked);
+          if (partial) this.state.set(name, partial);
+        }
+        failures.push({ name, op, error });
+      }
+    };
 
-    await Promise.all(declared.map(async (resource) => {
+    for (const resource of declared) {
+      // The next registration reaches the engine (over gRPC) after the steps already planned have started.
+      if (steps.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (failures.length > 0) break; // the engine schedules nothing more after an error
       const news = { ...resource.args, resourceName: resource.name };
       const old = this.state.get(resource.name);
       let checked: Record<string, unknown>;
       try {
-        checked = await this.check(old?.inputs ?? {}, news);
+        checked = await EngineStack.check(provider, old?.inputs ?? {}, news);
       } catch (error) {
         failures.push({ name: resource.name, op: "check", error });
-        return;
+        break;
       }
       if (!old) {
-        try {
-          const created = await this.provider.create(checked);
+        steps.push(step(resource.name, "create", async () => {
+          const created = await provider.create(checked);
           this.state.set(resource.name, { id: created.id, inputs: checked, outputs: created.outs ?? {} });
-          ops[resource.name] = "create";
-        } catch (error) {
-          const partial = initFailureState(error, checked);
-          if (partial) this.state.set(resource.name, partial);
-          failures.push({ name: resource.name, op: "create", error });
-        }
-        return;
+        }, checked));
+        continue;
       }
       let diff: pulumi.dynamic.DiffResult;
       try {
-        diff = await this.provider.diff!(old.id, old.outputs, checked);
+        diff = await provider.diff!(old.id, old.outputs, checked);
       } catch (error) {
         failures.push({ name: resource.name, op: "diff", error });
-        return;
+        break;
       }
       if (diff.replaces && diff.replaces.length > 0) {
-        try {
-          const created = await this.provider.create(checked);
+        steps.push(step(resource.name, "replace", async () => {
+          const created = await provider.create(checked);
           replaced.push(old);
           this.state.set(resource.name, { id: created.id, inputs: checked, outputs: created.outs ?? {} });
-          ops[resource.name] = "replace";
-        } catch (error) {
-          failures.push({ name: resource.name, op: "replace", error });
-        }
+        }, checked));
       } else if (diff.changes === false) {
         ops[resource.name] = "same";
       } else {
-        try {
-          const updated = await this.provider.update!(old.id, old.outputs, checked);
+        steps.push(step(resource.name, "update", async () => {
+          const updated = await provider.update!(old.id, old.outputs, checked);
           this.state.set(resource.name, { id: old.id, inputs: checked, outputs: updated.outs ?? {} });
-          ops[resource.name] = "update";
-        } catch (error) {
-          const partial = initFailureState(error, checked);
-          if (partial) this.state.set(resource.name, partial);
-          failures.push({ name: resource.name, op: "update", error });
-        }
+        }, checked));
       }
-    }));
+    }
+    await Promise.all(steps);
     if (failures.length > 0) return { ops, failures };
 
     const doomed: { name?: string; state: ResourceState }[] = [
@@ -138,7 +158,7 @@ export class EngineStack {
     ];
     await Promise.all(doomed.map(async ({ name, state }) => {
       try {
-        await this.provider.delete!(state.id, state.outputs);
+        await provider.delete!(state.id, state.outputs);
         if (name !== undefined) {
           this.state.delete(name);
           ops[name] = "delete";
@@ -155,10 +175,11 @@ export class EngineStack {
    * dropped; returned inputs replace the stored ones. Failures are returned and leave the state as it was.
    */
   async refresh(): Promise<UpResult> {
+    const provider = this.provider();
     const failures: StepFailure[] = [];
     await Promise.all([...this.state].map(async ([name, current]) => {
       try {
-        const result = await this.provider.read!(current.id, current.outputs);
+        const result = await provider.read!(current.id, current.outputs);
         if (!result.id) {
           this.state.delete(name);
           return;

@@ -19,6 +19,12 @@ const BUSY = new Set(["ResourceInConfiguring.Listener", "IncorrectStatus.Listene
 let world: World;
 afterEach(async () => world?.close());
 
+/** A stack whose every deployment runs in a fresh provider process, as with the engine. */
+function stackOf(name: string): EngineStack {
+  let deployments = 0;
+  return new EngineStack(() => world.newProcess(`${name}~${++deployments}`, deployments).provider);
+}
+
 const cert = (n: number): string => `${40_000_000 + n}-cn-hangzhou`;
 
 /** `listeners` HTTPS listeners and `certificates` free server certificates. */
@@ -50,7 +56,7 @@ describe("one stack, many resources on many listeners, applied in parallel", () 
     const LISTENERS = 8;
     const PER_LISTENER = 3;
     world = await startWorld({ fixture: fixture(LISTENERS, LISTENERS * PER_LISTENER * 6), jobMs: 2_000, serializeRequests: false });
-    const stack = new EngineStack(world.newProcess("stack").provider);
+    const stack = stackOf("stack");
     // Resource r of listener i owns certificates [base, base + 6).
     const program = (offset: number, size: number): Declared[] =>
       Array.from({ length: LISTENERS * PER_LISTENER }, (_, k) => {
@@ -93,7 +99,7 @@ describe("one stack, many resources on many listeners, applied in parallel", () 
 describe("two resources on one listener, one stack", () => {
   it("converge without refused calls and never remove each other's certificates", async () => {
     world = await startWorld({ fixture: fixture(1, 12), jobMs: 1_000, serializeRequests: false });
-    const stack = new EngineStack(world.newProcess("stack").provider);
+    const stack = stackOf("stack");
     const L = "lsn-many-0";
     const up = async (a: number[], b: number[]) => {
       world.sim.backend.clearRequestLog();
@@ -114,13 +120,31 @@ describe("two resources on one listener, one stack", () => {
     await up([], [6]);
     await up([6], []); // the certificate moves from b to a in one deployment
   });
+
+  it("converge when a certificate moves to a resource declared after the one that gives it up", async () => {
+    world = await startWorld({ fixture: fixture(1, 12), jobMs: 1_000, serializeRequests: false });
+    const stack = stackOf("stack");
+    const L = "lsn-many-0";
+    expect((await stack.up([
+      { name: "b", args: { listenerId: L, certificateIds: [cert(6), cert(7)] } },
+      { name: "a", args: { listenerId: L, certificateIds: [cert(0)] } },
+    ])).failures).toEqual([]);
+    // b is planned (and may run) before a is checked: in a fresh process nothing yet protects 6, so b
+    // may dissociate it; a's update, queued behind b's on the listener, then plans from the live set.
+    expect((await stack.up([
+      { name: "b", args: { listenerId: L, certificateIds: [cert(7)] } },
+      { name: "a", args: { listenerId: L, certificateIds: [cert(0), cert(6)] } },
+    ])).failures).toEqual([]);
+    expect(liveIds(L)).toEqual([cert(0), cert(6), cert(7)]);
+    expect(allAssociated(L)).toBe(true);
+  });
 });
 
 describe("two stacks (two provider processes) on disjoint sets of one listener", () => {
   it("apply at the same time, converge, and are refused about once per deployment (8 s jobs)", async () => {
     world = await startWorld({ fixture: fixture(1, 40), jobMs: 8_000, serializeRequests: false });
     const L = "lsn-many-0";
-    const stacks = [new EngineStack(world.newProcess("stackA", 11).provider), new EngineStack(world.newProcess("stackB", 22).provider)];
+    const stacks = [stackOf("stackA"), stackOf("stackB")];
     const sets = (offset: number): number[][] => [
       Array.from({ length: 8 }, (_, j) => (offset + j) % 20),
       Array.from({ length: 8 }, (_, j) => 20 + ((offset + j) % 20)),

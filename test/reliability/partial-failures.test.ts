@@ -88,7 +88,7 @@ describe("a failed update", () => {
   });
 });
 
-describe("renaming an exclusive resource", () => {
+describe("renaming an exclusive resource, in a provider process that has seen both names", () => {
   it("reports only its own certificates, not those the old name still holds until its delete", async () => {
     world = await startWorld({
       fixture: { ...DEMO_FIXTURE, listeners: [{ listenerId: L, loadBalancerId: "alb-1", protocol: "HTTPS", port: 443, defaultCertificateId: "23759533-cn-hangzhou" }] },
