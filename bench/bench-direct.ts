@@ -1,0 +1,76 @@
+/**
+ * Scenario 1, provider-direct: one listener rotates K certificates (generation 0 → generation 1), the
+ * provider driven in the engine's order (check → diff → update) on virtual time shared with the simulator.
+ * Each run is a fresh provider process, as each `pulumi up` is: the first job it waits for is "cold".
+ */
+import { benchCertificates, benchFixture, benchListenerId, startDirectWorld } from "./bench-world";
+import { countCalls, minimumJobs, type CallCounts } from "./bench-stats";
+
+export interface RotationResult {
+  readonly k: number;
+  readonly jobMs: number;
+  /** Virtual ms from the first check to the end of the update. */
+  readonly wallMs: number;
+  /** Fewest jobs × T. */
+  readonly boundMs: number;
+  readonly minMutations: number;
+  readonly calls: CallCounts;
+  /** Job polls (ListAsynJobs looks) per job. */
+  readonly pollsPerJob: number;
+  /** Real ms the run took. */
+  readonly realMs: number;
+  /** The live set after the run equals generation 1. */
+  readonly converged: boolean;
+}
+
+/**
+ * Rotates K certificates on one listener through the provider directly. With `learn: false` the provider
+ * never learns job durations and polls on the cold schedule throughout (its behaviour before that tuning).
+ */
+export async function directRotation(k: number, jobMs: number, options: { seed?: number; learn?: boolean } = {}): Promise<RotationResult> {
+  const seed = options.seed ?? 1;
+  const listenerId = benchListenerId(0);
+  const world = await startDirectWorld(benchFixture({ listeners: 1, certificates: k }), jobMs);
+  try {
+    const before = benchCertificates(0, 0, k);
+    const after = benchCertificates(0, 1, k);
+    // Adopt the live set (no mutation: the certificates are already there), in a first "process".
+    const first = world.newProvider(seed).provider;
+    const adopted = await first.check({}, { listenerId, certificateIds: before, resourceName: "sni" });
+    const created = await first.create(adopted.inputs!);
+    world.sim.backend.clearRequestLog();
+
+    // The measured `up`, in a new process.
+    const { provider } = world.newProvider(seed + 1, options.learn ?? true);
+    const realStart = Date.now();
+    const start = world.clock.now();
+    const news = { listenerId, certificateIds: after, resourceName: "sni" };
+    const checked = await provider.check(adopted.inputs!, news);
+    if (checked.failures?.length) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+    const diff = await provider.diff(created.id, created.outs!, checked.inputs!);
+    if (diff.changes === false) throw new Error("diff reported no change for a rotation");
+    await provider.update(created.id, created.outs!, checked.inputs!);
+    const wallMs = world.clock.now() - start;
+    const realMs = Date.now() - realStart;
+
+    const calls = countCalls(world.sim.backend.requestLog());
+    const live = world.sim.backend
+      .listenerView(listenerId)
+      .additional.map((c) => `${c.certificateId}:${c.status}`)
+      .sort();
+    const minMutations = minimumJobs(k, k);
+    return {
+      k,
+      jobMs,
+      wallMs,
+      boundMs: minMutations * jobMs,
+      minMutations,
+      calls,
+      pollsPerJob: calls.jobs === 0 ? 0 : calls.listAsynJobs / calls.jobs,
+      realMs,
+      converged: JSON.stringify(live) === JSON.stringify(after.map((id) => `${id}:Associated`).sort()),
+    };
+  } finally {
+    await world.close();
+  }
+}

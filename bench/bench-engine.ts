@@ -1,0 +1,324 @@
+/**
+ * The engine scenarios: the real `pulumi` CLI (scripts/pulumi-cli.sh: built from Go modules, cached)
+ * runs bench/programs/fleet against an in-process simulator on the real clock, offline and isolated
+ * (own PULUMI_HOME, file:// backend, passphrase secrets; README "The Pulumi CLI").
+ *
+ * Every measured command is `pulumi up --yes --skip-preview` or `pulumi preview`; API calls come from
+ * the simulator's request log. The provider process's memory is sampled from /proc while a run lasts.
+ */
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, startSimulator, type RunningSimulator } from "../simulator";
+import { countCalls, fleetBounds, minimumJobs, type CallCounts } from "./bench-stats";
+import { BENCH_QUOTA, benchCertificates, benchFixture, benchListenerId, REGION } from "./bench-world";
+
+/** Repository root (this file runs from dist/bench/). */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+const PROGRAM_DIR = path.join(REPO_ROOT, "bench", "programs", "fleet");
+
+/** Pulumi's default parallelism: 4 × GOMAXPROCS (pkg/cmd/pulumi/operations/up.go, pulumi/pulumi #14989). */
+export function defaultEngineParallelism(): number {
+  return 4 * os.availableParallelism();
+}
+
+/** Provisions the CLI once; resolves to the directory holding `pulumi`. */
+export function provisionPulumiCli(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("bash", [path.join(REPO_ROOT, "scripts", "pulumi-cli.sh")], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const dir = stdout.trim().split("\n").pop()?.trim() ?? "";
+      if (error || !dir || !fs.existsSync(path.join(dir, "pulumi"))) {
+        reject(new Error(`scripts/pulumi-cli.sh could not provide the Pulumi CLI:\n${stderr.trim().split("\n").slice(-20).join("\n")}`));
+        return;
+      }
+      resolve(dir);
+    });
+  });
+}
+
+/** Resident memory samples of one process, KiB over real ms since the run started. */
+export interface MemorySeries {
+  readonly samples: { readonly t: number; readonly rssKiB: number }[];
+}
+
+/** One CLI run. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Real ms from spawn to exit. */
+  readonly wallMs: number;
+  /** The dynamic-provider process's resident memory while the run lasted (when sampled). */
+  readonly providerMemory?: MemorySeries;
+}
+
+/** All processes below `root` (from /proc), with their command lines. */
+function descendants(root: number): { pid: number; cmdline: string }[] {
+  const parent = new Map<number, number>();
+  const cmd = new Map<number, string>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parent.set(Number(entry), ppid);
+      cmd.set(Number(entry), fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " "));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const out: { pid: number; cmdline: string }[] = [];
+  for (const [pid] of parent) {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === root) {
+        out.push({ pid, cmdline: cmd.get(pid) ?? "" });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function rssKiB(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An isolated workspace holding a copy of the benchmark program and one stack. */
+export class EngineWorkspace {
+  private constructor(
+    readonly root: string,
+    readonly cliDir: string,
+    readonly programDir: string,
+    readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  static async create(cliDir: string): Promise<EngineWorkspace> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "alb-bench-"));
+    const programDir = path.join(root, "program");
+    fs.mkdirSync(path.join(root, "home"));
+    fs.mkdirSync(path.join(root, "state"));
+    fs.cpSync(PROGRAM_DIR, programDir, { recursive: true, filter: (src) => !/Pulumi\.[^/]+\.ya?ml$/.test(path.basename(src)) || path.basename(src) === "Pulumi.yaml" });
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(programDir, "node_modules"), "dir");
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) {
+      // Never inherit a developer's Pulumi settings (token, backend, PULUMI_PARALLEL…) or cloud credentials.
+      if (!key.startsWith("PULUMI_") && !key.startsWith("ALIBABA_CLOUD_") && !key.startsWith("ALICLOUD_") && value !== undefined) env[key] = value;
+    }
+    Object.assign(env, {
+      PATH: [cliDir, process.env.PATH].filter(Boolean).join(path.delimiter),
+      PULUMI_HOME: path.join(root, "home"),
+      PULUMI_BACKEND_URL: `file://${path.join(root, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: randomBytes(12).toString("hex"),
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: "true",
+      NO_COLOR: "1",
+      ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_ACCESS_KEY_ID,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_ACCESS_KEY_SECRET,
+      ALIBABA_CLOUD_CLI_PROFILE_DISABLED: "true",
+    });
+    return new EngineWorkspace(root, cliDir, programDir, env);
+  }
+
+  /** Runs `pulumi <args>`; with `sampleProvider`, samples the dynamic provider's memory every 250 ms. */
+  run(args: readonly string[], options: { sampleProvider?: boolean; timeoutMs?: number } = {}): Promise<CliRun> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const child = spawn(path.join(this.cliDir, "pulumi"), ["--non-interactive", "--color=never", ...args], {
+        cwd: this.programDir,
+        env: this.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      const samples: { t: number; rssKiB: number }[] = [];
+      let providerPid: number | undefined;
+      const sampler = options.sampleProvider
+        ? setInterval(() => {
+            if (child.pid === undefined) return;
+            if (providerPid === undefined || rssKiB(providerPid) === undefined) {
+              // node …/@pulumi/pulumi/cmd/dynamic-provider …, not the `node -e require.resolve(…)` its launcher runs first.
+              providerPid = descendants(child.pid).find((p) => p.cmdline.includes("dynamic-provider") && !p.cmdline.includes("require.resolve"))?.pid;
+            }
+            const rss = providerPid === undefined ? undefined : rssKiB(providerPid);
+            if (rss !== undefined) samples.push({ t: Date.now() - started, rssKiB: rss });
+          }, 250)
+        : undefined;
+      const timer = setTimeout(() => child.kill("SIGINT"), options.timeoutMs ?? 20 * 60_000);
+      child.on("error", (error) => {
+        clearTimeout(timer);
+        if (sampler) clearInterval(sampler);
+        reject(error);
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        if (sampler) clearInterval(sampler);
+        resolve({ code: code ?? 1, stdout, stderr, wallMs: Date.now() - started, providerMemory: options.sampleProvider ? { samples } : undefined });
+      });
+    });
+  }
+
+  async runOrThrow(args: readonly string[], options?: { sampleProvider?: boolean }): Promise<CliRun> {
+    const result = await this.run(args, options);
+    if (result.code !== 0) {
+      throw new Error(`pulumi ${args.join(" ")} exited with ${result.code}\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+    }
+    return result;
+  }
+
+  /** Creates the stack and writes its config. */
+  async initStack(endpoint: string, listeners: number, certificates: number): Promise<void> {
+    await this.runOrThrow(["stack", "init", "bench"]);
+    const values: Record<string, string> = {
+      "alicloud:region": REGION,
+      "alb-listener-certificates:endpoint": endpoint,
+      "alb-listener-certificates:maxCertificatesPerListener": String(BENCH_QUOTA),
+      "alb-bench:listeners": String(listeners),
+      "alb-bench:certificates": String(certificates),
+      "alb-bench:generation": "0",
+    };
+    await this.runOrThrow(["config", "set-all", ...Object.entries(values).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])]);
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** What one measured engine run saw. */
+export interface EngineRunResult {
+  readonly label: string;
+  readonly listeners: number;
+  readonly k: number;
+  readonly command: string;
+  readonly exitCode: number;
+  /** CLI wall time, real ms. */
+  readonly cliMs: number;
+  /** First to last API request of the run (the provider's part), real ms. */
+  readonly spanMs: number;
+  readonly calls: CallCounts;
+  readonly minMutations: number;
+  readonly boundMs: number;
+  readonly bounds?: ReturnType<typeof fleetBounds>;
+  /** Every listener holds exactly its generation-1 set. */
+  readonly converged: boolean;
+  readonly providerMemory?: MemorySeries;
+  /** Warnings the CLI printed (first few). */
+  readonly warnings: readonly string[];
+}
+
+function liveMatches(sim: RunningSimulator, listeners: number, k: number, generation: number): boolean {
+  for (let i = 0; i < listeners; i++) {
+    const live = sim.backend
+      .listenerView(benchListenerId(i))
+      .additional.map((c) => `${c.certificateId}:${c.status}`)
+      .sort();
+    const want = benchCertificates(i, generation, k)
+      .map((id) => `${id}:Associated`)
+      .sort();
+    if (JSON.stringify(live) !== JSON.stringify(want)) return false;
+  }
+  return true;
+}
+
+function warningsOf(run: CliRun): string[] {
+  return (run.stdout + "\n" + run.stderr)
+    .split("\n")
+    .filter((l) => /warning|error/i.test(l))
+    .slice(0, 5)
+    .map((l) => l.trim());
+}
+
+/**
+ * A stack of N listeners × K certificates at generation 0 (adopted: the first `up` makes no mutation),
+ * then the measured rotation to generation 1; `after` runs more measured commands on the same stack.
+ */
+export async function engineRotation(
+  cliDir: string,
+  label: string,
+  listeners: number,
+  k: number,
+  /** Job duration T, real ms. */
+  jobMs: number,
+  limits: { mutationsPerWindow: number; rateWindowMs: number },
+  after?: (ws: EngineWorkspace, sim: RunningSimulator) => Promise<void>,
+): Promise<EngineRunResult> {
+  const sim = await startSimulator({ jobMs, fixture: benchFixture({ listeners, certificates: k, ...limits }), seed: 1 });
+  const ws = await EngineWorkspace.create(cliDir);
+  try {
+    await ws.initStack(sim.endpoint, listeners, k);
+    await ws.runOrThrow(["up", "--yes", "--skip-preview"]);
+    if (!liveMatches(sim, listeners, k, 0)) throw new Error(`${label}: adopting the generation-0 sets changed the listeners`);
+    const adoption = countCalls(sim.backend.requestLog());
+    if (adoption.associate + adoption.dissociate + adoption.dryRun > 0) throw new Error(`${label}: adopting the generation-0 sets made mutation calls`);
+    await ws.runOrThrow(["config", "set", "alb-bench:generation", "1"]);
+    sim.backend.clearRequestLog();
+    const command = ["up", "--yes", "--skip-preview"];
+    const run = await ws.run(command, { sampleProvider: true });
+    const calls = countCalls(sim.backend.requestLog());
+    const jobsPerListener = minimumJobs(k, k);
+    const bounds = fleetBounds({
+      listeners,
+      jobsPerListener,
+      jobMs,
+      mutationsPerWindow: limits.mutationsPerWindow,
+      rateWindowMs: limits.rateWindowMs,
+      parallelism: defaultEngineParallelism(),
+    });
+    const result: EngineRunResult = {
+      label,
+      listeners,
+      k,
+      command: `pulumi ${command.join(" ")}`,
+      exitCode: run.code,
+      cliMs: run.wallMs,
+      spanMs: calls.firstAt === undefined || calls.lastAt === undefined ? 0 : calls.lastAt - calls.firstAt,
+      calls,
+      minMutations: listeners * jobsPerListener,
+      boundMs: bounds.boundMs,
+      bounds: listeners > 1 ? bounds : undefined,
+      converged: liveMatches(sim, listeners, k, 1),
+      providerMemory: run.providerMemory,
+      warnings: warningsOf(run),
+    };
+    if (run.code !== 0) process.stderr.write(`${label}: pulumi up exited ${run.code}\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}\n`);
+    if (after) await after(ws, sim);
+    return result;
+  } finally {
+    ws.cleanup();
+    await sim.close();
+  }
+}
+
+/** A measured command that should change nothing (`pulumi preview`, `pulumi up`) on a converged stack. */
+export async function engineNoop(ws: EngineWorkspace, sim: RunningSimulator, label: string, listeners: number, command: string[]): Promise<EngineRunResult> {
+  sim.backend.clearRequestLog();
+  const run = await ws.run(command, { sampleProvider: true });
+  const calls = countCalls(sim.backend.requestLog());
+  return {
+    label,
+    listeners,
+    k: 0,
+    command: `pulumi ${command.join(" ")}`,
+    exitCode: run.code,
+    cliMs: run.wallMs,
+    spanMs: calls.firstAt === undefined || calls.lastAt === undefined ? 0 : calls.lastAt - calls.firstAt,
+    calls,
+    minMutations: 0,
+    boundMs: 0,
+    converged: run.code === 0,
+    providerMemory: run.providerMemory,
+    warnings: warningsOf(run),
+  };
+}

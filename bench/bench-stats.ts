@@ -1,0 +1,177 @@
+/**
+ * What the benchmark counts, from the simulator's request log: API calls by kind, jobs, polls,
+ * throttled and failed calls; and the lower bounds the cloud sets.
+ */
+import type { RequestLogEntry } from "../simulator";
+
+export const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
+export const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";
+
+/** The ALB batch limits (ALB API documents; provider/defaults.ts). */
+export const ASSOCIATE_BATCH = 15;
+export const DISSOCIATE_BATCH = 20;
+
+/** API calls of one run, by kind. */
+export interface CallCounts {
+  /** Associate calls that are not dry runs (accepted, replayed or refused). */
+  associate: number;
+  /** Dissociate calls (accepted, replayed or refused). */
+  dissociate: number;
+  /** Associate and Dissociate calls (not dry runs) the service accepted (including ClientToken replays). */
+  accepted: number;
+  /** Associate calls with DryRun=true (validation). They count against the mutation rate limit too. */
+  dryRun: number;
+  listAsynJobs: number;
+  listListenerCertificates: number;
+  getListenerAttribute: number;
+  other: number;
+  total: number;
+  /** Mutation calls answered Throttling.* (dry runs included). */
+  throttled: number;
+  /** Mutation calls refused because the listener was busy (ResourceInConfiguring / IncorrectStatus). */
+  busy: number;
+  /** Calls answered with any other error (dry runs' DryRunOperation excluded). */
+  failed: number;
+  /** Jobs started (distinct job IDs of accepted mutations). */
+  jobs: number;
+  /** Time of the first and last request, ms of the simulator's clock. */
+  firstAt?: number;
+  lastAt?: number;
+}
+
+function isThrottle(code: string | null): boolean {
+  return code !== null && code.startsWith("Throttling");
+}
+
+function isBusy(code: string | null): boolean {
+  return code === "ResourceInConfiguring.Listener" || code === "IncorrectStatus.Listener";
+}
+
+/** Counts a request log (or a slice of it). */
+export function countCalls(log: readonly RequestLogEntry[]): CallCounts {
+  const c: CallCounts = {
+    associate: 0,
+    dissociate: 0,
+    accepted: 0,
+    dryRun: 0,
+    listAsynJobs: 0,
+    listListenerCertificates: 0,
+    getListenerAttribute: 0,
+    other: 0,
+    total: 0,
+    throttled: 0,
+    busy: 0,
+    failed: 0,
+    jobs: 0,
+  };
+  const jobs = new Set<string>();
+  for (const e of log) {
+    c.total++;
+    c.firstAt = c.firstAt === undefined ? e.time : Math.min(c.firstAt, e.time);
+    c.lastAt = c.lastAt === undefined ? e.time : Math.max(c.lastAt, e.time);
+    const dry = e.params.DryRun === "true";
+    switch (e.action) {
+      case ASSOCIATE:
+        if (dry) c.dryRun++;
+        else c.associate++;
+        break;
+      case DISSOCIATE:
+        c.dissociate++;
+        break;
+      case "ListAsynJobs":
+        c.listAsynJobs++;
+        break;
+      case "ListListenerCertificates":
+        c.listListenerCertificates++;
+        break;
+      case "GetListenerAttribute":
+        c.getListenerAttribute++;
+        break;
+      default:
+        c.other++;
+    }
+    if (isThrottle(e.code)) c.throttled++;
+    else if (isBusy(e.code)) c.busy++;
+    else if (e.code !== null && e.code !== "DryRunOperation") c.failed++;
+    if (!dry && e.code === null && (e.action === ASSOCIATE || e.action === DISSOCIATE)) {
+      c.accepted++;
+      if (e.jobId) jobs.add(e.jobId);
+    }
+  }
+  c.jobs = jobs.size;
+  return c;
+}
+
+/** Fewest jobs (and mutation calls) that change one listener: ceil(added/15) + ceil(removed/20). */
+export function minimumJobs(added: number, removed: number): number {
+  return Math.ceil(added / ASSOCIATE_BATCH) + Math.ceil(removed / DISSOCIATE_BATCH);
+}
+
+/**
+ * Lower bound of a fleet's convergence, in ms. Three floors, each a valid lower bound on its own:
+ * - the job chain of one listener: its jobs run one at a time, `jobsPerListener × T`;
+ * - the rate limit: at most `limit` mutations fall in any `window`, so M mutations need the last one
+ *   to start at least floor((M-1)/limit) windows after the first, and its job then takes T;
+ * - the engine's parallelism P: it applies at most P resources at a time, each needing its job chain,
+ *   so ceil(N/P) rounds of `jobsPerListener × T`.
+ */
+export function fleetBounds(options: {
+  listeners: number;
+  jobsPerListener: number;
+  jobMs: number;
+  mutationsPerWindow: number;
+  rateWindowMs: number;
+  parallelism: number;
+}): { chainMs: number; rateMs: number; engineMs: number; boundMs: number; binding: "rate limit" | "engine parallelism" | "job chain" } {
+  const { listeners, jobsPerListener, jobMs, mutationsPerWindow, rateWindowMs, parallelism } = options;
+  const mutations = listeners * jobsPerListener;
+  const chainMs = jobsPerListener * jobMs;
+  const rateMs = mutations === 0 ? 0 : Math.floor((mutations - 1) / mutationsPerWindow) * rateWindowMs + jobMs;
+  const engineMs = Math.ceil(listeners / parallelism) * chainMs;
+  const boundMs = Math.max(chainMs, rateMs, engineMs);
+  const binding = boundMs === rateMs ? "rate limit" : boundMs === engineMs ? "engine parallelism" : "job chain";
+  return { chainMs, rateMs, engineMs, boundMs, binding };
+}
+
+/**
+ * The fleet's floor: the schedule a perfect provider would get from the cloud and the engine together,
+ * in ms. P workers (the engine's parallelism) each take a listener and run its chain of jobs, each job
+ * T long; every mutation is admitted at the earliest moment the sliding window allows (at most `limit`
+ * admissions in any `window`). Requests take no time, polls see a job end the moment it ends, and no
+ * quota is spent on anything but the required mutations. Admitting a mutation as early as possible is
+ * optimal for a sliding window (its slot frees the earliest), and all chains are alike, so this greedy
+ * schedule is the shortest possible: it is at least {@link fleetBounds}' largest bound, and above it
+ * when the engine cannot issue mutations as fast as the window refills.
+ */
+export function idealFleetMs(options: {
+  listeners: number;
+  jobsPerListener: number;
+  jobMs: number;
+  mutationsPerWindow: number;
+  rateWindowMs: number;
+  parallelism: number;
+}): number {
+  const { listeners, jobsPerListener, jobMs, mutationsPerWindow: limit, rateWindowMs: window, parallelism } = options;
+  if (listeners === 0 || jobsPerListener === 0) return 0;
+  // Pending requests: [readyAt, jobs left in the chain after this one]. Ready times are popped in order.
+  const ready: [number, number][] = [];
+  for (let i = 0; i < Math.min(parallelism, listeners); i++) ready.push([0, jobsPerListener - 1]);
+  let unstarted = listeners - ready.length;
+  const admitted: number[] = [];
+  let end = 0;
+  while (ready.length > 0) {
+    ready.sort((a, b) => a[0] - b[0]);
+    const [readyAt, left] = ready.shift()!;
+    const windowFree = admitted.length >= limit ? admitted[admitted.length - limit]! + window : 0;
+    const at = Math.max(readyAt, windowFree);
+    admitted.push(at);
+    const done = at + jobMs;
+    end = Math.max(end, done);
+    if (left > 0) ready.push([done, left - 1]);
+    else if (unstarted > 0) {
+      unstarted--;
+      ready.push([done, jobsPerListener - 1]);
+    }
+  }
+  return end;
+}

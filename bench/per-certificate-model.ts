@@ -1,0 +1,163 @@
+/**
+ * Scenario 4: a model of the per-certificate tools (terraform-provider-alicloud's
+ * `alicloud_alb_listener_additional_certificate_attachment` and pulumi-alicloud's bridged
+ * `alicloud.alb.ListenerAdditionalCertificateAttachment`), as /work/shared/reference/anchors.md §1 and
+ * §5 document them, run against the same simulator on the same virtual clock:
+ *
+ * - one resource, hence one API call, per certificate: `Associate…` / `Dissociate…` with exactly one
+ *   certificate and a ClientToken fixed per create/delete;
+ * - a retryable error (listener busy, throttling, 5xx) sleeps 5 s (`incrementalWait(5s, 5s)`), then the
+ *   SDK's `resource.Retry` waits again, 0.5 s doubling to a 10 s cap, before the next attempt;
+ * - the JobId is ignored; the wait polls `ListListenerCertificates` (MaxResults 50, every page): first
+ *   after a 5 s delay, then every 3 s doubling to a 10 s cap, until the certificate is `Associated`
+ *   (create) or gone (delete); a create then reads the resource once more;
+ * - a rotation of K certificates is K replacements: the engine creates the K new attachments, at most
+ *   `parallelism` at a time, and deletes the K replaced ones at the end, again `parallelism` at a time.
+ * Attachments on one listener race: the listener runs one job at a time and refuses the others with
+ * `ResourceInConfiguring.Listener`, which the retry loop above absorbs.
+ */
+import { randomUUID } from "node:crypto";
+import { toApiError } from "../provider/alb-client";
+import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "../simulator";
+import type { BenchClock } from "./bench-clock";
+
+/** The documented timings of the per-certificate tools, in ms. */
+export const PER_CERTIFICATE_TIMINGS = Object.freeze({
+  /** Fixed sleep before each retry of a refused call (incrementalWait(5s, 5s)). */
+  retrySleepMs: 5_000,
+  /** resource.Retry's own wait between attempts: MinTimeout 0.5 s, doubling, 10 s cap. */
+  retryMinMs: 500,
+  retryMaxMs: 10_000,
+  /** StateChangeConf of the wait: Delay 5 s, MinTimeout 3 s, doubling, 10 s cap. */
+  waitDelayMs: 5_000,
+  pollMinMs: 3_000,
+  pollMaxMs: 10_000,
+  /** Page size of the listing (PageSizeLarge). */
+  pageSize: 50,
+  /** Create/delete timeout (the code's 5 min), ms. */
+  timeoutMs: 5 * 60_000,
+});
+
+export interface PerCertificateOptions {
+  readonly endpoint: string;
+  readonly clock: BenchClock;
+  readonly listenerId: string;
+  /** Certificates to attach (new attachments). */
+  readonly add: readonly string[];
+  /** Certificates to detach (replaced attachments, deleted at the end). */
+  readonly remove: readonly string[];
+  /** Resources the engine applies at once. */
+  readonly parallelism: number;
+}
+
+export interface PerCertificateResult {
+  /** Virtual ms of the whole rotation. */
+  readonly wallMs: number;
+  /** Looks at the listing while waiting for a job (each of one or more pages). */
+  readonly polls: number;
+  /** Resources that failed (timeout or non-retryable error). */
+  readonly failures: number;
+}
+
+interface RpcClient {
+  request<T>(action: string, params: object, options?: object): Promise<T>;
+}
+
+type Row = { CertificateId?: string; Status?: string };
+
+/** Runs the model; every request is tracked on the virtual clock. */
+export async function runPerCertificateModel(options: PerCertificateOptions): Promise<PerCertificateResult> {
+  const { clock, listenerId } = options;
+  const t = PER_CERTIFICATE_TIMINGS;
+  const RPCClient = require("@alicloud/pop-core") as new (config: object) => RpcClient;
+  const client = new RPCClient({
+    endpoint: options.endpoint,
+    apiVersion: "2020-06-16",
+    accessKeyId: DEMO_ACCESS_KEY_ID,
+    accessKeySecret: DEMO_ACCESS_KEY_SECRET,
+  });
+  const call = <T>(action: string, params: object): Promise<T> =>
+    clock.track(() => client.request<T>(action, params, { method: "POST", timeout: 15_000 }));
+  let polls = 0;
+  let failures = 0;
+
+  /** The attachment's status, or undefined when the certificate is not listed (Describe… in the TF code). */
+  const describe = async (certificateId: string): Promise<string | undefined> => {
+    let nextToken: string | undefined;
+    let found: string | undefined;
+    do {
+      const body = await call<{ Certificates?: Row[]; NextToken?: string }>("ListListenerCertificates", {
+        ListenerId: listenerId,
+        MaxResults: t.pageSize,
+        ...(nextToken ? { NextToken: nextToken } : {}),
+      });
+      for (const row of body.Certificates ?? []) if (row.CertificateId === certificateId) found = row.Status;
+      nextToken = body.NextToken || undefined;
+    } while (nextToken);
+    return found;
+  };
+
+  /** resource.Retry around one mutation, with its ClientToken fixed before the loop. */
+  const mutate = async (action: string, certificateId: string, deadline: number): Promise<void> => {
+    const token = `TF-${action}-${Math.floor(clock.now() / 1000)}-${randomUUID()}`.slice(0, 64);
+    let sdkWait: number = t.retryMinMs;
+    for (;;) {
+      try {
+        await call(action, { ListenerId: listenerId, Certificates: [{ CertificateId: certificateId }], ClientToken: token, RegionId: "cn-hangzhou" });
+        return;
+      } catch (error) {
+        const apiError = toApiError(error, action, { listenerId });
+        if (!apiError.retryable) throw apiError;
+        await clock.sleep(t.retrySleepMs);
+        if (clock.now() + sdkWait > deadline) throw apiError;
+        await clock.sleep(sdkWait);
+        sdkWait = Math.min(t.retryMaxMs, sdkWait * 2);
+      }
+    }
+  };
+
+  /** BuildStateConf(delay 5 s, MinTimeout 3 s) until `done(status)`. */
+  const waitFor = async (certificateId: string, done: (status: string | undefined) => boolean, deadline: number): Promise<void> => {
+    await clock.sleep(t.waitDelayMs);
+    let wait: number = t.pollMinMs;
+    for (;;) {
+      polls++;
+      if (done(await describe(certificateId))) return;
+      if (clock.now() >= deadline) throw new Error(`timeout waiting for ${certificateId}`);
+      await clock.sleep(wait);
+      wait = Math.min(t.pollMaxMs, wait * 2);
+    }
+  };
+
+  const create = async (certificateId: string) => {
+    const deadline = clock.now() + t.timeoutMs;
+    await mutate("AssociateAdditionalCertificatesWithListener", certificateId, deadline);
+    await waitFor(certificateId, (s) => s === "Associated", deadline);
+    await describe(certificateId); // Read after Create
+  };
+  const destroy = async (certificateId: string) => {
+    const deadline = clock.now() + t.timeoutMs;
+    await mutate("DissociateAdditionalCertificatesFromListener", certificateId, deadline);
+    await waitFor(certificateId, (s) => s === undefined, deadline);
+  };
+
+  /** Runs `work` over `items`, at most `parallelism` at a time. */
+  const pool = async (items: readonly string[], work: (item: string) => Promise<void>) => {
+    const queue = [...items];
+    const worker = async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+        try {
+          await work(item);
+        } catch {
+          failures++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallelism, items.length)) }, worker));
+  };
+
+  const start = clock.now();
+  await pool(options.add, create);
+  await pool(options.remove, destroy);
+  return { wallMs: clock.now() - start, polls, failures };
+}
