@@ -404,8 +404,12 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       const listenerId = entry.params.ListenerId ?? "";
       for (const id of certificateParams(entry.params)) {
         const key = `${entry.action}|${listenerId}|${id}`;
-        perCertificate.set(key, (perCertificate.get(key) ?? 0) + 1);
-        if (perCertificate.get(key) === 2) note("duplicateJobs", `${id} got two ${entry.action} jobs on ${listenerId} in one apply`);
+        // A job that failed gave its certificates back; doing it again (the re-run, or another resource
+        // declaring the same certificate) is not a duplicate. Two jobs that did not fail are.
+        if (job?.status !== "Failed") {
+          perCertificate.set(key, (perCertificate.get(key) ?? 0) + 1);
+          if (perCertificate.get(key) === 2) note("duplicateJobs", `${id} got two ${entry.action} jobs on ${listenerId} in one apply`);
+        }
         if (entry.action !== DISSOCIATE) continue;
         if (writerCerts.has(id)) note("foreignTouched", `dissociated ${id}, an outside writer's certificate, on ${listenerId}`);
         const slot = owner.get(id);
