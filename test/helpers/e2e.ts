@@ -6,6 +6,7 @@
 // exclusive); credentials come from the environment, or (`credentials: "config"`) from stack config only,
 // with every credential variable of the environment blanked.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import {
   DEMO_ACCESS_KEY_ID,
@@ -71,25 +72,42 @@ const PROVIDER_ENV_KEYS = [
 /** The credential variables (a subset of the above). */
 export const CREDENTIAL_ENV_KEYS = PROVIDER_ENV_KEYS.filter((k) => /KEY|SECRET|TOKEN/.test(k));
 
+/** Identifies this vitest run: its main process (every test file runs in a fork of it) and that process's start. */
+function runId(): string {
+  let started = "";
+  try {
+    // Field 22 of /proc/<pid>/stat: start time in clock ticks since boot (Linux); tells a reused pid apart.
+    started = fs.readFileSync(`/proc/${process.ppid}/stat`, "utf8").split(") ")[1]?.split(" ")[19] ?? "";
+  } catch {
+    // Not Linux: the pid alone.
+  }
+  return `${process.ppid}-${started}`;
+}
+
+let buildChecked = false;
+
 /**
  * Fails fast, with the fix, when the build the programs resolve (`alb-listener-certificates` →
  * node_modules/alb-listener-certificates → dist) is missing or older than the sources: an e2e run against a
- * stale build would test old code.
+ * stale build would test old code. Checked once per vitest run (the first test file to get here records the
+ * verdict), so sources edited while a run is under way do not fail it half-way.
  */
-let buildChecked = false;
 export function assertBuildIsCurrent(): void {
-  // Once per test process: sources edited while a run is under way do not fail it half-way.
   if (buildChecked) return;
   const linked = path.join(REPO_ROOT, "node_modules", "alb-listener-certificates", "package.json");
   const runtime = path.join(REPO_ROOT, "dist", "provider", "runtime.js");
   if (!fs.existsSync(linked) || !fs.existsSync(runtime)) {
     throw new Error("The package is not built: run `npm run build` before the end-to-end tests (npm test does).");
   }
-  const built = fs.statSync(path.join(REPO_ROOT, "dist", "provider", "provider.js")).mtimeMs;
-  const sources = path.join(REPO_ROOT, "provider");
-  const newer = fs.readdirSync(sources).filter((f) => f.endsWith(".ts") && fs.statSync(path.join(sources, f)).mtimeMs > built + 1000);
-  if (newer.length > 0) {
-    throw new Error(`dist/ is older than provider/${newer.join(", provider/")}: run \`npm run build\` before the end-to-end tests.`);
+  const marker = path.join(os.tmpdir(), `alb-listener-certificates-e2e-build-ok-${runId()}`);
+  if (!fs.existsSync(marker)) {
+    const built = fs.statSync(path.join(REPO_ROOT, "dist", "provider", "provider.js")).mtimeMs;
+    const sources = path.join(REPO_ROOT, "provider");
+    const newer = fs.readdirSync(sources).filter((f) => f.endsWith(".ts") && fs.statSync(path.join(sources, f)).mtimeMs > built + 1000);
+    if (newer.length > 0) {
+      throw new Error(`dist/ is older than provider/${newer.join(", provider/")}: run \`npm run build\` before the end-to-end tests.`);
+    }
+    fs.writeFileSync(marker, "");
   }
   buildChecked = true;
 }
