@@ -335,7 +335,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     seed: scenario.seed,
     faults: scenario.faults,
     serializeRequests: true,
-    requestTimeoutMs: 250,
+    requestTimeoutMs: 10_000, // never reached: a `delay` fault times the call out at once (harness.ts)
     config: { "alb-listener-certificates:maxCertificatesPerListener": "40" },
     credentials: { accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, securityToken: CHAOS_SECURITY_TOKEN },
   });

@@ -7,10 +7,12 @@
  * flight, so a job of `jobMs` takes `jobMs` of virtual time however many tasks wait on it, concurrent
  * tasks interleave as they would on real timers, and hundreds of scenarios run in seconds. With
  * `serializeRequests` (the chaos default) one request is on the wire at a time, which makes a run with a
- * given seed replay the same request sequence.
+ * given seed replay the same request sequence; a `delay` fault then times the client out at once (the
+ * error the real client throws on a read timeout) while the server answers `delayMs` of virtual time
+ * later, so no real time decides anything.
  */
 import type { AlbApi } from "../provider/alb-client";
-import { createAlbClient } from "../provider/alb-client";
+import { createAlbClient, toApiError } from "../provider/alb-client";
 import type { Clock } from "../provider/clock";
 import { ListenerCoordinator } from "../provider/coordinator";
 import { createDefaultProvider, type ListenerCertificatesProvider } from "../provider/provider";
@@ -165,9 +167,16 @@ export interface World {
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const clock = new VirtualClock(Date.now());
   const gate = options.serializeRequests === false ? undefined : new RequestGate();
+  /** Serialized mode: times out the one call on the wire (its request is held by a `delay` fault). */
+  let stall: (() => void) | undefined;
   const sim = await startSimulator({
     clock,
-    sleep: (ms) => clock.sleep(ms),
+    sleep: (ms) => {
+      const timeOut = stall;
+      stall = undefined;
+      timeOut?.();
+      return clock.sleep(ms);
+    },
     jobMs: options.jobMs ?? 1000,
     fixture: options.fixture,
     seed: options.seed ?? 1,
@@ -204,17 +213,23 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       coordinator,
       createApi: (endpoint, creds) => {
         const api = createAlbClient({ endpoint, credentials: creds, timeoutMs });
-        const wrap = <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+        const wrap = <A extends unknown[], R>(action: string, method: (...args: A) => Promise<R>) =>
           (...args: A): Promise<R> => {
             calls.count++;
-            return clock.track(() => (gate ? gate.run(() => method.apply(api, args)) : method.apply(api, args)));
+            if (!gate) return clock.track(() => method.apply(api, args));
+            return clock.track(() => gate.run(() => new Promise<R>((resolve, reject) => {
+              stall = () => reject(toApiError({ name: "RequestTimeoutError", message: `ReadTimeout(${timeoutMs})` }, action, {}));
+              method.apply(api, args).then(resolve, reject);
+            }).finally(() => {
+              stall = undefined;
+            })));
           };
         const wrapped: AlbApi = {
-          listListenerCertificates: wrap(api.listListenerCertificates),
-          getListenerAttribute: wrap(api.getListenerAttribute),
-          associateAdditionalCertificates: wrap(api.associateAdditionalCertificates),
-          dissociateAdditionalCertificates: wrap(api.dissociateAdditionalCertificates),
-          listAsyncJobs: wrap(api.listAsyncJobs),
+          listListenerCertificates: wrap("ListListenerCertificates", api.listListenerCertificates),
+          getListenerAttribute: wrap("GetListenerAttribute", api.getListenerAttribute),
+          associateAdditionalCertificates: wrap("AssociateAdditionalCertificatesWithListener", api.associateAdditionalCertificates),
+          dissociateAdditionalCertificates: wrap("DissociateAdditionalCertificatesFromListener", api.dissociateAdditionalCertificates),
+          listAsyncJobs: wrap("ListAsynJobs", api.listAsyncJobs),
         };
         return wrapped;
       },

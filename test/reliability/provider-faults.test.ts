@@ -64,7 +64,7 @@ describe("the provider under one fault at a time", () => {
   });
 
   it("an answer slower than the client timeout is not applied twice: retry and late original share one job", async () => {
-    const { error } = await applyWith([{ kind: "delay", action: ASSOCIATE, delayMs: 30_000, count: 1 }], [A], { requestTimeoutMs: 200 });
+    const { error } = await applyWith([{ kind: "delay", action: ASSOCIATE, delayMs: 30_000, count: 1 }], [A], { requestTimeoutMs: 200, serializeRequests: false }); // the real client read timeout
     expect(error).toBeUndefined();
     const calls = mutations();
     // The retry (sent after the client gave up) starts the job; the slow original, handled 30 s later,
