@@ -3,7 +3,9 @@
 //
 // One Ctrl-C is a graceful cancel: the engine starts no new step but waits for the resource operation in
 // flight (the provider's whole update: associate, wait, dissociate, wait), records its result, releases the
-// lock and exits 1 with "update canceled". Nothing to recover; the next `up` has nothing to do.
+// lock and exits 1 with "update canceled". Nothing to recover; the next `up` has nothing to do. (The engine
+// waits however long the operation takes: with the listener held in Configuring for 20 s it waited 42 s;
+// it does not kill the provider after 5 s. One scenario covers every single-Ctrl-C point for that reason.)
 // A second Ctrl-C terminates at once: the engine kills its plugins mid-update and leaves a pending
 // "updating" operation but no lock; the next `up` (no `pulumi cancel` needed) finishes the rotation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,7 +33,7 @@ import {
   type SpawnedCli,
 } from "../helpers/e2e-crash";
 
-const JOB_MS = 1500;
+const JOB_MS = 1000;
 const SCENARIO_TIMEOUT_MS = 4 * 60_000;
 const L = 1;
 const LISTENER = listenerId(L);
@@ -109,8 +111,9 @@ describe("pulumi up interrupted with Ctrl-C (real engine)", () => {
         expect(samples).toBeGreaterThan(10);
         expect(violations).toEqual([]);
         expect(live()).toEqual(allAssociated([...options.after, foreignCert(L)]));
-        expect(await s.storedCertificates()).toEqual({ www: allAssociated(options.after) });
-        expect((await s.deployment()).pendingOperations).toEqual([]);
+        const recovered = await s.deployment();
+        expect(await s.storedCertificates(recovered)).toEqual({ www: allAssociated(options.after) });
+        expect(recovered.pendingOperations).toEqual([]);
         const added = options.after.filter((id) => !before.includes(id)).sort().join(",");
         const removed = before.filter((id) => !options.after.includes(id)).sort().join(",");
         expect(describeJobs(newJobs(sim.backend.listAsynJobs({}), knownJobs, LISTENER))).toEqual([`associate ${added} Succeeded`, `dissociate ${removed} Succeeded`]);
@@ -133,32 +136,18 @@ describe("pulumi up interrupted with Ctrl-C (real engine)", () => {
     // The whole rotation ran to its end under the cancelled update, and was recorded.
     expect(realMutations(interruptedLog).map((m) => `${m.kind} ${m.certificateIds.join(",")}`)).toEqual([`associate ${cert(L, 4)}`, `dissociate ${cert(L, 2)}`]);
     expect(s.locks()).toEqual([]);
-    expect((await s.deployment()).pendingOperations).toEqual([]);
-    expect(await s.storedCertificates()).toEqual({ www: allAssociated([cert(L, 3), cert(L, 4)]) });
+    const state = await s.deployment();
+    expect(state.pendingOperations).toEqual([]);
+    expect(await s.storedCertificates(state)).toEqual({ www: allAssociated([cert(L, 3), cert(L, 4)]) });
     const { output, log } = await recover();
     expect(realMutations(log)).toEqual([]);
     expect(output).not.toMatch(/pending operations/);
   }, SCENARIO_TIMEOUT_MS);
 
-  it("between associate and dissociate (listener still Configuring): the engine waits out the phase and the dissociation", async () => {
-    sim.backend.setFaults([{ action: ASSOCIATE, listenerId: LISTENER, kind: "stuckConfiguring", durationMs: 4000, count: 1 }]);
-    const { s, result, interruptedLog, recover } = await interruptedRotation({
-      after: [cert(L, 4), cert(L, 5)],
-      interruptPoint: (log) => job(firstReal(log, "associate")?.jobId)?.status === "Succeeded" && !log.some((e) => e.action === DISSOCIATE),
-    });
-    sim.backend.clearFaults();
-    expect(result.code).toBe(1);
-    expect(result.output).toMatch(/update canceled/);
-    expect(realMutations(interruptedLog).map((m) => m.kind)).toEqual(["associate", "dissociate"]);
-    expect(s.locks()).toEqual([]);
-    const { log } = await recover();
-    expect(realMutations(log)).toEqual([]);
-  }, SCENARIO_TIMEOUT_MS);
-
   it("Ctrl-C twice (terminate): the plugins die mid-update, no lock is left, and the next up finishes the rotation", async () => {
-    // The listener stays Configuring after the associate job, so the second Ctrl-C surely lands while the
+    // The listener stays Configuring 3 s after the associate job, so the second Ctrl-C surely lands while the
     // provider is between its two phases.
-    sim.backend.setFaults([{ action: ASSOCIATE, listenerId: LISTENER, kind: "stuckConfiguring", durationMs: 4000, count: 1 }]);
+    sim.backend.setFaults([{ action: ASSOCIATE, listenerId: LISTENER, kind: "stuckConfiguring", durationMs: 3000, count: 1 }]);
     const { s, tree, result, interruptedLog, recover } = await interruptedRotation({
       after: [cert(L, 5), cert(L, 6)],
       interruptPoint: (log) => job(firstReal(log, "associate")?.jobId)?.status === "Succeeded" && !log.some((e) => e.action === DISSOCIATE),

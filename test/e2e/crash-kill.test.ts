@@ -35,7 +35,7 @@ import {
 } from "../helpers/e2e-crash";
 
 /** Long enough that every kill window is hundreds of milliseconds wide; the test polls every 20 ms. */
-const JOB_MS = 1500;
+const JOB_MS = 1000;
 const SCENARIO_TIMEOUT_MS = 4 * 60_000;
 
 const L1 = 1; // the rotation scenarios
@@ -49,7 +49,7 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
   let stack: Promise<CrashStack>;
   /** Processes a scenario left behind if it failed half-way. */
   const leftovers: SpawnedCli[] = [];
-  /** Additional certificates of L1 that no stack declares (the fixture's, then another writer's). */
+  /** The additional certificate of L1 that no stack declares: it must stay served throughout. */
   const foreign = [foreignCert(L1)];
   /** What the stack declares on L1 now; each rotation starts from it. */
   let declared = [cert(L1, 2), cert(L1, 3)];
@@ -88,10 +88,11 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
   async function begin(): Promise<CrashStack> {
     const s = await stack;
     if (!clean) {
+      sim.backend.clearFaults();
+      if (sim.backend.listenerView(LISTENER).status !== "Running") sim.backend.setListenerStatus(LISTENER, "Running");
       if (s.locks().length > 0) await s.runOrThrow(["cancel", "--yes"]);
       await s.setResources(program(L1, declared));
       await s.up();
-      sim.backend.clearFaults();
     }
     clean = false;
     return s;
@@ -100,8 +101,10 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
   async function killedRotation(options: {
     after: string[];
     killPoint: (log: RequestLogEntry[]) => boolean;
-    /** A certificate another writer adds to the listener during the scenario (kept, since nobody declares it). */
-    writerCert?: string;
+    /** Runs right after the kill (before the recovery). */
+    afterKill?: () => void;
+    /** Recover with `cancel`, `refresh --clear-pending-creates`, `up` (the one sequence for every case). */
+    refreshFirst?: boolean;
   }): Promise<{ killedLog: RequestLogEntry[]; recoveryLog: RequestLogEntry[]; killedOutput: string; recoveryOutput: string }> {
     const s = await begin();
     const before = declared;
@@ -114,13 +117,13 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
 
     const run = s.startUp();
     leftovers.push(run);
-    if (options.writerCert) foreign.push(options.writerCert);
     await untilDuring(run, "the kill point", () => options.killPoint(logSince(mark)));
     const killed = await run.killTree();
     expect(killed.length).toBeGreaterThanOrEqual(3); // the CLI, the language host (and program), the provider
     expect(killed.filter(isAlive)).toEqual([]);
     const killedLog = logSince(mark);
     const killedOutput = (await run.done).output;
+    options.afterKill?.();
 
     // What the kill left: the stack is locked and the resource has a pending "updating" operation.
     expect(s.locks()).toHaveLength(1);
@@ -131,8 +134,13 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
     const recoveryMark = lastSeq();
     await s.runOrThrow(["cancel", "--yes"]);
     expect(s.locks()).toEqual([]);
+    if (options.refreshFirst) {
+      // Refresh reads the live listener (declared ∩ live goes into state) and drops the pending operation.
+      await s.runOrThrow(["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
+      expect((await s.deployment()).pendingOperations).toEqual([]);
+    }
     const recoveryOutput = await s.up();
-    expect(recoveryOutput).toContain("interrupted while updating");
+    if (!options.refreshFirst) expect(recoveryOutput).toContain("interrupted while updating");
 
     const { samples, violations } = await watch.stop();
     expect(samples).toBeGreaterThan(10);
@@ -140,8 +148,9 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
 
     // Converged: live set, state, no pending operation.
     expect(live(LISTENER)).toEqual(allAssociated([...options.after, ...foreign]));
-    expect(await s.storedCertificates()).toEqual({ www: allAssociated(options.after) });
-    expect((await s.deployment()).pendingOperations).toEqual([]);
+    const recovered = await s.deployment();
+    expect(await s.storedCertificates(recovered)).toEqual({ www: allAssociated(options.after) });
+    expect(recovered.pendingOperations).toEqual([]);
 
     // Nothing applied twice: one associate job for what was added, one dissociate job for what was removed.
     const added = options.after.filter((id) => !before.includes(id)).sort().join(",");
@@ -157,22 +166,21 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
     return { killedLog, recoveryLog: logSince(recoveryMark), killedOutput, recoveryOutput };
   }
 
-  it("before the first mutation (waiting for another writer's job): the recovery runs the whole rotation", async () => {
-    // Another writer starts a job on the listener just before the provider's first read of the update, so
-    // the provider is waiting for the listener to become idle when the CLI dies.
-    const writerCert = cert(L1, 9);
-    sim.backend.setFaults([{ action: "ListListenerCertificates", listenerId: LISTENER, kind: "concurrentWriter", certificateIds: [writerCert], count: 1 }]);
+  it("before the first mutation (the listener is busy with another change): the recovery runs the whole rotation", async () => {
+    // Another change holds the listener in Configuring (as the console or another tool would): the provider
+    // waits for it to become idle before planning, and the CLI dies during that wait.
+    sim.backend.setListenerStatus(LISTENER, "Configuring");
+    let released = false;
     const { killedLog, recoveryLog, recoveryOutput } = await killedRotation({
       after: [cert(L1, 3), cert(L1, 4)],
-      writerCert,
-      // The update's own read (the second listing of this run) while the writer's job is still running.
-      killPoint: (log) => {
-        const listings = log.filter((e) => e.action === "ListListenerCertificates");
-        const writerJob = sim.backend.listAsynJobs({}).find((j) => j.certificateIds.includes(writerCert));
-        return listings.length >= 2 && writerJob?.status === "Processing";
+      // The update's own look at the listener (the preview-time check made the first one), then a poll.
+      killPoint: (log) => log.filter((e) => e.action === "GetListenerAttribute").length >= 3,
+      afterKill: () => {
+        sim.backend.setListenerStatus(LISTENER, "Running");
+        released = true;
       },
     });
-    sim.backend.clearFaults();
+    expect(released).toBe(true);
     expect(realMutations(killedLog)).toEqual([]);
     // The recovery made the whole rotation: one associate call, then one dissociate call.
     expect(realMutations(recoveryLog).map((m) => `${m.kind} ${m.certificateIds.join(",")}`)).toEqual([`associate ${cert(L1, 4)}`, `dissociate ${cert(L1, 2)}`]);
@@ -189,9 +197,9 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
   }, SCENARIO_TIMEOUT_MS);
 
   it("between associate and dissociate (job done, listener still Configuring): the recovery only dissociates", async () => {
-    // The listener stays Configuring for 4 s after the associate job, as the real service sometimes does:
+    // The listener stays Configuring for 3 s after the associate job, as the real service sometimes does:
     // the provider waits for it, which holds the process between its two phases.
-    sim.backend.setFaults([{ action: ASSOCIATE, listenerId: LISTENER, kind: "stuckConfiguring", durationMs: 4000, count: 1 }]);
+    sim.backend.setFaults([{ action: ASSOCIATE, listenerId: LISTENER, kind: "stuckConfiguring", durationMs: 3000, count: 1 }]);
     const { killedLog, recoveryLog } = await killedRotation({
       after: [cert(L1, 5), cert(L1, 6)],
       killPoint: (log) => job(firstReal(log, "associate")?.jobId)?.status === "Succeeded" && !log.some((e) => e.action === DISSOCIATE),
@@ -201,8 +209,9 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
     expect(realMutations(recoveryLog).map((m) => `${m.kind} ${m.certificateIds.join(",")}`)).toEqual([`dissociate ${cert(L1, 4)}`]);
   }, SCENARIO_TIMEOUT_MS);
 
-  it("while the dissociate job runs: the recovery makes no mutation call at all", async () => {
+  it("while the dissociate job runs: cancel + refresh + up recover, and make no mutation call at all", async () => {
     const { killedLog, recoveryLog } = await killedRotation({
+      refreshFirst: true,
       after: [cert(L1, 6), cert(L1, 7)],
       killPoint: (log) => job(firstReal(log, "dissociate")?.jobId)?.status === "Processing",
     });
@@ -277,8 +286,9 @@ describe("pulumi up killed with SIGKILL, then recovered (real engine)", () => {
       // `up` keeps a pending create (it cannot know whether it made an orphan); plain `refresh` does too.
       expect((await s.deployment()).pendingOperations.map((p) => p.type)).toEqual(["creating"]);
       await s.runOrThrow(["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
-      expect((await s.deployment()).pendingOperations).toEqual([]);
-      await s.runOrThrow(["preview", "--expect-no-changes"]);
+      const refreshed = await s.deployment();
+      expect(refreshed.pendingOperations).toEqual([]);
+      expect(await s.storedCertificates(refreshed)).toEqual({ www: allAssociated(ids) });
 
       expect(describeJobs(newJobs(sim.backend.listAsynJobs({}), knownJobs, listenerId(L2)))).toEqual([`associate ${ids.join(",")} Succeeded`]);
       expect(tokenViolations(logSince(mark))).toEqual([]);

@@ -27,9 +27,9 @@ import {
   type SpawnedCli,
 } from "../helpers/e2e-crash";
 
-const JOB_MS = 1500;
+const JOB_MS = 1000;
 /** How long the simulator stays down: longer than the rest of the job, shorter than any deadline. */
-const OUTAGE_MS = 2000;
+const OUTAGE_MS = 1500;
 const SCENARIO_TIMEOUT_MS = 4 * 60_000;
 const L = 1;
 const LISTENER = listenerId(L);
