@@ -234,15 +234,18 @@ export class Reconciler {
     const api = this.deps.api;
     const schedule = this.deps.jobTimings?.schedule(listenerId) ?? COLD_SCHEDULE;
     // The last look that saw the batch still running (ms after acceptance): with the look that saw it
-    // done, it brackets the job's end. Transient API errors say nothing about the job.
+    // done, it brackets the job's end. A look counts from when it started (its reads' own latency is
+    // not the job's). Transient API errors say nothing about the job.
+    let lookAt = acceptedAt;
     let lastRunningMs: number | undefined;
     const running = (observed: string): CheckOutcome<void> => {
-      lastRunningMs = this.deps.clock.now() - acceptedAt;
+      lastRunningMs = lookAt - acceptedAt;
       return { state: "retry", observed };
     };
     const result = await waitFor(
       `${direction === "associate" ? "association" : "dissociation"} of [${ids.join(", ")}] on ${listenerId} (job ${jobId})`,
       async (): Promise<CheckOutcome<void>> => {
+        lookAt = this.deps.clock.now();
         let job: { status: string; errorCode?: string; errorMessage?: string } | undefined;
         if (jobId) {
           try {
@@ -297,7 +300,7 @@ export class Reconciler {
       },
       this.pollOptions(deadlineAt, schedule),
     );
-    this.deps.jobTimings?.record(listenerId, { lastRunningMs, doneMs: this.deps.clock.now() - acceptedAt, schedule });
+    this.deps.jobTimings?.record(listenerId, { lastRunningMs, doneMs: lookAt - acceptedAt, schedule });
     return result;
   }
 }
