@@ -312,7 +312,7 @@ function engineOverhead(rows: readonly EngineRunResult[]): string {
 
 function directTable(direct: readonly RotationResult[], cold: readonly RotationResult[]): string {
   return table(
-    ["K", "wall (virtual)", "floor", "ratio", "target ≤", "mutation calls (min)", "dry runs", "reads: jobs / certs / listener", "polls/job", "throttled", "cold schedule: wall, polls/job"],
+    ["K", "wall (virtual)", "floor", "ratio", "target ≤", "mutation calls: assoc+dissoc = total (min)", "dry runs", "reads: jobs / certs / listener", "polls/job", "throttled", "cold schedule: wall, polls/job"],
     direct.map((r, i) => [
       String(r.k),
       secs(r.wallMs),
@@ -331,7 +331,7 @@ function directTable(direct: readonly RotationResult[], cold: readonly RotationR
 
 function engineSingleTable(rows: readonly EngineRunResult[]): string {
   return table(
-    ["K", "CLI wall", "provider span", "floor", "span ratio", "target ≤", "mutation calls (min)", "dry runs", "reads: jobs / certs / listener", "polls/job", "throttled", "exit"],
+    ["K", "CLI wall", "provider span", "floor", "span ratio", "target ≤", "mutation calls: assoc+dissoc = total (min)", "dry runs", "reads: jobs / certs / listener", "polls/job", "throttled", "exit"],
     rows.map((r) => [
       String(r.k),
       secs(r.cliMs),
