@@ -23,6 +23,7 @@ import {
   type RequestLogEntry,
   type WorldSnapshot,
 } from "../../simulator";
+import { assertBuildIsCurrent } from "./e2e";
 import { createPulumiWorkspace, REPO_ROOT, type PulumiRunResult, type PulumiWorkspace } from "./pulumi";
 
 export { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET };
@@ -113,19 +114,6 @@ const PROVIDER_ENV_KEYS = [
   "ALIBABA_CLOUD_REGION_ID",
   "ALB_LISTENER_CERTIFICATES_ENDPOINT",
 ] as const;
-
-/** Fails with the fix when the build the program resolves is missing or older than the provider sources. */
-export function assertBuildIsCurrent(): void {
-  const runtime = path.join(REPO_ROOT, "dist", "provider", "runtime.js");
-  const linked = path.join(REPO_ROOT, "node_modules", "alb-listener-certificates", "package.json");
-  if (!fs.existsSync(runtime) || !fs.existsSync(linked)) {
-    throw new Error("The package is not built: run `npm run build` before the end-to-end tests (npm test does).");
-  }
-  const built = fs.statSync(path.join(REPO_ROOT, "dist", "provider", "provider.js")).mtimeMs;
-  const sources = path.join(REPO_ROOT, "provider");
-  const newer = fs.readdirSync(sources).filter((f) => f.endsWith(".ts") && fs.statSync(path.join(sources, f)).mtimeMs > built + 1000);
-  if (newer.length > 0) throw new Error(`dist/ is older than provider/${newer.join(", provider/")}: run \`npm run build\` first.`);
-}
 
 /** What `pulumi stack export` holds. */
 export interface Deployment {
