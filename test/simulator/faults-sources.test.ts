@@ -3,10 +3,10 @@
  * fixture's `faults` field and from a `--faults FILE`, and `delay` measured on an injected clock.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_FIXTURE, loadFaultFile, type Fixture } from "../../simulator";
 import {
   call,
@@ -21,6 +21,15 @@ import {
 import { rawRequest } from "../helpers/simulator-wire";
 
 const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
+const ROOT = resolve(__dirname, "../..");
+const CLI = join(ROOT, "dist/simulator/cli.js");
+
+/** Builds dist/ when it is missing or older than a simulator source (a plain `vitest run` skips `npm run build`). */
+function ensureBuilt(): void {
+  const newest = Math.max(...readdirSync(join(ROOT, "simulator")).filter((name) => name.endsWith(".ts")).map((name) => statSync(join(ROOT, "simulator", name)).mtimeMs));
+  if (existsSync(CLI) && statSync(CLI).mtimeMs >= newest) return;
+  spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json")], { cwd: ROOT, stdio: "ignore" });
+}
 const WRITER_CERTS = [FREE_CERTS[2], FREE_CERTS[3]];
 
 describe("concurrentWriter faults", () => {
@@ -103,6 +112,7 @@ describe("concurrentWriter faults", () => {
 
 describe("fault rules from a fixture, a file and the clock", () => {
   const start = useSimulators();
+  beforeAll(ensureBuilt, 60_000);
   let dir: string | undefined;
   afterEach(() => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -159,7 +169,7 @@ describe("fault rules from a fixture, a file and the clock", () => {
 
   it("the CLI takes --faults FILE and refuses an unusable one with exit code 1", () => {
     dir = mkdtempSync(join(tmpdir(), "alb-faults-"));
-    const cli = resolve(__dirname, "../../dist/simulator/cli.js");
+    const cli = CLI;
     const file = join(dir, "faults.json");
     writeFileSync(file, JSON.stringify([{ kind: "nope" }]));
     const result = spawnSync(process.execPath, [cli, "--port", "0", "--faults", file], { encoding: "utf8", timeout: 10_000 });
