@@ -27,33 +27,44 @@ import {
   RESOURCE_TYPE,
   startE2eSimulator,
   waitUntilIdle,
+  inSequence,
 } from "../helpers/e2e";
 import { ensurePulumiCli } from "../helpers/pulumi";
 
 const { a, b, c, d, e, f } = CERT;
-const TEST_TIMEOUT = 6 * 60_000;
+// Steps of one scenario wait for each other; the two scenarios run side by side.
+const TEST_TIMEOUT = 12 * 60_000;
 
 describe("e2e: a stack's lifecycle on one listener", () => {
+  // Scenario A (1 → 2 → 9) and scenario B (3 → 4), each with its own simulator and stack.
   let sim: RunningSimulator;
+  let simB: RunningSimulator;
   let stack: Promise<E2eStack>;
+  let stackB: Promise<E2eStack>;
   let otherListenersBefore: unknown;
+  const stepA = inSequence();
+  const stepB = inSequence();
 
   beforeAll(async () => {
     // Provisioning errors are not thrown here (vitest would report the tests as skipped) but by every
-    // test that awaits `stack`, so each one fails with the provisioning diagnostics.
+    // test that awaits a stack, so each one fails with the provisioning diagnostics.
     await ensurePulumiCli().catch(() => undefined);
     sim = await startE2eSimulator();
+    simB = await startE2eSimulator();
     otherListenersBefore = [QUIC_LISTENER, HTTP_LISTENER].map((id) => sim.backend.listenerView(id));
     stack = E2eStack.create(sim, { listenerId: HTTPS_LISTENER, certificateIds: [a, b, c] });
-    await stack.catch(() => undefined);
+    stackB = E2eStack.create(simB, { listenerId: HTTPS_LISTENER, certificateIds: [e, b, c, d] });
+    await Promise.all([stack.catch(() => undefined), stackB.catch(() => undefined)]);
   }, 45 * 60_000);
 
   afterAll(async () => {
     await (await stack?.catch(() => undefined))?.cleanup();
+    await (await stackB?.catch(() => undefined))?.cleanup();
     await sim?.close();
+    await simB?.close();
   });
 
-  it("1. up of a set: the live set equals the declared set, and preview --expect-no-changes passes", async () => {
+  it.concurrent("1. up of a set: the live set equals the declared set, and preview --expect-no-changes passes", () => stepA(async () => {
     const s = await stack;
     expect(liveIds(sim, HTTPS_LISTENER)).toEqual([PREEXISTING_CERT]);
 
@@ -87,9 +98,9 @@ describe("e2e: a stack's lifecycle on one listener", () => {
     const previewMark = logMark(sim);
     await s.runOrThrow(["preview", "--expect-no-changes"]);
     expect(mutationCalls(sim, previewMark)).toEqual([]);
-  }, TEST_TIMEOUT);
+  }), TEST_TIMEOUT);
 
-  it("2. add 2, remove 1: preview --diff and --json name exactly those IDs; up associates before it dissociates", async () => {
+  it.concurrent("2. add 2, remove 1: preview --diff and --json name exactly those IDs; up associates before it dissociates", () => stepA(async () => {
     const s = await stack;
     await s.setCertificates([e, b, c, d]); // adds d and e, removes a, keeps b and c; order scrambled
     const mark = logMark(sim);
@@ -148,10 +159,13 @@ describe("e2e: a stack's lifecycle on one listener", () => {
     ]);
     expect(progress.map((p) => p.jobId)).toEqual([associateJob!.jobId, dissociateJob!.jobId]);
     expect(liveIds(sim, HTTPS_LISTENER)).toEqual([PREEXISTING_CERT, b, c, d, e].sort());
-  }, TEST_TIMEOUT);
+  }), TEST_TIMEOUT);
 
-  it("3. a reordered list is no change; a listener move previews as a replacement", async () => {
-    const s = await stack;
+  it.concurrent("3. a reordered list is no change; a listener move previews as a replacement", () => stepB(async () => {
+    const sim = simB;
+    const s = await stackB;
+    await s.up();
+    expect(liveIds(sim, HTTPS_LISTENER)).toEqual([PREEXISTING_CERT, b, c, d, e].sort());
     await s.setCertificates([d, c, e, b, d]); // same set: reordered, one duplicate
     const mark = logMark(sim);
     const same = await s.previewJson(["--expect-no-changes"]);
@@ -177,10 +191,11 @@ describe("e2e: a stack's lifecycle on one listener", () => {
     expect(previewReport(moved.raw)).toBe(previewReport(JSON.stringify(previewFixture("replace", moved.json, sim.endpoint))));
     await s.setConfig({ listenerId: HTTPS_LISTENER });
     expect(realMutations(sim, mark)).toEqual([]);
-  }, TEST_TIMEOUT);
+  }), TEST_TIMEOUT);
 
-  it("4. an out-of-band change: refresh shows the drift, the next up repairs it", async () => {
-    const s = await stack;
+  it.concurrent("4. an out-of-band change: refresh shows the drift, the next up repairs it", () => stepB(async () => {
+    const sim = simB;
+    const s = await stackB;
     sim.backend.dissociateOutOfBand(HTTPS_LISTENER, [c]); // someone removes a declared certificate
     await waitUntilIdle(sim, HTTPS_LISTENER);
     sim.backend.associateOutOfBand(HTTPS_LISTENER, [f]); // and adds one this stack does not declare
@@ -218,9 +233,9 @@ describe("e2e: a stack's lifecycle on one listener", () => {
     // The other writer takes its certificate back, so destroy can be checked against the original set.
     sim.backend.dissociateOutOfBand(HTTPS_LISTENER, [f]);
     await waitUntilIdle(sim, HTTPS_LISTENER);
-  }, TEST_TIMEOUT);
+  }), TEST_TIMEOUT);
 
-  it("9. destroy: the listener is back to its original additional set, nothing else touched", async () => {
+  it.concurrent("9. destroy: the listener is back to its original additional set, nothing else touched", () => stepA(async () => {
     const s = await stack;
     const mark = logMark(sim);
     const out = await s.destroy();
@@ -235,5 +250,5 @@ describe("e2e: a stack's lifecycle on one listener", () => {
     // No other listener was ever changed (the replacement preview only read the QUIC listener and dry-ran).
     expect(realMutations(sim).filter((m) => m.listenerId !== HTTPS_LISTENER)).toEqual([]);
     expect([QUIC_LISTENER, HTTP_LISTENER].map((id) => sim.backend.listenerView(id))).toEqual(otherListenersBefore);
-  }, TEST_TIMEOUT);
+  }), TEST_TIMEOUT);
 });

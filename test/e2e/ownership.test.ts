@@ -3,7 +3,7 @@
 //   on update): the preview fails with the provider's message and nothing is mutated;
 // 6 renaming the resource (same listener, same set) leaves every certificate attached;
 // 7 adoption: certificates associated before the stack existed are adopted without a mutation call.
-// Each scenario has its own stack; they share one simulator and use different listeners or sets.
+// The scenarios run side by side, each with its own simulator and stack.
 //
 // A CLI that cannot be provisioned FAILS these tests (never skips them): see test/e2e/cli-smoke.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,37 +28,43 @@ import {
   startE2eSimulator,
   UNKNOWN_CERT,
   waitUntilIdle,
+  inSequence,
 } from "../helpers/e2e";
 import { ensurePulumiCli } from "../helpers/pulumi";
 
 const { a, c, d, e, f, g } = CERT;
-const TEST_TIMEOUT = 6 * 60_000;
+const TEST_TIMEOUT = 12 * 60_000;
 
 describe("e2e: validation, renames and adoption", () => {
-  let sim: RunningSimulator;
+  // Three scenarios side by side, each with its own simulator: 5; 7 then 5b (one stack); 6.
+  let sim5: RunningSimulator;
+  let sim7: RunningSimulator;
+  let sim6: RunningSimulator;
   const stacks: Promise<E2eStack>[] = [];
-  const newStack = (options: Parameters<typeof E2eStack.create>[1]): Promise<E2eStack> => {
+  const newStack = (sim: RunningSimulator, options: Parameters<typeof E2eStack.create>[1]): Promise<E2eStack> => {
     const created = E2eStack.create(sim, options);
     stacks.push(created);
     return created;
   };
   let adopted: Promise<E2eStack> | undefined;
-  const views = () => [HTTPS_LISTENER, QUIC_LISTENER, HTTP_LISTENER].map((id) => sim.backend.listenerView(id));
+  const adoption = inSequence();
+  const views = (sim: RunningSimulator) => [HTTPS_LISTENER, QUIC_LISTENER, HTTP_LISTENER].map((id) => sim.backend.listenerView(id));
 
   beforeAll(async () => {
     // A provisioning error surfaces in each test (creating a stack provisions the CLI), so they fail.
     await ensurePulumiCli().catch(() => undefined);
-    sim = await startE2eSimulator();
+    [sim5, sim7, sim6] = await Promise.all([startE2eSimulator(), startE2eSimulator(), startE2eSimulator()]);
   }, 45 * 60_000);
 
   afterAll(async () => {
     for (const s of stacks) await (await s.catch(() => undefined))?.cleanup();
-    await sim?.close();
+    await Promise.all([sim5?.close(), sim7?.close(), sim6?.close()]);
   });
 
-  it("5. preview fails with the provider's message for an HTTP listener, the default certificate, an unknown certificate; nothing is mutated", async () => {
-    const s = await newStack({ stack: "invalid", listenerId: HTTP_LISTENER, certificateIds: [a] });
-    const before = views();
+  it.concurrent("5. preview fails with the provider's message for an HTTP listener, the default certificate, an unknown certificate; nothing is mutated", async () => {
+    const sim = sim5;
+    const s = await newStack(sim, { stack: "invalid", listenerId: HTTP_LISTENER, certificateIds: [a] });
+    const before = views(sim);
     const mark = logMark(sim);
 
     // An HTTP listener (as JSON, which also feeds the preview report; the message is the one the text shows).
@@ -100,17 +106,18 @@ describe("e2e: validation, renames and adoption", () => {
     expect(realMutations(sim, mark)).toEqual([]);
     expect(mutationCalls(sim, mark).every((m) => m.dryRun)).toBe(true);
     expect(mutationCalls(sim, mark).some((m) => m.code === "ResourceNotFound.Certificate")).toBe(true);
-    expect(views()).toEqual(before);
+    expect(views(sim)).toEqual(before);
     expect(await s.certificateResources()).toEqual([]);
   }, TEST_TIMEOUT);
 
-  it("7. adoption: certificates associated before the stack existed are adopted without a mutation call", async () => {
+  it.concurrent("7. adoption: certificates associated before the stack existed are adopted without a mutation call", () => adoption(async () => {
+    const sim = sim7;
     // Someone set up the QUIC listener by hand.
     sim.backend.associateOutOfBand(QUIC_LISTENER, [d, e]);
     await waitUntilIdle(sim, QUIC_LISTENER);
     const mark = logMark(sim);
 
-    adopted = newStack({ stack: "adopt", listenerId: QUIC_LISTENER, certificateIds: [e, d] });
+    adopted = newStack(sim, { stack: "adopt", listenerId: QUIC_LISTENER, certificateIds: [e, d] });
     const s = await adopted;
     const out = await s.up();
     expect(mutationCalls(sim, mark)).toEqual([]); // not even a dry run: nothing is to be added
@@ -121,12 +128,13 @@ describe("e2e: validation, renames and adoption", () => {
     expect(resource?.outputs?.certificates).toEqual({ [d]: "Associated", [e]: "Associated" });
     await s.runOrThrow(["preview", "--expect-no-changes"]);
     expect(mutationCalls(sim, mark)).toEqual([]);
-  }, TEST_TIMEOUT);
+  }), TEST_TIMEOUT);
 
-  it("5b. on an existing resource, an update to an unknown certificate fails in preview and in up; nothing is mutated", async () => {
+  it.concurrent("5b. on an existing resource, an update to an unknown certificate fails in preview and in up; nothing is mutated", () => adoption(async () => {
+    const sim = sim7;
     if (!adopted) throw new Error("scenario 7 (adoption) did not run; this one continues its stack");
     const s = await adopted;
-    const before = views();
+    const before = views(sim);
     await s.setCertificates([d, e, UNKNOWN_CERT]);
     const mark = logMark(sim);
     const preview = await s.run(["preview", "--diff"]);
@@ -136,14 +144,15 @@ describe("e2e: validation, renames and adoption", () => {
     expect(up.code).not.toBe(0);
     expect(up.stdout + up.stderr).toContain(UNKNOWN_CERT);
     expect(realMutations(sim, mark)).toEqual([]);
-    expect(views()).toEqual(before);
+    expect(views(sim)).toEqual(before);
     // State still holds the last good set.
     const [resource] = await s.certificateResources();
     expect(resource?.outputs?.certificates).toEqual({ [d]: "Associated", [e]: "Associated" });
-  }, TEST_TIMEOUT);
+  }), TEST_TIMEOUT);
 
-  it("6. renaming the resource (same listener, same set) leaves every certificate attached", async () => {
-    const s = await newStack({ stack: "rename", listenerId: HTTPS_LISTENER, certificateIds: [f, g, c] });
+  it.concurrent("6. renaming the resource (same listener, same set) leaves every certificate attached", async () => {
+    const sim = sim6;
+    const s = await newStack(sim, { stack: "rename", listenerId: HTTPS_LISTENER, certificateIds: [f, g, c] });
     await s.up();
     expect(liveIds(sim, HTTPS_LISTENER)).toEqual([PREEXISTING_CERT, c, f, g].sort());
 

@@ -32,7 +32,7 @@ import {
 import { ensurePulumiCli } from "../helpers/pulumi";
 
 const { a, b, c, d, e } = CERT;
-const TEST_TIMEOUT = 6 * 60_000;
+const TEST_TIMEOUT = 12 * 60_000;
 const CURRENT_PREFIX = "alb-listener-certificates: ";
 const LEGACY_PREFIX = `alb-listener-certificates ${LEGACY_MARK}: `;
 
@@ -78,7 +78,9 @@ function filesUnder(dir: string): string[] {
 }
 
 describe("e2e: upgrades and stack-config credentials", () => {
-  let sim: RunningSimulator;
+  // The three scenarios run side by side, each with its own simulator.
+  let sim8a: RunningSimulator;
+  let sim8b: RunningSimulator;
   const stacks: Promise<E2eStack>[] = [];
   const newStack = (simulator: RunningSimulator, options: Parameters<typeof E2eStack.create>[1]): Promise<E2eStack> => {
     const created = E2eStack.create(simulator, options);
@@ -89,16 +91,16 @@ describe("e2e: upgrades and stack-config credentials", () => {
   beforeAll(async () => {
     // A provisioning error surfaces in each test (creating a stack provisions the CLI), so they fail.
     await ensurePulumiCli().catch(() => undefined);
-    sim = await startE2eSimulator();
+    [sim8a, sim8b] = await Promise.all([startE2eSimulator(), startE2eSimulator()]);
   }, 45 * 60_000);
 
   afterAll(async () => {
     for (const s of stacks) await (await s.catch(() => undefined))?.cleanup();
-    await sim?.close();
+    await Promise.all([sim8a?.close(), sim8b?.close()]);
   });
 
   /** A stack whose resource was created by the legacy build; returns it with the legacy state checked. */
-  async function legacyStack(name: string, listenerId: string, ids: string[]): Promise<E2eStack> {
+  async function legacyStack(sim: RunningSimulator, name: string, listenerId: string, ids: string[]): Promise<E2eStack> {
     const s = await newStack(sim, { stack: name, listenerId, certificateIds: ids });
     installLegacyBuild(s);
     const out = await s.up();
@@ -112,8 +114,9 @@ describe("e2e: upgrades and stack-config credentials", () => {
     return s;
   }
 
-  it("8a. an older build's stack: the current build previews no change, refresh converts the state, destroy cleans up", async () => {
-    const s = await legacyStack("legacy-refresh", HTTPS_LISTENER, [b, a]);
+  it.concurrent("8a. an older build's stack: the current build previews no change, refresh converts the state, destroy cleans up", async () => {
+    const sim = sim8a;
+    const s = await legacyStack(sim, "legacy-refresh", HTTPS_LISTENER, [b, a]);
     const mark = logMark(sim);
 
     await s.runOrThrow(["preview", "--expect-no-changes"]);
@@ -134,8 +137,9 @@ describe("e2e: upgrades and stack-config credentials", () => {
     expect(liveAdditional(sim, HTTPS_LISTENER)).toEqual({ [PREEXISTING_CERT]: "Associated" });
   }, TEST_TIMEOUT);
 
-  it("8b. an older build's stack: the current build updates it (no refresh first) and destroys it", async () => {
-    const s = await legacyStack("legacy-update", QUIC_LISTENER, [c, d]);
+  it.concurrent("8b. an older build's stack: the current build updates it (no refresh first) and destroys it", async () => {
+    const sim = sim8b;
+    const s = await legacyStack(sim, "legacy-update", QUIC_LISTENER, [c, d]);
     await s.setCertificates([d, e]);
     const mark = logMark(sim);
     const up = await s.up();
@@ -157,7 +161,7 @@ describe("e2e: upgrades and stack-config credentials", () => {
     expect(liveIds(sim, QUIC_LISTENER)).toEqual([]);
   }, TEST_TIMEOUT);
 
-  it("10. credentials only through stack config work; none reaches the resource's state, the output or the state files", async () => {
+  it.concurrent("10. credentials only through stack config work; none reaches the resource's state, the output or the state files", async () => {
     // A simulator of its own, so this scenario's request log and listener are its alone.
     const own = await startE2eSimulator();
     try {

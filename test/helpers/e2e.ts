@@ -482,7 +482,8 @@ export const CAPTURE_FIXTURES = process.env.E2E_CAPTURE_PREVIEW_FIXTURES === "1"
 /**
  * Makes captured preview JSON stable and small: the serialized provider shim (a few KB of code, the same in
  * every step) becomes a placeholder, source positions and stack traces (absolute paths of this machine)
- * go, the simulator's ephemeral port becomes 9400 and the duration 0. Everything the report reads stays.
+ * go, the simulator's ephemeral port becomes 9400, the default provider's random ID zeros and the duration 0.
+ * Everything the report reads stays.
  */
 export function sanitizePreviewJson(json: PreviewJson, endpoint: string): PreviewJson {
   const scrub = (value: unknown): unknown => {
@@ -495,7 +496,9 @@ export function sanitizePreviewJson(json: PreviewJson, endpoint: string): Previe
       }
       return out;
     }
-    return typeof value === "string" ? value.split(endpoint).join("http://127.0.0.1:9400") : value;
+    if (typeof value !== "string") return value;
+    // The default provider's ID is a random UUID per stack.
+    return value.split(endpoint).join("http://127.0.0.1:9400").replace(/(::pulumi:providers:[\w-]+::default)::[0-9a-f-]{36}/g, "$1::00000000-0000-0000-0000-000000000000");
   };
   const clean = scrub(json) as PreviewJson & { duration?: number };
   if ("duration" in clean) clean.duration = 0;
@@ -537,4 +540,20 @@ export function certificateDiffLines(output: string): { added: string[]; removed
     (m[1] === "+" ? added : m[1] === "-" ? removed : other).push(m[2]!);
   }
   return { added: added.sort(), removed: removed.sort(), other };
+}
+
+/**
+ * Runs steps one after another although their tests run concurrently (`it.concurrent`): a scenario's
+ * steps stay in order on their stack while other scenarios of the file run beside them. A step whose
+ * predecessor failed fails with that reason.
+ */
+export function inSequence(): <T>(step: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(step: () => Promise<T>): Promise<T> => {
+    const run = last.then(step, (error: unknown) => {
+      throw new Error(`an earlier step of this scenario failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    });
+    last = run;
+    return run;
+  };
 }
