@@ -238,6 +238,10 @@ export class Reconciler {
     // not the job's). Transient API errors say nothing about the job.
     let lookAt = acceptedAt;
     let lastRunningMs: number | undefined;
+    // When the service reports the job, its own end is what is learned: a listener that stays
+    // `Configuring` after the job (a stall) must not teach the next wait to oversleep.
+    let lastJobRunningMs: number | undefined;
+    let jobDoneMs: number | undefined;
     const running = (observed: string): CheckOutcome<void> => {
       lastRunningMs = lookAt - acceptedAt;
       return { state: "retry", observed };
@@ -261,7 +265,11 @@ export class Reconciler {
             error: new JobFailedError(jobId, ACTION[direction], listenerId, ids, job.errorCode ?? "Failed", job.errorMessage ?? ""),
           };
         }
-        if (job?.status === "Processing") return running(`job ${jobId} Processing`);
+        if (job?.status === "Processing") {
+          lastJobRunningMs = lookAt - acceptedAt;
+          return running(`job ${jobId} Processing`);
+        }
+        if (job && jobDoneMs === undefined) jobDoneMs = lookAt - acceptedAt;
         let rows: ListenerCertificate[];
         try {
           rows = await api.listListenerCertificates(listenerId, ids);
@@ -300,7 +308,9 @@ export class Reconciler {
       },
       this.pollOptions(deadlineAt, schedule),
     );
-    this.deps.jobTimings?.record(listenerId, { lastRunningMs, doneMs: lookAt - acceptedAt, schedule });
+    const observation =
+      jobDoneMs !== undefined ? { lastRunningMs: lastJobRunningMs, doneMs: jobDoneMs, schedule } : { lastRunningMs, doneMs: lookAt - acceptedAt, schedule };
+    this.deps.jobTimings?.record(listenerId, observation);
     return result;
   }
 }
