@@ -86,7 +86,7 @@ async function main() {
     for (const args of [
       ["alicloud:region", "cn-hangzhou"],
       ["alb-listener-certificates:endpoint", sim.endpoint],
-      ["alicloud:accessKey", DEMO_ACCESS_KEY_ID],
+      ["--secret", "alicloud:accessKey", DEMO_ACCESS_KEY_ID],
       ["--secret", "alicloud:secretKey", DEMO_ACCESS_KEY_SECRET],
       ["listenerId", LISTENER],
       ["--path", "certificateIds[0]", BEFORE[0]],
