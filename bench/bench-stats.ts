@@ -2,14 +2,16 @@
  * What the benchmark counts, from the simulator's request log: API calls by kind, jobs, polls,
  * throttled and failed calls; and the lower bounds the cloud sets.
  */
+import { Action, ErrorCode, isListenerBusy, isThrottled } from "../contract/alb-contract";
+import { ASSOCIATE_BATCH_MAX, DISSOCIATE_BATCH_MAX } from "../provider/defaults";
 import type { RequestLogEntry } from "../simulator";
 
-export const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
-export const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";
+export const ASSOCIATE = Action.associate;
+export const DISSOCIATE = Action.dissociate;
 
-/** The ALB batch limits (ALB API documents; provider/defaults.ts). */
-export const ASSOCIATE_BATCH = 15;
-export const DISSOCIATE_BATCH = 20;
+/** The batch limits the provider keeps to, which decide the fewest calls a change needs. */
+export const ASSOCIATE_BATCH = ASSOCIATE_BATCH_MAX;
+export const DISSOCIATE_BATCH = DISSOCIATE_BATCH_MAX;
 
 /** API calls of one run, by kind. */
 export interface CallCounts {
@@ -40,11 +42,11 @@ export interface CallCounts {
 }
 
 function isThrottle(code: string | null): boolean {
-  return code !== null && code.startsWith("Throttling");
+  return code !== null && isThrottled(code);
 }
 
 function isBusy(code: string | null): boolean {
-  return code === "ResourceInConfiguring.Listener" || code === "IncorrectStatus.Listener";
+  return code !== null && isListenerBusy(code);
 }
 
 /** Counts a request log (or a slice of it). */
@@ -78,13 +80,13 @@ export function countCalls(log: readonly RequestLogEntry[]): CallCounts {
       case DISSOCIATE:
         c.dissociate++;
         break;
-      case "ListAsynJobs":
+      case Action.listAsynJobs:
         c.listAsynJobs++;
         break;
-      case "ListListenerCertificates":
+      case Action.listListenerCertificates:
         c.listListenerCertificates++;
         break;
-      case "GetListenerAttribute":
+      case Action.getListenerAttribute:
         c.getListenerAttribute++;
         break;
       default:
@@ -92,7 +94,7 @@ export function countCalls(log: readonly RequestLogEntry[]): CallCounts {
     }
     if (isThrottle(e.code)) c.throttled++;
     else if (isBusy(e.code)) c.busy++;
-    else if (e.code !== null && e.code !== "DryRunOperation") c.failed++;
+    else if (e.code !== null && e.code !== ErrorCode.dryRunOperation) c.failed++;
     if (!dry && e.code === null && (e.action === ASSOCIATE || e.action === DISSOCIATE)) {
       c.accepted++;
       if (e.jobId) jobs.add(e.jobId);
@@ -102,7 +104,7 @@ export function countCalls(log: readonly RequestLogEntry[]): CallCounts {
   return c;
 }
 
-/** Fewest jobs (and mutation calls) that change one listener: ceil(added/15) + ceil(removed/20). */
+/** Fewest jobs (and mutation calls) that change one listener: ceil(added/ASSOCIATE_BATCH) + ceil(removed/DISSOCIATE_BATCH). */
 export function minimumJobs(added: number, removed: number): number {
   return Math.ceil(added / ASSOCIATE_BATCH) + Math.ceil(removed / DISSOCIATE_BATCH);
 }

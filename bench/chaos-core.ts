@@ -13,16 +13,16 @@
  *
  * `bench/chaos.ts` is the command line; `test/reliability/chaos.test.ts` runs a short seeded slice.
  */
+import { Action, isListenerBusy, MUTATION_ACTIONS } from "../contract/alb-contract";
 import type { FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
 import { FAULT_KINDS } from "../simulator";
 import { SeededRandom } from "../simulator/random";
 import { EngineStack, type Declared, type UpResult } from "./engine";
 import { startWorld, type ProviderProcess, type World } from "./harness";
 
-const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
-const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";
-const MUTATIONS = new Set([ASSOCIATE, DISSOCIATE]);
-const BUSY_CODES = new Set(["ResourceInConfiguring.Listener", "IncorrectStatus.Listener"]);
+const ASSOCIATE = Action.associate;
+const DISSOCIATE = Action.dissociate;
+const MUTATIONS = MUTATION_ACTIONS;
 
 /** Re-runs under faults after a failed apply before the faults are switched off for one last re-run. */
 export const MAX_FAULTY_RERUNS = 3;
@@ -386,7 +386,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     for (const entry of log) {
       requests++;
       if (entry.fault !== undefined) faults[entry.fault]++;
-      if (entry.code !== null && BUSY_CODES.has(entry.code) && entry.action !== null && MUTATIONS.has(entry.action)) refusedBusy++;
+      if (entry.code !== null && isListenerBusy(entry.code) && entry.action !== null && MUTATIONS.has(entry.action)) refusedBusy++;
       if (entry.code === "IdempotenceParamsMismatch") note("duplicateJobs", `ClientToken ${entry.params.ClientToken ?? "?"} reused with other parameters`);
       if (entry.action === null || !MUTATIONS.has(entry.action) || entry.params.DryRun === "true" || entry.jobId === undefined) continue;
       const token = entry.params.ClientToken ?? "(none)";

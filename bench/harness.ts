@@ -11,6 +11,7 @@
  * error the real client throws on a read timeout) while the server answers `delayMs` of virtual time
  * later, so no real time decides anything.
  */
+import { Action } from "../contract/alb-contract";
 import type { AlbApi } from "../provider/alb-client";
 import { createAlbClient, toApiError } from "../provider/alb-client";
 import type { Clock } from "../provider/clock";
@@ -225,11 +226,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
             })));
           };
         const wrapped: AlbApi = {
-          listListenerCertificates: wrap("ListListenerCertificates", api.listListenerCertificates),
-          getListenerAttribute: wrap("GetListenerAttribute", api.getListenerAttribute),
-          associateAdditionalCertificates: wrap("AssociateAdditionalCertificatesWithListener", api.associateAdditionalCertificates),
-          dissociateAdditionalCertificates: wrap("DissociateAdditionalCertificatesFromListener", api.dissociateAdditionalCertificates),
-          listAsyncJobs: wrap("ListAsynJobs", api.listAsyncJobs),
+          listListenerCertificates: wrap(Action.listListenerCertificates, api.listListenerCertificates),
+          getListenerAttribute: wrap(Action.getListenerAttribute, api.getListenerAttribute),
+          associateAdditionalCertificates: wrap(Action.associate, api.associateAdditionalCertificates),
+          dissociateAdditionalCertificates: wrap(Action.dissociate, api.dissociateAdditionalCertificates),
+          listAsyncJobs: wrap(Action.listAsynJobs, api.listAsyncJobs),
         };
         return wrapped;
       },

@@ -17,6 +17,7 @@
  * `ResourceInConfiguring.Listener`, which the retry loop above absorbs.
  */
 import { randomUUID } from "node:crypto";
+import { Action, ALB_API_VERSION, CertificateStatus } from "../contract/alb-contract";
 import { toApiError } from "../provider/alb-client";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "../simulator";
 import type { BenchClock } from "./bench-clock";
@@ -72,7 +73,7 @@ export async function runPerCertificateModel(options: PerCertificateOptions): Pr
   const RPCClient = require("@alicloud/pop-core") as new (config: object) => RpcClient;
   const client = new RPCClient({
     endpoint: options.endpoint,
-    apiVersion: "2020-06-16",
+    apiVersion: ALB_API_VERSION,
     accessKeyId: DEMO_ACCESS_KEY_ID,
     accessKeySecret: DEMO_ACCESS_KEY_SECRET,
   });
@@ -86,7 +87,7 @@ export async function runPerCertificateModel(options: PerCertificateOptions): Pr
     let nextToken: string | undefined;
     let found: string | undefined;
     do {
-      const body = await call<{ Certificates?: Row[]; NextToken?: string }>("ListListenerCertificates", {
+      const body = await call<{ Certificates?: Row[]; NextToken?: string }>(Action.listListenerCertificates, {
         ListenerId: listenerId,
         MaxResults: t.pageSize,
         ...(nextToken ? { NextToken: nextToken } : {}),
@@ -131,13 +132,13 @@ export async function runPerCertificateModel(options: PerCertificateOptions): Pr
 
   const create = async (certificateId: string) => {
     const deadline = clock.now() + t.timeoutMs;
-    await mutate("AssociateAdditionalCertificatesWithListener", certificateId, deadline);
-    await waitFor(certificateId, (s) => s === "Associated", deadline);
+    await mutate(Action.associate, certificateId, deadline);
+    await waitFor(certificateId, (s) => s === CertificateStatus.associated, deadline);
     await describe(certificateId); // Read after Create
   };
   const destroy = async (certificateId: string) => {
     const deadline = clock.now() + t.timeoutMs;
-    await mutate("DissociateAdditionalCertificatesFromListener", certificateId, deadline);
+    await mutate(Action.dissociate, certificateId, deadline);
     await waitFor(certificateId, (s) => s === undefined, deadline);
   };
 

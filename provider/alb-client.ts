@@ -4,9 +4,9 @@
  * into an {@link AlbApiError} whose message is free of credentials.
  */
 import type { Credentials } from "./credentials";
-import { ALB_API_VERSION, LIST_PAGE_SIZE, REQUEST_TIMEOUT_MS } from "./defaults";
+import { LIST_PAGE_SIZE, REQUEST_TIMEOUT_MS } from "./defaults";
 import { AlbApiError, redact } from "./errors";
-import { isRetryableCode } from "./retry";
+import { Action, ALB_API_VERSION, ErrorCode, isRetryable } from "../contract/alb-contract";
 
 /** One row of ListListenerCertificates. */
 export interface ListenerCertificate {
@@ -135,7 +135,7 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
       );
       return { jobId: str(body.JobId), requestId: str(body.RequestId) };
     } catch (error) {
-      if (opts.dryRun && error instanceof AlbApiError && error.code === "DryRunOperation") {
+      if (opts.dryRun && error instanceof AlbApiError && error.code === ErrorCode.dryRunOperation) {
         return { jobId: "", requestId: error.requestId ?? "" };
       }
       throw error;
@@ -148,7 +148,7 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
       let nextToken: string | undefined;
       do {
         const body = await call(
-          "ListListenerCertificates",
+          Action.listListenerCertificates,
           {
             ListenerId: listenerId,
             CertificateIds: certificateIds && certificateIds.length > 0 ? [...certificateIds] : undefined,
@@ -172,7 +172,7 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
     },
 
     async getListenerAttribute(listenerId) {
-      const body = await call("GetListenerAttribute", { ListenerId: listenerId }, { listenerId });
+      const body = await call(Action.getListenerAttribute, { ListenerId: listenerId }, { listenerId });
       return {
         listenerId: str(body.ListenerId) || listenerId,
         protocol: str(body.ListenerProtocol),
@@ -181,15 +181,15 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
       };
     },
 
-    associateAdditionalCertificates: (listenerId, ids, opts) => mutate("AssociateAdditionalCertificatesWithListener", listenerId, ids, opts),
-    dissociateAdditionalCertificates: (listenerId, ids, opts) => mutate("DissociateAdditionalCertificatesFromListener", listenerId, ids, opts),
+    associateAdditionalCertificates: (listenerId, ids, opts) => mutate(Action.associate, listenerId, ids, opts),
+    dissociateAdditionalCertificates: (listenerId, ids, opts) => mutate(Action.dissociate, listenerId, ids, opts),
 
     async listAsyncJobs(jobIds) {
       if (jobIds.length === 0) return [];
       const jobs: AsyncJob[] = [];
       let nextToken: string | undefined;
       do {
-        const body = await call("ListAsynJobs", { JobIds: [...jobIds], MaxResults: LIST_PAGE_SIZE, NextToken: nextToken }, {});
+        const body = await call(Action.listAsynJobs, { JobIds: [...jobIds], MaxResults: LIST_PAGE_SIZE, NextToken: nextToken }, {});
         for (const raw of arr(body.Jobs)) {
           const job = raw as RawResponse;
           jobs.push({
@@ -238,20 +238,20 @@ export function toApiError(
     code = e.data.Code;
     apiMessage = typeof e.data.Message === "string" ? e.data.Message : rawMessage;
   } else if (e.name === "RequestTimeoutError" || /timeout/i.test(String(e.name))) {
-    code = "Timeout";
+    code = ErrorCode.timeout;
     apiMessage = rawMessage;
   } else if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) {
-    code = "NetworkError";
+    code = ErrorCode.networkError;
     apiMessage = `${e.code}: ${rawMessage}`;
   } else if (e.name === "SyntaxError") {
     // json-bigint throws a plain object for a body that is not JSON (e.g. a proxy's HTML page).
-    code = "InvalidResponse";
+    code = ErrorCode.invalidResponse;
     apiMessage = "the endpoint answered with something that is not an ALB API response";
   } else if (typeof e.code === "string" && e.code.length > 0) {
     code = e.code;
     apiMessage = rawMessage;
   } else {
-    code = "NetworkError";
+    code = ErrorCode.networkError;
     apiMessage = rawMessage;
   }
   const requestId = e.data && typeof e.data.RequestId === "string" ? e.data.RequestId : undefined;
@@ -264,7 +264,7 @@ export function toApiError(
       httpStatus,
       listenerId: context.listenerId,
       certificateIds: context.certificateIds,
-      retryable: isRetryableCode(code, httpStatus),
+      retryable: isRetryable(code, httpStatus),
     },
     // The cause is kept for debugging but stripped of the request entry (it holds signed headers).
     { cause: { name: typeof e.name === "string" ? e.name : "Error", code, httpStatus } },

@@ -1,32 +1,25 @@
 /**
- * Every tunable number of the provider, with its unit. Values that come from the ALB API
- * documentation cite it; the rest are this project's choices, documented in the README.
+ * Every tunable number of the provider, with its unit. Limits that come from the ALB API live in the
+ * API contract (`contract/alb-contract.ts`); the rest are this project's choices, documented in the
+ * README.
  */
+import { Limits } from "../contract/alb-contract";
 
-/** ALB OpenAPI version spoken by every call. */
-export const ALB_API_VERSION = "2020-06-16";
+/** Most certificates per AssociateAdditionalCertificatesWithListener call (the API's limit). */
+export const ASSOCIATE_BATCH_MAX = Limits.associateCertificatesMax;
 
-/**
- * Most certificates per AssociateAdditionalCertificatesWithListener call. The portal metadata
- * says 1..15; the model gives no number, so the documented lower figure is used.
- */
-export const ASSOCIATE_BATCH_MAX = 15;
-
-/**
- * Most certificates per DissociateAdditionalCertificatesFromListener call: "A maximum of 20
- * certificate IDs are supported" (the Dissociate API document this project started from).
- */
-export const DISSOCIATE_BATCH_MAX = 20;
+/** Most certificates per DissociateAdditionalCertificatesFromListener call (the Dissociate document's limit). */
+export const DISSOCIATE_BATCH_MAX = Limits.dissociateCertificatesMaxDocumented;
 
 /**
  * Default most additional certificates one resource may declare: the Standard-edition quota of
- * additional certificates (25). Raise it with the stack config key
+ * additional certificates. Raise it with the stack config key
  * `alb-listener-certificates:maxCertificatesPerListener` after a quota increase.
  */
-export const DEFAULT_MAX_CERTIFICATES_PER_LISTENER = 25;
+export const DEFAULT_MAX_CERTIFICATES_PER_LISTENER = Limits.loadBalancerCertificatesStandard;
 
 /** Hard ceiling for `maxCertificatesPerListener` (the largest quota ALB grants). */
-export const MAX_CERTIFICATES_PER_LISTENER_CEILING = 300;
+export const MAX_CERTIFICATES_PER_LISTENER_CEILING = Limits.loadBalancerCertificatesCeiling;
 
 /** Default deadline of one operation (create, update or delete of one resource), in seconds. */
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 600;
@@ -36,7 +29,7 @@ export const MIN_WAIT_TIMEOUT_SECONDS = 1;
 export const MAX_WAIT_TIMEOUT_SECONDS = 24 * 60 * 60;
 
 /** Page size used when listing a listener's certificates (the API maximum). */
-export const LIST_PAGE_SIZE = 100;
+export const LIST_PAGE_SIZE = Limits.maxResultsMax;
 
 /** First delay between two polls of a running job, in milliseconds. */
 export const POLL_MIN_DELAY_MS = 250;
@@ -79,9 +72,6 @@ export const RETRY_MAX_DELAY_MS = 10_000;
 
 /** Read and connect timeout of one HTTP request to the ALB API, in milliseconds. */
 export const REQUEST_TIMEOUT_MS = 15_000;
-
-/** How long a live certificate listing is shared between concurrent readers of one listener, in milliseconds. */
-export const LIVE_READ_SHARE_MS = 0;
 
 /** Stack-config namespace of this package's own settings. */
 export const CONFIG_NAMESPACE = "alb-listener-certificates";

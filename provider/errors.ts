@@ -3,6 +3,7 @@
  * to act. Messages never contain credentials or signed URLs: everything that comes from the API
  * client passes through {@link redact} first.
  */
+import { ErrorCode } from "../contract/alb-contract";
 
 /** Base class of every error this package throws. */
 export class AlbProviderError extends Error {
@@ -24,7 +25,7 @@ export interface AlbApiErrorDetails {
   readonly httpStatus?: number;
   readonly listenerId?: string;
   readonly certificateIds?: readonly string[];
-  /** Whether the retry table ({@link isRetryableCode}) allows another attempt. */
+  /** Whether the retry table (`isRetryable` of the API contract) allows another attempt. */
   readonly retryable: boolean;
 }
 
@@ -109,23 +110,23 @@ export class MissingCredentialsError extends AlbProviderError {
 
 /** Fix hints for the error codes that are the user's to fix. */
 const HINTS: Readonly<Record<string, (d: AlbApiErrorDetails) => string>> = {
-  "OperationDenied.DefaultCertificateUsed": (d) =>
+  [ErrorCode.defaultCertificateUsed]: (d) =>
     `a certificate in ${list(d.certificateIds)} is the default certificate of listener ${d.listenerId}. ` +
     `Remove it from certificateIds: the default certificate is managed on the listener itself, not as an additional certificate.`,
-  "OperationDenied.HttpListenerNotSupport": (d) =>
+  [ErrorCode.httpListenerNotSupported]: (d) =>
     `listener ${d.listenerId} is an HTTP listener, and only HTTPS and QUIC listeners take additional certificates. ` +
     `Point listenerId at an HTTPS or QUIC listener.`,
-  "ResourceNotFound.Listener": (d) =>
+  [ErrorCode.listenerNotFound]: (d) =>
     `listener ${d.listenerId} does not exist in this region. Check listenerId and region.`,
-  "ResourceNotFound.Certificate": (d) =>
+  [ErrorCode.certificateNotFound]: (d) =>
     `a certificate in ${list(d.certificateIds)} does not exist or is not a server certificate. ` +
     `Use the exact ID the certificate service shows, including its region suffix (e.g. 23759533-cn-hangzhou).`,
-  "QuotaExceeded.ListenerCertificate": (d) =>
+  [ErrorCode.listenerQuotaExceeded]: (d) =>
     `listener ${d.listenerId} would exceed its quota of additional certificates. Remove certificates from ` +
     `certificateIds or raise the quota (Quota Center), then set alb-listener-certificates:maxCertificatesPerListener.`,
-  "InvalidAccessKeyId.NotFound": () => "the access key ID is unknown. Check the configured credentials.",
-  SignatureDoesNotMatch: () => "the access key secret does not match the access key ID. Check the configured credentials.",
-  Forbidden: () => "the credentials lack permission (RAM) for this ALB action.",
+  [ErrorCode.invalidAccessKeyId]: () => "the access key ID is unknown. Check the configured credentials.",
+  [ErrorCode.signatureDoesNotMatch]: () => "the access key secret does not match the access key ID. Check the configured credentials.",
+  [ErrorCode.forbidden]: () => "the credentials lack permission (RAM) for this ALB action.",
 };
 
 function list(ids?: readonly string[]): string {

@@ -2,6 +2,7 @@
  * Pure planning: from the desired set, what this resource declared before, and the live listener,
  * decide which certificates to associate and which to dissociate, in batches within API limits.
  */
+import { isPresentStatus, isTransitionalStatus } from "../contract/alb-contract";
 import { ASSOCIATE_BATCH_MAX, DISSOCIATE_BATCH_MAX } from "./defaults";
 
 /** One additional (non-default) certificate as the listener reports it. */
@@ -10,15 +11,7 @@ export interface LiveCertificate {
   readonly status: string;
 }
 
-/** Statuses in which a certificate counts as served, or about to be. */
-export function isPresentStatus(status: string): boolean {
-  return status === "Associated" || status === "Associating";
-}
-
-/** Statuses of a job still running on a certificate. */
-export function isTransitionalStatus(status: string): boolean {
-  return status === "Associating" || status === "Dissociating" || status === "Diassociating";
-}
+export { isPresentStatus, isTransitionalStatus };
 
 export interface PlanInput {
   /** The certificate IDs this resource declares now (empty on delete). */

@@ -4,6 +4,7 @@
  * from the installed package at run time.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { ErrorCode, isListenerBusy } from "../contract/alb-contract";
 import { createAlbClient, defaultEndpoint, type AlbApi, type ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
 import { ListenerCoordinator } from "./coordinator";
@@ -27,7 +28,7 @@ import { canonicalize, declaredIds, isHttpUrl, sameIds, UNKNOWN, type InputFailu
 import { JobTimings } from "./job-timing";
 import { chunk, isPresentStatus, isTransitionalStatus, type LiveCertificate } from "./plan";
 import { additionalOnly, Reconciler } from "./reconcile";
-import { isListenerBusyCode, withRetry } from "./retry";
+import { withRetry } from "./retry";
 import { ThrottleGate } from "./throttle-gate";
 
 /** Everything the provider takes from the outside world; tests replace any of it. */
@@ -193,21 +194,21 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
               await api.associateAdditionalCertificates(props.listenerId, batch, { clientToken: this.deps.newToken(), dryRun: true });
               return "validated";
             } catch (error) {
-              if (error instanceof AlbApiError && isListenerBusyCode(error.code)) return "busy";
+              if (error instanceof AlbApiError && isListenerBusy(error.code)) return "busy";
               throw error;
             }
           });
           if (outcome === "busy") break;
         } catch (error) {
           if (error instanceof AlbApiError && !error.retryable) {
-            failures.push({ property: error.code === "ResourceNotFound.Listener" ? "listenerId" : "certificateIds", reason: error.message });
+            failures.push({ property: error.code === ErrorCode.listenerNotFound ? "listenerId" : "certificateIds", reason: error.message });
           } else {
             throw error;
           }
         }
       }
     } catch (error) {
-      if (error instanceof AlbApiError && error.code === "ResourceNotFound.Listener") {
+      if (error instanceof AlbApiError && error.code === ErrorCode.listenerNotFound) {
         return [{ property: "listenerId", reason: `Listener ${props.listenerId} does not exist in region ${props.region}. Check listenerId and region.` }];
       }
       if (error instanceof AlbApiError && !error.retryable) {
@@ -247,7 +248,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
         maxDelayMs: 2_000,
       });
     } catch (error) {
-      if (error instanceof AlbApiError && error.code === "ResourceNotFound.Listener") {
+      if (error instanceof AlbApiError && error.code === ErrorCode.listenerNotFound) {
         throw new AlbProviderError(`Listener ${props.listenerId} does not exist in region ${props.region}. Check listenerId and region.`);
       }
       throw error;
@@ -382,7 +383,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     try {
       rows = await new Reconciler({ ...this.deps, api }).readAll(listenerId, deadlineAt);
     } catch (error) {
-      if (error instanceof AlbApiError && error.code === "ResourceNotFound.Listener") {
+      if (error instanceof AlbApiError && error.code === ErrorCode.listenerNotFound) {
         this.deps.log(`${listenerId}: listener no longer exists; dropping it from state`);
         return {};
       }
@@ -421,7 +422,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
         }),
       ));
     } catch (error) {
-      if (error instanceof AlbApiError && error.code === "ResourceNotFound.Listener") {
+      if (error instanceof AlbApiError && error.code === ErrorCode.listenerNotFound) {
         this.deps.log(`${listenerId}: listener no longer exists; nothing to dissociate`);
         return;
       }

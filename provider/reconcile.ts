@@ -3,13 +3,14 @@
  * associate batches and the dissociate batches one at a time, each retried within the deadline and
  * waited on until the listener really serves the result.
  */
+import { Action, ErrorCode, isListenerBusy } from "../contract/alb-contract";
 import type { AlbApi, ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
 import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "./defaults";
 import { AlbApiError, AlbProviderError, JobFailedError } from "./errors";
 import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing";
 import { computePlan, isPresentStatus, isTransitionalStatus, type LiveCertificate, type Plan } from "./plan";
-import { isListenerBusyCode, withRetry } from "./retry";
+import { withRetry } from "./retry";
 import type { ThrottleGate } from "./throttle-gate";
 import { waitFor, type CheckOutcome } from "./waiter";
 
@@ -63,14 +64,14 @@ export function additionalOnly(rows: readonly ListenerCertificate[]): LiveCertif
 type Direction = "associate" | "dissociate";
 
 const ACTION: Readonly<Record<Direction, string>> = {
-  associate: "AssociateAdditionalCertificatesWithListener",
-  dissociate: "DissociateAdditionalCertificatesFromListener",
+  associate: Action.associate,
+  dissociate: Action.dissociate,
 };
 
 /** The error code meaning "this part of the batch is already done". */
 const ALREADY_DONE: Readonly<Record<Direction, string>> = {
-  associate: "ResourceAlreadyAssociated.Certificate",
-  dissociate: "ResourceNotAssociated.Certificate",
+  associate: ErrorCode.alreadyAssociated,
+  dissociate: ErrorCode.notAssociated,
 };
 
 /** Formats milliseconds as seconds with one decimal. */
@@ -217,7 +218,7 @@ export class Reconciler {
     try {
       return await send();
     } catch (error) {
-      if (!(error instanceof AlbApiError) || !isListenerBusyCode(error.code)) throw error;
+      if (!(error instanceof AlbApiError) || !isListenerBusy(error.code)) throw error;
       await this.settle(listenerId, deadlineAt);
       return send();
     }

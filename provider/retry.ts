@@ -1,45 +1,10 @@
 /**
- * The one table that decides which ALB errors are transient, the backoff arithmetic, and the retry
- * loop used around every API call.
+ * The backoff arithmetic and the retry loop used around every API call. Which errors are worth
+ * another attempt is the API contract's to say (`isRetryable` in `contract/alb-contract.ts`); the
+ * client records it on each {@link AlbApiError} as `retryable`.
  */
 import type { Clock } from "./clock";
 import { AlbApiError, WaitTimeoutError } from "./errors";
-
-/**
- * Error codes worth another attempt of the same call (with the same ClientToken).
- * - Throttling*: the 200 calls / 60 s mutation quota (alb-api.md §3).
- * - IncorrectStatus.Listener / ResourceInConfiguring.Listener: the listener runs another job;
- *   certificate changes on one listener cannot run concurrently (terraform-provider-alicloud PR #4796).
- * - SystemBusy, IdempotenceProcessing, ServiceUnavailable, InternalError: the gateway's transient codes.
- * - NetworkError, Timeout: transport failures (connection reset, read timeout); a mutation whose response
- *   was lost is safe to resend because its ClientToken makes the server return the same job.
- */
-const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  "Throttling",
-  "Throttling.User",
-  "Throttling.Api",
-  "Rejected.Throttling",
-  "ServiceUnavailable",
-  "InternalError",
-  "SystemBusy",
-  "IdempotenceProcessing",
-  "IncorrectStatus.Listener",
-  "ResourceInConfiguring.Listener",
-  "NetworkError",
-  "Timeout",
-]);
-
-/** Whether an error with this code (and HTTP status, when known) may be retried. */
-export function isRetryableCode(code: string, httpStatus?: number): boolean {
-  if (RETRYABLE_CODES.has(code)) return true;
-  if (code.startsWith("Throttling")) return true;
-  return httpStatus !== undefined && httpStatus >= 500;
-}
-
-/** Whether the error is the listener refusing a mutation because another job runs on it. */
-export function isListenerBusyCode(code: string): boolean {
-  return code === "IncorrectStatus.Listener" || code === "ResourceInConfiguring.Listener";
-}
 
 /** Backoff settings shared by the retry loop and the waiter. */
 export interface BackoffOptions {

@@ -12,6 +12,7 @@
  * One gate per provider process. Only throttling is handled here; other errors go to the caller's
  * retry loop as before.
  */
+import { isThrottled } from "../contract/alb-contract";
 import type { Clock } from "./clock";
 import { THROTTLE_PROBE_MAX_DELAY_MS, THROTTLE_PROBE_MIN_DELAY_MS } from "./defaults";
 import { AlbApiError } from "./errors";
@@ -19,7 +20,7 @@ import { backoffDelayMs } from "./retry";
 
 /** Whether the error is the service's flow control. */
 export function isThrottlingError(error: unknown): error is AlbApiError {
-  return error instanceof AlbApiError && error.code.startsWith("Throttling");
+  return error instanceof AlbApiError && isThrottled(error.code);
 }
 
 export class ThrottleGate {

@@ -8,9 +8,9 @@
  * clock's `now`.
  */
 import { randomInt } from "node:crypto";
-import type { MutationAction } from "./actions";
+import { Action, type MutationAction } from "../contract/alb-contract";
 import {
-  AlbApiError,
+  AlbErrorResponse,
   DryRunOperationError,
   IdempotenceParamsMismatchError,
   IncorrectStatusListenerError,
@@ -305,7 +305,7 @@ export class AlbBackend {
    *   ResourceAlreadyAssociatedCertificateError, QuotaExceededListenerCertificateError, DryRunOperationError.
    */
   associateAdditionalCertificatesWithListener(request: MutationRequest, hooks: MutationHooks = {}): MutationResult {
-    return this.mutate("AssociateAdditionalCertificatesWithListener", request, hooks, true);
+    return this.mutate(Action.associate, request, hooks, true);
   }
 
   /**
@@ -318,7 +318,7 @@ export class AlbBackend {
    *   already-associated and quota checks.
    */
   dissociateAdditionalCertificatesFromListener(request: MutationRequest, hooks: MutationHooks = {}): MutationResult {
-    return this.mutate("DissociateAdditionalCertificatesFromListener", request, hooks, true);
+    return this.mutate(Action.dissociate, request, hooks, true);
   }
 
   /**
@@ -449,13 +449,13 @@ export class AlbBackend {
    * @throws the errors of {@link associateAdditionalCertificatesWithListener}.
    */
   associateOutOfBand(listenerId: string, certificateIds: readonly string[]): { jobId: string } {
-    const { jobId } = this.mutate("AssociateAdditionalCertificatesWithListener", { listenerId, certificateIds }, {}, false);
+    const { jobId } = this.mutate(Action.associate, { listenerId, certificateIds }, {}, false);
     return { jobId };
   }
 
   /** The Dissociate twin of {@link associateOutOfBand}. */
   dissociateOutOfBand(listenerId: string, certificateIds: readonly string[]): { jobId: string } {
-    const { jobId } = this.mutate("DissociateAdditionalCertificatesFromListener", { listenerId, certificateIds }, {}, false);
+    const { jobId } = this.mutate(Action.dissociate, { listenerId, certificateIds }, {}, false);
     return { jobId };
   }
 
@@ -478,13 +478,13 @@ export class AlbBackend {
     const status = listener.additional.get(certificateId);
     if (status !== undefined && status !== "Associated") return undefined;
     const action: MutationAction = status === undefined
-      ? "AssociateAdditionalCertificatesWithListener"
-      : "DissociateAdditionalCertificatesFromListener";
+      ? Action.associate
+      : Action.dissociate;
     try {
       const { jobId } = this.mutate(action, { listenerId, certificateIds: [certificateId] }, {}, false);
       return { action, certificateId, jobId };
     } catch (error: unknown) {
-      if (error instanceof AlbApiError) return undefined;
+      if (error instanceof AlbErrorResponse) return undefined;
       throw error;
     }
   }
@@ -652,7 +652,7 @@ export class AlbBackend {
   }
 
   private mutate(action: MutationAction, request: MutationRequest, hooks: MutationHooks, viaApi: boolean): MutationResult {
-    const associating = action === "AssociateAdditionalCertificatesWithListener";
+    const associating = action === Action.associate;
     const now = this.settle();
     if (request.listenerId === "") throw new MissingParameterError("ListenerId");
     const certificateIds = this.checkBatch(request.certificateIds, associating ? this.limitsValue.associateBatchMax : this.limitsValue.dissociateBatchMax);

@@ -10,7 +10,7 @@
  * only when the other writer's job really starts on that listener.
  */
 import { readFileSync } from "node:fs";
-import { ALB_ACTIONS, MUTATING_ACTIONS } from "./actions";
+import { ALB_ACTIONS, MUTATION_ACTIONS as MUTATING_ACTIONS } from "../contract/alb-contract";
 import { InvalidFaultRuleError } from "./errors";
 import { SeededRandom } from "./random";
 

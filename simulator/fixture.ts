@@ -5,6 +5,15 @@
 import { readFileSync } from "node:fs";
 import { InvalidFaultRuleError, InvalidFixtureError } from "./errors";
 import { parseFaultRules, type FaultRule } from "./faults";
+import {
+  CERTIFICATE_TYPES,
+  LISTENER_PROTOCOLS,
+  LISTENER_STATUSES,
+  Limits as ApiLimits,
+  type CertificateType,
+  type ListenerProtocol,
+  type ListenerStatus,
+} from "../contract/alb-contract";
 
 /** Access key ID of the demo credentials every simulator accepts unless told otherwise. */
 export const DEMO_ACCESS_KEY_ID = "LTAI5tSimulatorDemoKey";
@@ -13,12 +22,14 @@ export const DEMO_ACCESS_KEY_SECRET = "SimulatorDemoSecret000000000000";
 /** Region of the demo world. */
 export const DEMO_REGION_ID = "cn-hangzhou";
 
-/** Listener protocols of ALB. */
-export type ListenerProtocol = "HTTP" | "HTTPS" | "QUIC";
-/** Listener statuses of ALB (`GetListenerAttribute.ListenerStatus`). */
-export type ListenerStatus = "Provisioning" | "Running" | "Configuring" | "Stopped";
-/** Certificate types of ALB (`ListListenerCertificates.CertificateType`). */
-export type CertificateType = "Server" | "Ca";
+export {
+  CERTIFICATE_TYPES,
+  LISTENER_PROTOCOLS,
+  LISTENER_STATUSES,
+  type CertificateType,
+  type ListenerProtocol,
+  type ListenerStatus,
+} from "../contract/alb-contract";
 
 /** A key pair the simulator accepts. */
 export interface AccessKey {
@@ -64,11 +75,11 @@ export interface Limits {
 
 /** The limits used where a fixture does not set them. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
-  maxAdditionalCertificatesPerListener: 25,
-  associateBatchMax: 15,
-  dissociateBatchMax: 20,
-  mutationsPerWindow: 200,
-  rateWindowMs: 60_000,
+  maxAdditionalCertificatesPerListener: ApiLimits.loadBalancerCertificatesStandard,
+  associateBatchMax: ApiLimits.associateCertificatesMax,
+  dissociateBatchMax: ApiLimits.dissociateCertificatesMaxDocumented,
+  mutationsPerWindow: ApiLimits.mutationsPerWindow,
+  rateWindowMs: ApiLimits.rateWindowMs,
 });
 
 /** A fixture as written by hand: everything except the listener and certificate entries is optional. */
@@ -155,12 +166,6 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Every {@link ListenerProtocol}. */
-export const LISTENER_PROTOCOLS: readonly ListenerProtocol[] = ["HTTP", "HTTPS", "QUIC"];
-/** Every {@link ListenerStatus}. */
-export const LISTENER_STATUSES: readonly ListenerStatus[] = ["Provisioning", "Running", "Configuring", "Stopped"];
-/** Every {@link CertificateType}. */
-export const CERTIFICATE_TYPES: readonly CertificateType[] = ["Server", "Ca"];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

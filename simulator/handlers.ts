@@ -4,7 +4,7 @@
  * happens here; business rules live in the backend. Neither builds an error body: both throw `errors.ts`
  * classes and the server renders them.
  */
-import type { AlbAction } from "./actions";
+import { Action, type AlbAction } from "../contract/alb-contract";
 import type {
   AlbBackend, JobView, ListenerAttributes, ListenerCertificateRow, MutationHooks, MutationRequest, MutationResult,
 } from "./backend";
@@ -113,7 +113,7 @@ export function listListenerCertificates({ backend, params }: HandlerContext): H
   const page = paginate(rows, (row: ListenerCertificateRow) => `${row.isDefault ? 0 : 1}:${row.certificateId}`, {
     maxResults: limit,
     nextToken,
-    scope: ["ListListenerCertificates", listenerId, [...certificateIds].sort(), certificateType ?? null],
+    scope: [Action.listListenerCertificates, listenerId, [...certificateIds].sort(), certificateType ?? null],
   });
   return {
     body: pageBody(page, "Certificates", (row) => ({
@@ -155,7 +155,7 @@ export function listListeners({ backend, params }: HandlerContext): HandlerResul
   const page = paginate(listeners, (listener) => listener.listenerId, {
     maxResults: limit,
     nextToken,
-    scope: ["ListListeners", [...listenerIds].sort(), [...loadBalancerIds].sort(), listenerProtocol ?? null, tagKeys],
+    scope: [Action.listListeners, [...listenerIds].sort(), [...loadBalancerIds].sort(), listenerProtocol ?? null, tagKeys],
   });
   return { body: pageBody(page, "Listeners", listenerSummary) };
 }
@@ -177,7 +177,7 @@ export function listAsynJobs({ backend, params }: HandlerContext): HandlerResult
   const page = paginate(jobs, (job: JobView) => `${job.createTime.toString().padStart(16, "0")}:${job.jobId}`, {
     maxResults: limit,
     nextToken,
-    scope: ["ListAsynJobs", { ...filter, jobIds: [...filter.jobIds].sort(), resourceIds: [...filter.resourceIds].sort() }],
+    scope: [Action.listAsynJobs, { ...filter, jobIds: [...filter.jobIds].sort(), resourceIds: [...filter.resourceIds].sort() }],
   });
   return {
     body: pageBody(page, "Jobs", (job) => ({
@@ -196,10 +196,10 @@ export function listAsynJobs({ backend, params }: HandlerContext): HandlerResult
 
 /** The handler of each action. */
 export const HANDLERS: Readonly<Record<AlbAction, Handler>> = Object.freeze({
-  AssociateAdditionalCertificatesWithListener: associateAdditionalCertificatesWithListener,
-  DissociateAdditionalCertificatesFromListener: dissociateAdditionalCertificatesFromListener,
-  ListListenerCertificates: listListenerCertificates,
-  GetListenerAttribute: getListenerAttribute,
-  ListListeners: listListeners,
-  ListAsynJobs: listAsynJobs,
+  [Action.associate]: associateAdditionalCertificatesWithListener,
+  [Action.dissociate]: dissociateAdditionalCertificatesFromListener,
+  [Action.listListenerCertificates]: listListenerCertificates,
+  [Action.getListenerAttribute]: getListenerAttribute,
+  [Action.listListeners]: listListeners,
+  [Action.listAsynJobs]: listAsynJobs,
 });

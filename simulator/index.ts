@@ -48,7 +48,7 @@ export {
 } from "./fixture";
 export { FAULT_KINDS, FaultFileError, loadFaultFile, parseFaultRules, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
 export { StateFileError } from "./state";
-export { ALB_ACTIONS, API_VERSION, type AlbAction } from "./actions";
+export { ALB_ACTIONS, ALB_API_VERSION as API_VERSION, type AlbAction } from "../contract/alb-contract";
 export type { AdditionalCertificateStatus, JobStatus } from "./transitions";
 export { DEFAULT_TIMESTAMP_SKEW_MS, MAX_BODY_BYTES } from "./server";
 export * from "./errors";

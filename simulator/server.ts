@@ -9,10 +9,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { API_VERSION, isAlbAction } from "./actions";
+import { ALB_API_VERSION as API_VERSION, isAlbAction } from "../contract/alb-contract";
 import type { AlbBackend, JobFaultEffect, RequestLogEntry } from "./backend";
 import {
-  AlbApiError,
+  AlbErrorResponse,
   InspectionForbiddenError,
   InspectionRouteNotFoundError,
   InternalError,
@@ -107,7 +107,7 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 }
 
 /** The Alibaba error envelope. */
-export function errorEnvelope(error: AlbApiError, requestId: string, regionId: string): Record<string, string> {
+export function errorEnvelope(error: AlbErrorResponse, requestId: string, regionId: string): Record<string, string> {
   return {
     RequestId: requestId,
     HostId: `alb.${regionId}.aliyuncs.com`,
@@ -146,7 +146,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
       ...(jobId === undefined ? {} : { jobId }),
       ...(fault === undefined ? {} : { fault }),
     });
-    const fail = (error: AlbApiError, headers: Record<string, string> = {}): void => {
+    const fail = (error: AlbErrorResponse, headers: Record<string, string> = {}): void => {
       send(response, error.httpStatus, errorEnvelope(error, requestId, backend.regionId), { "x-acs-request-id": requestId, ...headers });
       record(error.httpStatus, error.code);
     };
@@ -157,7 +157,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
       if (request.method !== "GET" && request.method !== "POST") throw new UnsupportedHttpMethodError();
       body = await readBody(request);
     } catch (error: unknown) {
-      const apiError = error instanceof AlbApiError ? error : new InternalError();
+      const apiError = error instanceof AlbErrorResponse ? error : new InternalError();
       fail(apiError, apiError instanceof RequestEntityTooLargeError ? { connection: "close" } : {});
       return;
     }
@@ -234,17 +234,17 @@ export function createAlbServer(options: AlbServerOptions): Server {
       send(response, 200, { RequestId: requestId, ...result.body }, { "x-acs-request-id": requestId });
       record(200, null);
     } catch (error: unknown) {
-      fail(error instanceof AlbApiError ? error : new InternalError());
+      fail(error instanceof AlbErrorResponse ? error : new InternalError());
     }
   }
 
   async function handleInspection(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
     const requestId = backend.newRequestId();
-    const fail = (error: AlbApiError): void => send(response, error.httpStatus, errorEnvelope(error, requestId, backend.regionId));
+    const fail = (error: AlbErrorResponse): void => send(response, error.httpStatus, errorEnvelope(error, requestId, backend.regionId));
     try {
       if (!options.allowRemoteInspection && !isLoopback(request.socket.remoteAddress)) throw new InspectionForbiddenError();
       const route = `${request.method ?? ""} ${path.replace(/\/+$/, "")}`;
-      const jsonBody = async (invalid: (reason: string) => AlbApiError): Promise<unknown> => {
+      const jsonBody = async (invalid: (reason: string) => AlbErrorResponse): Promise<unknown> => {
         const text = (await readBody(request)).toString("utf8");
         try {
           return JSON.parse(text) as unknown;
@@ -275,7 +275,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
           throw new InspectionRouteNotFoundError(request.method ?? "", path);
       }
     } catch (error: unknown) {
-      fail(error instanceof AlbApiError ? error : new InternalError());
+      fail(error instanceof AlbErrorResponse ? error : new InternalError());
     }
   }
 

@@ -9,13 +9,12 @@
  * (ALB's `Dissociated` is not kept: Terraform also treats "row gone" as done). When it fails (an injected
  * `jobFail` fault), each certificate returns to where it was before the job.
  */
-import type { MutationAction } from "./actions";
+import { Action, type CertificateStatus, type JobStatus, type MutationAction } from "../contract/alb-contract";
 import type { ListenerProtocol, ListenerStatus } from "./fixture";
 
-/** Status of an additional certificate row in ListListenerCertificates. */
-export type AdditionalCertificateStatus = "Associating" | "Associated" | "Dissociating";
-/** Status of a job in ListAsynJobs. */
-export type JobStatus = "Processing" | "Succeeded" | "Failed";
+/** Status of an additional certificate row in ListListenerCertificates, as the simulator stores it. */
+export type AdditionalCertificateStatus = Extract<CertificateStatus, "Associating" | "Associated" | "Dissociating">;
+export type { JobStatus };
 
 /** How a job will fail, decided when it starts (an injected `jobFail` fault). */
 export interface JobFailure {
@@ -65,7 +64,7 @@ export function isDue(job: JobRecord, nowMs: number): boolean {
 export function finishJob(job: JobRecord, listener: ListenerRecord | undefined): void {
   job.status = job.failure === null ? "Succeeded" : "Failed";
   if (listener === undefined) return;
-  const associating = job.apiName === "AssociateAdditionalCertificatesWithListener";
+  const associating = job.apiName === Action.associate;
   for (const certificateId of job.certificateIds) {
     const succeeded = job.failure === null;
     if (associating === succeeded) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AlbApiError, WaitTimeoutError } from "../../provider/errors";
-import { backoffDelayMs, isRetryableCode, withRetry } from "../../provider/retry";
+import { isRetryable as isRetryableCode } from "../../contract/alb-contract";
+import { backoffDelayMs, withRetry } from "../../provider/retry";
 import { FakeClock, sequenceRandom } from "../helpers/fake-clock";
 
 const apiError = (code: string, httpStatus = 400) =>
