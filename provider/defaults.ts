@@ -75,3 +75,11 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 
 /** Stack-config namespace of this package's own settings. */
 export const CONFIG_NAMESPACE = "alb-listener-certificates";
+
+/**
+ * Preview-time reads and dry runs (validation in `check` and `diff`): how long they may retry transient
+ * errors, in milliseconds, and their backoff. Shorter than an apply's, because a preview only reports.
+ */
+export const VALIDATION_DEADLINE_MS = 30_000;
+export const VALIDATION_RETRY_MIN_DELAY_MS = 250;
+export const VALIDATION_RETRY_MAX_DELAY_MS = 2_000;

@@ -13,6 +13,58 @@ export class AlbProviderError extends Error {
   }
 }
 
+/**
+ * A problem with what the program declares, that changing one property fixes. `check` reports it as a
+ * failure of `property` with `reason`; everywhere else it is thrown, its message naming the property.
+ */
+export class InvalidInputError extends AlbProviderError {
+  override name = "InvalidInputError";
+  constructor(
+    /** The resource property to change, e.g. `listenerId` or `certificateIds`. */
+    readonly property: string,
+    /** What is wrong and how to fix it. */
+    readonly reason: string,
+  ) {
+    super(`${property}: ${reason}`);
+  }
+}
+
+/** The listener is an HTTP listener, which takes no certificates. */
+export class HttpListenerError extends InvalidInputError {
+  override name = "HttpListenerError";
+  constructor(readonly listenerId: string) {
+    super(
+      "listenerId",
+      `Listener ${listenerId} is an HTTP listener; additional certificates need an HTTPS or QUIC listener. Point listenerId at an HTTPS or QUIC listener.`,
+    );
+  }
+}
+
+/** The listener does not exist (in the resource's region). */
+export class ListenerNotFoundError extends InvalidInputError {
+  override name = "ListenerNotFoundError";
+  constructor(
+    readonly listenerId: string,
+    readonly region: string,
+  ) {
+    super("listenerId", `Listener ${listenerId} does not exist in region ${region}. Check listenerId and region.`);
+  }
+}
+
+/** The set names the listener's default certificate, which is managed on the listener itself. */
+export class DefaultCertificateError extends InvalidInputError {
+  override name = "DefaultCertificateError";
+  constructor(
+    readonly listenerId: string,
+    readonly certificateIds: readonly string[],
+  ) {
+    super(
+      "certificateIds",
+      `${certificateIds.join(", ")} is the default certificate of listener ${listenerId}. Remove it from certificateIds: the default certificate is managed on the listener itself.`,
+    );
+  }
+}
+
 /** What an API error says, parsed from the client's exception. */
 export interface AlbApiErrorDetails {
   /** The ALB error `Code`, e.g. `IncorrectStatus.Listener`; `NetworkError` or `Timeout` for transport failures. */
@@ -70,6 +122,56 @@ export class JobFailedError extends AlbProviderError {
         `(certificates: ${certificateIds.join(", ")}). The listener keeps its previous certificates; ` +
         `run the update again, and if it keeps failing check the job in the ALB console.`,
     );
+  }
+}
+
+/** What a failed apply had done to the listener when it stopped, read from the live rows afterwards. */
+export interface ApplyProgress {
+  readonly associated: readonly string[];
+  readonly notAssociated: readonly string[];
+  readonly dissociated: readonly string[];
+  readonly notDissociated: readonly string[];
+}
+
+function idList(ids: readonly string[]): string {
+  return ids.length > 0 ? ids.join(", ") : "none";
+}
+
+/**
+ * A create or update failed after it had started changing the listener. It says what was done and what
+ * was not, and carries what the engine records for a resource that failed part-way (`id`, `properties`,
+ * `reasons`: the "failed to initialize" shape of the dynamic provider host), so the state holds exactly
+ * what is live and the next `up` finishes the job.
+ */
+export class PartialApplyError extends AlbProviderError {
+  override name = "PartialApplyError";
+  /** The resource ID to record (the listener). */
+  readonly id: string;
+  /** The outputs to record. */
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** The engine's init errors. */
+  readonly reasons: readonly string[];
+
+  constructor(
+    readonly listenerId: string,
+    readonly progress: ApplyProgress | undefined,
+    failure: string,
+    properties: Readonly<Record<string, unknown>>,
+    options?: { cause?: unknown },
+  ) {
+    const p = progress;
+    super(
+      `${failure}` +
+        (p
+          ? ` So far on listener ${listenerId}: associated ${idList(p.associated)}; dissociated ${idList(p.dissociated)}; ` +
+            `not yet associated ${idList(p.notAssociated)}; not yet dissociated ${idList(p.notDissociated)}. ` +
+            `The state records what is live; run the update again to finish from there.`
+          : ""),
+      options,
+    );
+    this.id = listenerId;
+    this.properties = properties;
+    this.reasons = [this.message];
   }
 }
 

@@ -1,35 +1,13 @@
 /**
- * The resource's inputs as stored in state, and `check`'s canonicalization and validation of what a
- * program declares. Nothing here calls the API.
+ * `check`'s canonicalization and validation of what a program declares, into the stored format of
+ * `state.ts`. Nothing here calls the API.
  */
 import {
   DEFAULT_WAIT_TIMEOUT_SECONDS,
   MAX_WAIT_TIMEOUT_SECONDS,
   MIN_WAIT_TIMEOUT_SECONDS,
 } from "./defaults";
-
-/**
- * The value the engine uses for "not known until apply" (`pulumi.runtime.unknownValue`); inputs
- * computed from other resources arrive as this string during preview.
- */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/**
- * What is stored in state as the resource's inputs and outputs. The certificate set is a map keyed
- * by certificate ID so that the engine's diff names each added and removed ID (an array would be
- * shown as shifted positions). Values are the certificate status: `Associated` in the desired
- * inputs, the live status in the outputs.
- */
-export interface StoredProps {
-  readonly listenerId: string;
-  readonly certificates: Readonly<Record<string, string>>;
-  readonly exclusive: boolean;
-  readonly region: string;
-  readonly endpoint?: string;
-  readonly waitTimeoutSeconds: number;
-  /** Logical name of the declaring resource, for ownership between resources of one stack. */
-  readonly resourceName?: string;
-}
+import { certificateMap, UNKNOWN, type StoredProps } from "./state";
 
 /** A `check` failure naming the property. */
 export interface InputFailure {
@@ -164,8 +142,7 @@ export function canonicalize(news: Record<string, unknown>, options: Canonicaliz
   const resourceName = typeof news.resourceName === "string" && news.resourceName ? news.resourceName : undefined;
 
   if (failures.length > 0) return { failures, certificatesUnknown };
-  const certificates: Record<string, string> = {};
-  for (const id of [...ids].sort()) certificates[id] = "Associated";
+  const certificates = certificateMap(ids);
   return {
     failures,
     certificatesUnknown,
@@ -189,18 +166,4 @@ export function isHttpUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** The certificate IDs of stored props, sorted. Tolerates state written by older builds. */
-export function declaredIds(props: Record<string, unknown> | undefined): string[] {
-  const certificates = props?.certificates;
-  if (certificates && typeof certificates === "object" && !Array.isArray(certificates)) return Object.keys(certificates).sort();
-  const legacy = props?.certificateIds;
-  if (Array.isArray(legacy)) return legacy.filter((x): x is string => typeof x === "string").sort();
-  return [];
-}
-
-/** Whether two sorted ID lists are equal. */
-export function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((id, i) => id === b[i]);
 }

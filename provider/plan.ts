@@ -69,3 +69,26 @@ export function computePlan(input: PlanInput): Plan {
     keptForOthers,
   };
 }
+
+/** How the live listener differs from what a resource declares. */
+export interface Drift {
+  /** Declared certificates not served (nor being associated). */
+  readonly missing: readonly string[];
+  /** With `exclusive`: served certificates nobody declares, which the next apply dissociates. */
+  readonly undeclared: readonly string[];
+}
+
+/** Compares what a resource declares with what the listener serves (IDs present, sorted output). */
+export function detectDrift(input: {
+  readonly declared: readonly string[];
+  readonly present: ReadonlySet<string>;
+  readonly exclusive: boolean;
+  /** Certificates other resources of the stack declare on the listener: never undeclared. */
+  readonly protectedIds: ReadonlySet<string>;
+}): Drift {
+  const declared = new Set(input.declared);
+  return {
+    missing: input.declared.filter((id) => !input.present.has(id)),
+    undeclared: input.exclusive ? [...input.present].filter((id) => !declared.has(id) && !input.protectedIds.has(id)).sort(byId) : [],
+  };
+}

@@ -3,14 +3,16 @@
  * associate batches and the dissociate batches one at a time, each retried within the deadline and
  * waited on until the listener really serves the result.
  */
-import { Action, ErrorCode, isListenerBusy } from "../contract/alb-contract";
-import type { AlbApi, ListenerCertificate } from "./alb-client";
+import { isListenerBusy, isTransitionalStatus, ListenerStatus } from "../contract/alb-contract";
+import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
 import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "./defaults";
-import { AlbApiError, AlbProviderError, JobFailedError } from "./errors";
+import { AlbApiError, JobFailedError } from "./errors";
 import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing";
-import { computePlan, isPresentStatus, isTransitionalStatus, type LiveCertificate, type Plan } from "./plan";
+import { additionalOnly, defaultCertificateProblem, defaultCertificates, presentIds, protocolProblem } from "./listener-checks";
+import { computePlan, type LiveCertificate, type Plan } from "./plan";
 import { withRetry } from "./retry";
+import { ASSOCIATE, DISSOCIATE, judgeBatch, NO_HISTORY, type BatchHistory, type BatchObservation, type Direction } from "./settle";
 import type { ThrottleGate } from "./throttle-gate";
 import { waitFor, type CheckOutcome } from "./waiter";
 
@@ -43,6 +45,8 @@ export interface ReconcileRequest {
   readonly protectedIds: ReadonlySet<string>;
   /** Absolute deadline (clock milliseconds) for the whole operation. */
   readonly deadlineAt: number;
+  /** Called with the plan, once it is made (before any mutation). */
+  readonly onPlanned?: (plan: Plan) => void;
   /**
    * Called once just before the first mutation is sent (its response may be lost while it still takes
    * effect), so that a failure later can report a partial apply.
@@ -55,24 +59,6 @@ export interface ReconcileResult {
   /** The listener's additional certificates after the operation. */
   readonly live: readonly LiveCertificate[];
 }
-
-/** The listener's additional certificates (the default certificate excluded). */
-export function additionalOnly(rows: readonly ListenerCertificate[]): LiveCertificate[] {
-  return rows.filter((r) => !r.isDefault).map((r) => ({ certificateId: r.certificateId, status: r.status }));
-}
-
-type Direction = "associate" | "dissociate";
-
-const ACTION: Readonly<Record<Direction, string>> = {
-  associate: Action.associate,
-  dissociate: Action.dissociate,
-};
-
-/** The error code meaning "this part of the batch is already done". */
-const ALREADY_DONE: Readonly<Record<Direction, string>> = {
-  associate: ErrorCode.alreadyAssociated,
-  dissociate: ErrorCode.notAssociated,
-};
 
 /** Formats milliseconds as seconds with one decimal. */
 function seconds(ms: number): string {
@@ -104,30 +90,24 @@ export class Reconciler {
   }
 
   /**
-   * Waits until no certificate of the listener is mid-job and the listener is not `Configuring`,
-   * then returns its certificate rows. A job left running by an interrupted earlier run, or by
-   * another writer, is waited out instead of fought.
+   * Waits until no certificate of the listener is mid-job and the listener is not `Configuring`, then
+   * returns its certificate rows and attributes. A job left running by an interrupted earlier run, or by
+   * another writer, is waited out instead of fought. A listener that cannot take certificates fails.
    */
-  async settle(listenerId: string, deadlineAt: number): Promise<ListenerCertificate[]> {
+  async settle(listenerId: string, deadlineAt: number): Promise<{ rows: ListenerCertificate[]; attribute: ListenerAttribute }> {
     const { value } = await waitFor(
       `listener ${listenerId} to finish its running jobs`,
-      async (): Promise<CheckOutcome<ListenerCertificate[]>> => {
+      async (): Promise<CheckOutcome<{ rows: ListenerCertificate[]; attribute: ListenerAttribute }>> => {
         const rows = await this.readAll(listenerId, deadlineAt);
         const busy = rows.filter((r) => isTransitionalStatus(r.status));
         if (busy.length > 0) return { state: "retry", observed: busy.map((r) => `${r.certificateId} ${r.status}`).join(", ") };
         const attribute = await this.retry(`listener ${listenerId}`, deadlineAt, () => this.deps.api.getListenerAttribute(listenerId));
-        if (attribute.status === "Configuring" || attribute.status === "Provisioning") {
+        if (attribute.status === ListenerStatus.configuring || attribute.status === ListenerStatus.provisioning) {
           return { state: "retry", observed: `listener ${attribute.status}` };
         }
-        if (attribute.protocol === "HTTP") {
-          return {
-            state: "failure",
-            error: new AlbProviderError(
-              `Listener ${listenerId} is an HTTP listener; additional certificates need an HTTPS or QUIC listener. Fix listenerId.`,
-            ),
-          };
-        }
-        return { state: "success", value: rows };
+        const problem = protocolProblem(listenerId, attribute);
+        if (problem) return { state: "failure", error: problem };
+        return { state: "success", value: { rows, attribute } };
       },
       this.pollOptions(deadlineAt),
     );
@@ -137,15 +117,9 @@ export class Reconciler {
   /** Brings the listener to the requested set. The caller holds the listener's queue. */
   async apply(request: ReconcileRequest): Promise<ReconcileResult> {
     const { listenerId, deadlineAt } = request;
-    const rows = await this.settle(listenerId, deadlineAt);
-    const defaults = new Set(rows.filter((r) => r.isDefault).map((r) => r.certificateId));
-    const clash = request.desired.filter((id) => defaults.has(id));
-    if (clash.length > 0) {
-      throw new AlbProviderError(
-        `certificateIds contains ${clash.join(", ")}, the default certificate of listener ${listenerId}. ` +
-          `Remove it from certificateIds: the default certificate is managed on the listener itself.`,
-      );
-    }
+    const { rows } = await this.settle(listenerId, deadlineAt);
+    const clash = defaultCertificateProblem(listenerId, request.desired, defaultCertificates(rows));
+    if (clash) throw clash;
     const plan = computePlan({
       desired: request.desired,
       previouslyDeclared: request.previouslyDeclared,
@@ -153,6 +127,7 @@ export class Reconciler {
       exclusive: request.exclusive,
       protectedIds: request.protectedIds,
     });
+    request.onPlanned?.(plan);
     if (plan.keptForOthers.length > 0) {
       this.deps.log(`${listenerId}: keeping ${plan.keptForOthers.join(", ")}: declared by another resource of this stack`);
     }
@@ -163,8 +138,8 @@ export class Reconciler {
         request.onMutated?.();
       }
     };
-    for (const batch of plan.associate) await this.runBatch("associate", listenerId, batch, deadlineAt, markMutated);
-    for (const batch of plan.dissociate) await this.runBatch("dissociate", listenerId, batch, deadlineAt, markMutated);
+    for (const batch of plan.associate) await this.runBatch(ASSOCIATE, listenerId, batch, deadlineAt, markMutated);
+    for (const batch of plan.dissociate) await this.runBatch(DISSOCIATE, listenerId, batch, deadlineAt, markMutated);
     const live = mutated ? additionalOnly(await this.readAll(listenerId, deadlineAt)) : additionalOnly(rows);
     return { plan, live };
   }
@@ -183,16 +158,13 @@ export class Reconciler {
       let jobId: string;
       onMutated();
       try {
-        const send = direction === "associate" ? this.deps.api.associateAdditionalCertificates : this.deps.api.dissociateAdditionalCertificates;
-        const call = () => send.call(this.deps.api, listenerId, ids, { clientToken: token });
+        const call = () => direction.send(this.deps.api, listenerId, ids, { clientToken: token });
         const gate = this.deps.throttleGate;
         const sendOnce = gate ? () => gate.run(call, deadlineAt) : call;
-        ({ jobId } = await this.retry(`${ACTION[direction]} on ${listenerId}`, deadlineAt, () => this.sendWhenIdle(listenerId, deadlineAt, sendOnce)));
+        ({ jobId } = await this.retry(`${direction.action} on ${listenerId}`, deadlineAt, () => this.sendWhenIdle(listenerId, deadlineAt, sendOnce)));
       } catch (error) {
-        if (error instanceof AlbApiError && error.code === ALREADY_DONE[direction]) {
-          const live = additionalOnly(await this.readAll(listenerId, deadlineAt));
-          const present = new Set(live.filter((c) => isPresentStatus(c.status)).map((c) => c.certificateId));
-          const next = ids.filter((id) => (direction === "associate" ? !present.has(id) : present.has(id)));
+        if (error instanceof AlbApiError && error.code === direction.alreadyDoneCode) {
+          const next = direction.stillToSend(ids, presentIds(await this.readAll(listenerId, deadlineAt)));
           if (next.length === ids.length) throw error; // the service and the listing disagree: surface it
           remaining = next;
           continue;
@@ -201,7 +173,7 @@ export class Reconciler {
       }
       const { attempts } = await this.waitForBatch(direction, listenerId, ids, jobId, deadlineAt, this.deps.clock.now());
       this.deps.log(
-        `${listenerId}: ${direction === "associate" ? "associated" : "dissociated"} ${ids.length} certificate(s) ` +
+        `${listenerId}: ${direction.pastTense} ${ids.length} certificate(s) ` +
           `[${ids.join(", ")}], job ${jobId || "(none)"}, ${seconds(this.deps.clock.now() - startedAt)}, ${attempts} poll(s)`,
       );
       remaining = [];
@@ -225,14 +197,12 @@ export class Reconciler {
   }
 
   /**
-   * Polls the job (ListAsynJobs), the batch's certificate rows and the listener status until the
-   * batch settled: every certificate `Associated` (or gone / `Dissociated`) and the listener no
-   * longer `Configuring`. A `Failed` job, or rows that fell back while no job is reported, fail.
-   * The first look is at the job's expected end once this process has seen jobs finish (see
+   * Polls the job (ListAsynJobs), the batch's certificate rows and the listener status until
+   * {@link judgeBatch} says the batch is done or failed. Each look reads only as far as the decision
+   * needs. The first look is at the job's expected end once this process has seen jobs finish (see
    * `job-timing.ts`); what the wait saw is recorded for the next one.
    */
   private async waitForBatch(direction: Direction, listenerId: string, ids: readonly string[], jobId: string, deadlineAt: number, acceptedAt: number) {
-    const api = this.deps.api;
     const schedule = this.deps.jobTimings?.schedule(listenerId) ?? COLD_SCHEDULE;
     // The last look that saw the batch still running (ms after acceptance): with the look that saw it
     // done, it brackets the job's end. A look counts from when it started (its reads' own latency is
@@ -243,69 +213,28 @@ export class Reconciler {
     // `Configuring` after the job (a stall) must not teach the next wait to oversleep.
     let lastJobRunningMs: number | undefined;
     let jobDoneMs: number | undefined;
-    const running = (observed: string): CheckOutcome<void> => {
-      lastRunningMs = lookAt - acceptedAt;
-      return { state: "retry", observed };
-    };
+    let history: BatchHistory = NO_HISTORY;
     const result = await waitFor(
-      `${direction === "associate" ? "association" : "dissociation"} of [${ids.join(", ")}] on ${listenerId} (job ${jobId})`,
+      `${direction.noun} of [${ids.join(", ")}] on ${listenerId} (job ${jobId})`,
       async (): Promise<CheckOutcome<void>> => {
         lookAt = this.deps.clock.now();
-        let job: { status: string; errorCode?: string; errorMessage?: string } | undefined;
-        if (jobId) {
-          try {
-            job = (await api.listAsyncJobs([jobId])).find((j) => j.id === jobId);
-          } catch (error) {
-            if (!(error instanceof AlbApiError) || !error.retryable) throw error;
-            return { state: "retry", observed: `job lookup: ${error.code}` };
-          }
+        const look = await this.look(listenerId, ids, jobId, direction, history);
+        if ("transient" in look) return { state: "retry", observed: look.transient };
+        history = look.history;
+        const { verdict, jobListed } = look;
+        if (jobListed && verdict.kind !== "failed" && !(verdict.kind === "wait" && verdict.jobRunning) && jobDoneMs === undefined) {
+          jobDoneMs = lookAt - acceptedAt;
         }
-        if (job?.status === "Failed") {
-          return {
-            state: "failure",
-            error: new JobFailedError(jobId, ACTION[direction], listenerId, ids, job.errorCode ?? "Failed", job.errorMessage ?? ""),
-          };
+        switch (verdict.kind) {
+          case "done":
+            return { state: "success", value: undefined };
+          case "failed":
+            return { state: "failure", error: new JobFailedError(jobId, direction.action, listenerId, ids, verdict.code, verdict.message) };
+          case "wait":
+            lastRunningMs = lookAt - acceptedAt;
+            if (verdict.jobRunning) lastJobRunningMs = lastRunningMs;
+            return { state: "retry", observed: verdict.observed };
         }
-        if (job?.status === "Processing") {
-          lastJobRunningMs = lookAt - acceptedAt;
-          return running(`job ${jobId} Processing`);
-        }
-        if (job && jobDoneMs === undefined) jobDoneMs = lookAt - acceptedAt;
-        let rows: ListenerCertificate[];
-        try {
-          rows = await api.listListenerCertificates(listenerId, ids);
-        } catch (error) {
-          if (error instanceof AlbApiError && error.retryable) return { state: "retry", observed: `listing: ${error.code}` };
-          throw error;
-        }
-        const status = new Map(rows.filter((r) => !r.isDefault).map((r) => [r.certificateId, r.status]));
-        const unsettled = ids.filter((id) => {
-          const s = status.get(id);
-          return direction === "associate" ? s !== "Associated" : s !== undefined && s !== "Dissociated";
-        });
-        if (unsettled.length > 0) {
-          const fellBack = unsettled.filter((id) => {
-            const s = status.get(id);
-            return direction === "associate" ? s === undefined : s === "Associated";
-          });
-          if (!job && fellBack.length === unsettled.length && fellBack.length > 0) {
-            // No job to ask (the service did not list it), and the rows went back to where they were.
-            return {
-              state: "failure",
-              error: new JobFailedError(jobId, ACTION[direction], listenerId, ids, "JobFailed", `certificates fell back: ${fellBack.join(", ")}`),
-            };
-          }
-          return running(unsettled.map((id) => `${id} ${status.get(id) ?? "absent"}`).join(", "));
-        }
-        let attribute;
-        try {
-          attribute = await api.getListenerAttribute(listenerId);
-        } catch (error) {
-          if (error instanceof AlbApiError && error.retryable) return { state: "retry", observed: `listener: ${error.code}` };
-          throw error;
-        }
-        if (attribute.status === "Configuring") return running("listener Configuring");
-        return { state: "success", value: undefined };
       },
       this.pollOptions(deadlineAt, schedule),
     );
@@ -313,5 +242,51 @@ export class Reconciler {
       jobDoneMs !== undefined ? { lastRunningMs: lastJobRunningMs, doneMs: jobDoneMs, schedule } : { lastRunningMs, doneMs: lookAt - acceptedAt, schedule };
     this.deps.jobTimings?.record(listenerId, observation);
     return result;
+  }
+
+  /**
+   * One look at a batch: reads the job, then the batch's rows, then the listener, each only when
+   * {@link judgeBatch} needs it. A transient API error ends the look without a verdict.
+   */
+  private async look(
+    listenerId: string,
+    ids: readonly string[],
+    jobId: string,
+    direction: Direction,
+    history: BatchHistory,
+  ): Promise<{ verdict: Exclude<ReturnType<typeof judgeBatch>["verdict"], { kind: "read" }>; history: BatchHistory; jobListed: boolean } | { transient: string }> {
+    const api = this.deps.api;
+    let observation: BatchObservation = {};
+    const transient = (what: string, error: unknown): { transient: string } => {
+      if (error instanceof AlbApiError && error.retryable) return { transient: `${what}: ${error.code}` };
+      throw error;
+    };
+    if (jobId) {
+      try {
+        const job: AsyncJob | undefined = (await api.listAsyncJobs([jobId])).find((j) => j.id === jobId);
+        observation = { job: job ?? null };
+      } catch (error) {
+        return transient("job lookup", error);
+      }
+    }
+    for (;;) {
+      const judged = judgeBatch(direction, ids, observation, history);
+      const { verdict } = judged;
+      if (verdict.kind !== "read") return { verdict, history: judged.history, jobListed: observation.job !== undefined && observation.job !== null };
+      if (verdict.next === "rows") {
+        try {
+          const rows = await api.listListenerCertificates(listenerId, ids);
+          observation = { ...observation, rows: new Map(rows.filter((r) => !r.isDefault).map((r) => [r.certificateId, r.status])) };
+        } catch (error) {
+          return transient("listing", error);
+        }
+      } else {
+        try {
+          observation = { ...observation, listenerStatus: (await api.getListenerAttribute(listenerId)).status };
+        } catch (error) {
+          return transient("listener", error);
+        }
+      }
+    }
   }
 }

@@ -14,9 +14,8 @@
  * 2 for bad usage or input that is not preview JSON.
  */
 import * as fs from "node:fs";
-
-/** The engine's placeholder for a value known only after apply. */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { parseEvents } from "../provider/events";
+import { declaredSet, type DeclaredSet } from "../provider/state";
 
 /** Marks the report, so a CI job can find and update its earlier comment. */
 export const REPORT_MARKER = "<!-- alb-preview-report -->";
@@ -119,21 +118,6 @@ function nameOfUrn(urn: string): string {
   return urn.split("::").pop() ?? urn;
 }
 
-/** The certificate set of stored or planned props: the `certificates` map, or the legacy `certificateIds` array. */
-function certificateSet(props: Props | undefined): { ids: string[]; unknown: boolean } {
-  if (!props) return { ids: [], unknown: false };
-  const map = props.certificates;
-  if (map === UNKNOWN) return { ids: [], unknown: true };
-  if (map && typeof map === "object" && !Array.isArray(map)) return { ids: Object.keys(map).sort(), unknown: false };
-  const list = props.certificateIds;
-  if (list === UNKNOWN) return { ids: [], unknown: true };
-  if (Array.isArray(list)) {
-    const ids = list.filter((x): x is string => typeof x === "string" && x !== UNKNOWN).map((x) => x.trim());
-    return { ids: [...new Set(ids)].sort(), unknown: list.some((x) => x === UNKNOWN) };
-  }
-  return { ids: [], unknown: false };
-}
-
 function str(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
@@ -176,7 +160,7 @@ function tidyMessage(message: string): string {
 }
 
 /** The certificates a step adds and removes, from its detailedDiff when it has usable entries. */
-function stepChanges(step: PreviewStep, before: readonly string[], after: { ids: string[]; unknown: boolean }): { added: string[]; removed: string[] } {
+function stepChanges(step: PreviewStep, before: readonly string[], after: DeclaredSet): { added: string[]; removed: string[] } {
   // Entries about the set: `certificates["<id>"]` for this build's state. Anything else (the whole map,
   // a legacy `certificateIds` array, no detailed diff at all) is recomputed from the inputs.
   const entries = step.detailedDiff ? Object.entries(step.detailedDiff).filter(([path]) => /^certificate/.test(path)) : undefined;
@@ -216,20 +200,16 @@ export function buildReport(doc: PreviewDocument): PreviewReport {
     if (!acc.resources.some((r) => r.urn === change.urn && r.op === change.op)) acc.resources.push(change);
   };
 
-  // What the provider says about drift it found while diffing (an info line of its own output): the
-  // inputs are unchanged then, and this is the only place naming the certificates the update repairs.
+  // What the provider says about drift it found while diffing (an event in its output): the inputs are
+  // unchanged then, and this is the only place naming the certificates the update repairs.
   const drift = new Map<string, { missing: string[]; undeclared: string[] }>();
   for (const d of doc.diagnostics ?? []) {
-    const m = /alb-listener-certificates: (\S+): live certificates differ from the last apply((?:; [^;\n]*?)*); this update repairs it/.exec(d.message);
-    if (!m) continue;
-    const entry = drift.get(m[1]!) ?? { missing: [], undeclared: [] };
-    for (const part of m[2]!.split("; ").filter(Boolean)) {
-      const [label, list = ""] = part.split(/: (.*)/s);
-      const ids = list.split(",").map((x) => x.trim()).filter(Boolean);
-      if (label === "missing") entry.missing.push(...ids);
-      else if (label?.startsWith("not declared")) entry.undeclared.push(...ids);
+    for (const event of parseEvents(d.message)) {
+      const entry = drift.get(event.listenerId) ?? { missing: [], undeclared: [] };
+      entry.missing.push(...event.missing);
+      entry.undeclared.push(...event.undeclared);
+      drift.set(event.listenerId, entry);
     }
-    drift.set(m[1]!, entry);
   }
 
   // A replacement can appear as one `replace` step or as create-replacement / replace / delete-replaced;
@@ -257,8 +237,8 @@ export function buildReport(doc: PreviewDocument): PreviewReport {
     const newProps = step.newState?.inputs ?? undefined;
     const listenerId = str(newProps?.listenerId) ?? str(oldProps?.listenerId) ?? "(unknown listener)";
     listenerOfUrn.set(step.urn, listenerId);
-    const before = certificateSet(oldProps);
-    const after = certificateSet(newProps);
+    const before = declaredSet(oldProps);
+    const after = declaredSet(newProps);
     const acc = listener(listenerId);
     const notes: string[] = [];
     const declaresUnknown = () => {
@@ -324,8 +304,8 @@ export function buildReport(doc: PreviewDocument): PreviewReport {
     const name = nameOfUrn(urn);
     const fromListener = str(entry.old?.listenerId) ?? "(unknown listener)";
     const toListener = str(entry.new?.listenerId) ?? fromListener;
-    const before = certificateSet(entry.old);
-    const after = certificateSet(entry.new);
+    const before = declaredSet(entry.old);
+    const after = declaredSet(entry.new);
     listenerOfUrn.set(urn, toListener);
     const fromRegion = str(entry.old?.region);
     const toRegion = str(entry.new?.region);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalize, declaredIds, UNKNOWN } from "../../provider/inputs";
+import { canonicalize } from "../../provider/inputs";
+import { declaredIds, UNKNOWN } from "../../provider/state";
 
 const opts = { maxCertificates: 25, defaultRegion: "cn-hangzhou" };
 

@@ -1,0 +1,151 @@
+/**
+ * What the live listener allows, in one place: every check of a declared set against the listener, with
+ * its message, used alike by `check` and `diff` (a preview fails where the apply would) and by the apply
+ * itself (the listener may have changed since the preview). The checks are pure functions of what was
+ * read; {@link LiveValidator} does the reading and the `DryRun=true` association for a preview.
+ */
+import { ErrorCode, isListenerBusy, isTransitionalStatus, ListenerProtocol, ListenerStatus } from "../contract/alb-contract";
+import type { AlbApi, ListenerAttribute, ListenerCertificate } from "./alb-client";
+import type { Clock } from "./clock";
+import { ASSOCIATE_BATCH_MAX, CONFIG_NAMESPACE, VALIDATION_RETRY_MAX_DELAY_MS, VALIDATION_RETRY_MIN_DELAY_MS } from "./defaults";
+import { AlbApiError, DefaultCertificateError, HttpListenerError, InvalidInputError, ListenerNotFoundError } from "./errors";
+import { chunk, isPresentStatus, type LiveCertificate } from "./plan";
+import { withRetry } from "./retry";
+
+/** The listener's additional certificates (the default certificate excluded). */
+export function additionalOnly(rows: readonly ListenerCertificate[]): LiveCertificate[] {
+  return rows.filter((r) => !r.isDefault).map((r) => ({ certificateId: r.certificateId, status: r.status }));
+}
+
+/** The IDs of the listener's additional certificates that are served or being associated. */
+export function presentIds(rows: readonly ListenerCertificate[]): Set<string> {
+  return new Set(additionalOnly(rows).filter((c) => isPresentStatus(c.status)).map((c) => c.certificateId));
+}
+
+/** The listener's default certificates: the rows marked default, and the ones GetListenerAttribute names. */
+export function defaultCertificates(rows: readonly ListenerCertificate[], attribute?: ListenerAttribute): Set<string> {
+  return new Set([...rows.filter((r) => r.isDefault).map((r) => r.certificateId), ...(attribute?.defaultCertificateIds ?? [])]);
+}
+
+/** The listener's protocol refuses certificates: an HTTP listener. */
+export function protocolProblem(listenerId: string, attribute: ListenerAttribute): HttpListenerError | undefined {
+  return attribute.protocol === ListenerProtocol.http ? new HttpListenerError(listenerId) : undefined;
+}
+
+/** The declared set names a default certificate of the listener. */
+export function defaultCertificateProblem(listenerId: string, declared: Iterable<string>, defaults: ReadonlySet<string>): DefaultCertificateError | undefined {
+  const clash = [...declared].filter((id) => defaults.has(id));
+  return clash.length > 0 ? new DefaultCertificateError(listenerId, clash) : undefined;
+}
+
+/** Whether the listener is running a job: it is `Configuring`, or a row is mid-job. */
+export function isBusy(attribute: ListenerAttribute | undefined, rows: readonly ListenerCertificate[]): boolean {
+  return attribute?.status === ListenerStatus.configuring || rows.some((r) => isTransitionalStatus(r.status));
+}
+
+/** The user-facing error for an API error that means the listener does not exist; undefined for any other error. */
+export function listenerGone(error: unknown, listenerId: string, region: string): ListenerNotFoundError | undefined {
+  return error instanceof AlbApiError && error.code === ErrorCode.listenerNotFound ? new ListenerNotFoundError(listenerId, region) : undefined;
+}
+
+/** What {@link LiveValidator} needs. */
+export interface LiveValidatorDeps {
+  readonly api: AlbApi;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly newToken: () => string;
+  readonly warn: (line: string) => void;
+  /**
+   * Whether this provider process is applying changes (an update run, not a preview). The dry run is then
+   * left out: it would only repeat what the apply's own call validates, and spend the account's mutation
+   * quota (dry runs count against the rate limit) that the apply needs.
+   */
+  readonly applying: () => boolean;
+}
+
+/** What to validate: a listener in a region, the declared set, and what an apply would add. */
+export interface ValidationRequest {
+  readonly listenerId: string;
+  readonly region: string;
+  readonly declared: readonly string[];
+  readonly toAdd: readonly string[];
+  /** The listener's rows, when the caller has just read them. */
+  readonly rows?: readonly ListenerCertificate[];
+  /** Absolute deadline (clock ms) of the validation's calls. */
+  readonly deadlineAt: number;
+}
+
+/**
+ * Read-only checks against the live listener (does it exist, does it take certificates, is a declared
+ * certificate its default one), plus a `DryRun=true` association of what would be added (unknown
+ * certificate, quota), so a preview fails where the apply would. Transient errors only warn: a preview is
+ * not failed for an API hiccup.
+ */
+export class LiveValidator {
+  constructor(private readonly deps: LiveValidatorDeps) {}
+
+  private retry<T>(what: string, deadlineAt: number, call: () => Promise<T>): Promise<T> {
+    const { clock, random } = this.deps;
+    return withRetry(call, { clock, random, deadlineAt, what, minDelayMs: VALIDATION_RETRY_MIN_DELAY_MS, maxDelayMs: VALIDATION_RETRY_MAX_DELAY_MS });
+  }
+
+  /** The problems found; empty when the declared set can be applied as far as a preview can tell. */
+  async validate(request: ValidationRequest): Promise<InvalidInputError[]> {
+    const { api } = this.deps;
+    const { listenerId, deadlineAt } = request;
+    const problems: InvalidInputError[] = [];
+    try {
+      const attribute = await this.retry(`listener ${listenerId}`, deadlineAt, () => api.getListenerAttribute(listenerId));
+      const httpProblem = protocolProblem(listenerId, attribute);
+      if (httpProblem) return [httpProblem];
+      const rows = request.rows ?? (await this.retry(`certificates of ${listenerId}`, deadlineAt, () => api.listListenerCertificates(listenerId)));
+      const defaults = defaultCertificates(rows, attribute);
+      const clash = defaultCertificateProblem(listenerId, request.declared, defaults);
+      if (clash) problems.push(clash);
+      const present = presentIds(rows);
+      const adding = request.toAdd.filter((id) => !present.has(id) && !defaults.has(id));
+      problems.push(...(await this.dryRun(listenerId, adding, isBusy(attribute, rows), deadlineAt)));
+    } catch (error) {
+      const gone = listenerGone(error, listenerId, request.region);
+      if (gone) return [gone];
+      if (error instanceof AlbApiError && !error.retryable) {
+        problems.push(new InvalidInputError("listenerId", error.message));
+      } else {
+        this.deps.warn(`warning: ${CONFIG_NAMESPACE}: could not validate listener ${listenerId} now: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Dry-run associations of `adding`, in batches. A dry run on a listener that is running a job is refused
+   * as busy; rather than retry (and add load to a listener another writer is changing), it is skipped with
+   * a note.
+   */
+  private async dryRun(listenerId: string, adding: readonly string[], busy: boolean, deadlineAt: number): Promise<InvalidInputError[]> {
+    const applying = this.deps.applying();
+    if (busy && adding.length > 0 && !applying) {
+      this.deps.warn(`warning: ${CONFIG_NAMESPACE}: listener ${listenerId} is applying another change; the dry run of ${adding.join(", ")} was skipped`);
+    }
+    if (busy || applying) return [];
+    const problems: InvalidInputError[] = [];
+    for (const batch of chunk(adding, ASSOCIATE_BATCH_MAX)) {
+      try {
+        const outcome = await this.retry(`dry run on ${listenerId}`, deadlineAt, async () => {
+          try {
+            await this.deps.api.associateAdditionalCertificates(listenerId, batch, { clientToken: this.deps.newToken(), dryRun: true });
+            return "validated";
+          } catch (error) {
+            if (error instanceof AlbApiError && isListenerBusy(error.code)) return "busy";
+            throw error;
+          }
+        });
+        if (outcome === "busy") break;
+      } catch (error) {
+        if (!(error instanceof AlbApiError) || error.retryable) throw error;
+        problems.push(new InvalidInputError(error.code === ErrorCode.listenerNotFound ? "listenerId" : "certificateIds", error.message));
+      }
+    }
+    return problems;
+  }
+}

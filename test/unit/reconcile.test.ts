@@ -1,0 +1,231 @@
+/**
+ * The Reconciler against a fake AlbApi: an in-memory listener whose jobs take clock time, with switches for
+ * the ways the real service may answer (jobs not listed, rows that lag behind the answer, refusals).
+ */
+import { describe, expect, it } from "vitest";
+import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate, MutationOptions, MutationResult } from "../../provider/alb-client";
+import { AlbApiError, DefaultCertificateError, HttpListenerError, JobFailedError } from "../../provider/errors";
+import { Reconciler } from "../../provider/reconcile";
+import { FakeClock } from "../helpers/fake-clock";
+
+const L = "lsn-unit";
+
+interface Job {
+  id: string;
+  action: string;
+  ids: string[];
+  endsAt: number;
+  fail: boolean;
+  visibleAt: number;
+}
+
+/** An in-memory listener. Jobs take `jobMs`; rows change `lagMs` after acceptance. */
+class FakeAlb implements AlbApi {
+  readonly calls: string[] = [];
+  readonly rows = new Map<string, string>();
+  protocol = "HTTPS";
+  status = "Running";
+  readonly defaults = ["default-cert"];
+  jobMs = 1_000;
+  lagMs = 0;
+  listJobs = true;
+  failNextJob = false;
+  /** Errors to throw, in order, before handling the next mutation. */
+  readonly refusals: AlbApiError[] = [];
+  private readonly jobs: Job[] = [];
+  private readonly tokens = new Map<string, string>();
+  private seq = 0;
+
+  constructor(private readonly clock: FakeClock) {}
+
+  private settleJobs(): void {
+    const now = this.clock.now();
+    for (const job of this.jobs) {
+      if (job.endsAt > now || job.endsAt < 0) continue;
+      const associate = job.action === "associate";
+      for (const id of job.ids) {
+        if (associate !== job.fail) this.rows.set(id, "Associated");
+        else this.rows.delete(id);
+      }
+      job.endsAt = -1;
+    }
+  }
+
+  private visible(job: Job): boolean {
+    return this.clock.now() >= job.visibleAt;
+  }
+
+  private running(): Job | undefined {
+    return this.jobs.find((j) => j.endsAt > this.clock.now());
+  }
+
+  async listListenerCertificates(listenerId: string, certificateIds?: readonly string[]): Promise<ListenerCertificate[]> {
+    this.calls.push(`list ${certificateIds?.join(",") ?? "*"}`);
+    this.settleJobs();
+    const out: ListenerCertificate[] = this.defaults.map((id) => ({ certificateId: id, certificateType: "Server", isDefault: true, status: "Associated" }));
+    for (const [id, status] of this.rows) {
+      const job = this.jobs.find((j) => j.endsAt > this.clock.now() && j.ids.includes(id));
+      const shown = job && !this.visible(job) ? (job.action === "associate" ? undefined : "Associated") : status;
+      if (shown !== undefined) out.push({ certificateId: id, certificateType: "Server", isDefault: false, status: shown as ListenerCertificate["status"] });
+    }
+    void listenerId;
+    return out.filter((r) => !certificateIds || r.isDefault || certificateIds.includes(r.certificateId));
+  }
+
+  async getListenerAttribute(listenerId: string): Promise<ListenerAttribute> {
+    this.calls.push("attribute");
+    this.settleJobs();
+    const job = this.running();
+    const status = job && this.visible(job) ? "Configuring" : this.status;
+    return { listenerId, protocol: this.protocol as ListenerAttribute["protocol"], status: status as ListenerAttribute["status"], defaultCertificateIds: this.defaults };
+  }
+
+  private mutate(action: "associate" | "dissociate", ids: readonly string[], options: MutationOptions): MutationResult {
+    this.calls.push(`${action} ${ids.join(",")} token=${options.clientToken}`);
+    const refusal = this.refusals.shift();
+    if (refusal) throw refusal;
+    this.settleJobs();
+    const earlier = this.tokens.get(options.clientToken);
+    if (earlier) return { jobId: earlier, requestId: "r" };
+    if (this.running()) throw apiError("ResourceInConfiguring.Listener");
+    const job: Job = { id: `job-${++this.seq}`, action, ids: [...ids], endsAt: this.clock.now() + this.jobMs, fail: this.failNextJob, visibleAt: this.clock.now() + this.lagMs };
+    this.failNextJob = false;
+    for (const id of ids) this.rows.set(id, action === "associate" ? "Associating" : "Dissociating");
+    this.jobs.push(job);
+    this.tokens.set(options.clientToken, job.id);
+    return { jobId: job.id, requestId: "r" };
+  }
+
+  async associateAdditionalCertificates(_l: string, ids: readonly string[], options: MutationOptions): Promise<MutationResult> {
+    return this.mutate("associate", ids, options);
+  }
+
+  async dissociateAdditionalCertificates(_l: string, ids: readonly string[], options: MutationOptions): Promise<MutationResult> {
+    return this.mutate("dissociate", ids, options);
+  }
+
+  async listAsyncJobs(jobIds: readonly string[]): Promise<AsyncJob[]> {
+    this.calls.push(`jobs ${jobIds.join(",")}`);
+    this.settleJobs();
+    if (!this.listJobs) return [];
+    return this.jobs
+      .filter((j) => jobIds.includes(j.id))
+      .map((j) => ({ id: j.id, status: j.endsAt > this.clock.now() ? "Processing" : j.fail ? "Failed" : "Succeeded", ...(j.fail ? { errorCode: "Cert.Broken", errorMessage: "boom" } : {}) }));
+  }
+}
+
+function apiError(code: string, retryable = true): AlbApiError {
+  return new AlbApiError({ code, action: "AssociateAdditionalCertificatesWithListener", apiMessage: code, listenerId: L, retryable });
+}
+
+function setup() {
+  const clock = new FakeClock();
+  const api = new FakeAlb(clock);
+  let tokens = 0;
+  const logs: string[] = [];
+  const reconciler = new Reconciler({ api, clock, random: () => 0.5, newToken: () => `t${++tokens}`, log: (line) => logs.push(line) });
+  const request = (desired: string[], previouslyDeclared: string[] = [], extra: Partial<Parameters<Reconciler["apply"]>[0]> = {}) =>
+    reconciler.apply({ listenerId: L, desired, previouslyDeclared, exclusive: false, protectedIds: new Set(), deadlineAt: clock.now() + 600_000, ...extra });
+  const mutations = () => api.calls.filter((c) => /^(associate|dissociate) /.test(c));
+  return { clock, api, logs, request, mutations };
+}
+
+describe("Reconciler.apply", () => {
+  it("associates what is missing, waits, then dissociates what it no longer declares, and waits again", async () => {
+    const { api, request, mutations } = setup();
+    api.rows.set("old", "Associated");
+    const result = await request(["new"], ["old"]);
+    expect(mutations()).toEqual(["associate new token=t1", "dissociate old token=t2"]);
+    expect(result.plan).toEqual({ associate: [["new"]], dissociate: [["old"]], unchanged: [], keptForOthers: [] });
+    expect(result.live).toEqual([{ certificateId: "new", status: "Associated" }]);
+    expect([...api.rows]).toEqual([["new", "Associated"]]);
+  });
+
+  it("waits for the listener to finish another writer's job before it plans", async () => {
+    const { api, clock, request, mutations } = setup();
+    // Another writer's job, already running: rows mid-job and the listener Configuring.
+    await api.associateAdditionalCertificates(L, ["theirs"], { clientToken: "other" });
+    api.calls.length = 0;
+    const started = clock.now();
+    await request(["mine"]);
+    expect(mutations()).toEqual(["associate mine token=t1"]);
+    expect(api.calls[0]).toBe("list *");
+    expect(clock.now() - started).toBeGreaterThanOrEqual(2 * api.jobMs);
+  });
+
+  it("resends a refused-as-busy mutation with the same ClientToken once the listener is idle", async () => {
+    const { api, request, mutations } = setup();
+    api.refusals.push(apiError("IncorrectStatus.Listener"));
+    await request(["a"]);
+    expect(mutations()).toEqual(["associate a token=t1", "associate a token=t1"]);
+  });
+
+  it("retries a transient error with the same ClientToken", async () => {
+    const { api, request, mutations } = setup();
+    api.refusals.push(apiError("ServiceUnavailable"), apiError("Throttling.User"));
+    await request(["a"]);
+    expect(mutations()).toEqual(["associate a token=t1", "associate a token=t1", "associate a token=t1"]);
+  });
+
+  it("re-sends only the remainder, under a new token, when part of a batch is already associated", async () => {
+    const { api, request, mutations } = setup();
+    const alreadyDone = apiError("ResourceAlreadyAssociated.Certificate", false);
+    api.refusals.push(alreadyDone);
+    api.rows.set("a", "Associated");
+    // The plan saw "a" absent (the refusal stands for a change between the read and the call).
+    api.rows.delete("a");
+    const original = api.associateAdditionalCertificates.bind(api);
+    api.associateAdditionalCertificates = async (l, ids, options) => {
+      if (options.clientToken === "t1") api.rows.set("a", "Associated");
+      return original(l, ids, options);
+    };
+    await request(["a", "b"]);
+    expect(mutations()).toEqual(["associate a,b token=t1", "associate b token=t2"]);
+  });
+
+  it("fails with the job's code when the service reports the job Failed", async () => {
+    const { api, request } = setup();
+    api.failNextJob = true;
+    const error = await request(["a"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect((error as JobFailedError).code).toBe("Cert.Broken");
+    expect((error as Error).message).toMatch(/^AssociateAdditionalCertificatesWithListener job job-1 on listener lsn-unit failed with Cert.Broken: boom/);
+  });
+
+  it("succeeds when the service does not list the job and the rows change only a while after the answer", async () => {
+    const { api, request, mutations } = setup();
+    api.listJobs = false;
+    api.lagMs = 600;
+    await request(["a"]);
+    expect(mutations()).toEqual(["associate a token=t1"]);
+    expect(api.rows.get("a")).toBe("Associated");
+  });
+
+  it("fails an unlisted job only on positive evidence: the rows went Associating and came back", async () => {
+    const { api, request } = setup();
+    api.listJobs = false;
+    api.failNextJob = true;
+    const error = await request(["a"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect((error as Error).message).toMatch(/certificates went back to where they were: a/);
+  });
+
+  it("refuses an HTTP listener and the listener's default certificate before any mutation", async () => {
+    const http = setup();
+    http.api.protocol = "HTTP";
+    await expect(http.request(["a"])).rejects.toBeInstanceOf(HttpListenerError);
+    const dflt = setup();
+    await expect(dflt.request(["default-cert", "a"])).rejects.toBeInstanceOf(DefaultCertificateError);
+    expect([...http.mutations(), ...dflt.mutations()]).toEqual([]);
+  });
+
+  it("never dissociates what another resource declares", async () => {
+    const { api, request, mutations, logs } = setup();
+    api.rows.set("shared", "Associated");
+    api.rows.set("mine", "Associated");
+    const result = await request([], ["shared", "mine"], { protectedIds: new Set(["shared"]) });
+    expect(mutations()).toEqual(["dissociate mine token=t1"]);
+    expect(result.plan.keptForOthers).toEqual(["shared"]);
+    expect(logs[0]).toBe(`${L}: keeping shared: declared by another resource of this stack`);
+  });
+});

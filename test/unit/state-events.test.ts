@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { describeEvent, formatEvent, parseEvents } from "../../provider/events";
+import { declaredSet, UNKNOWN, upgradeStored } from "../../provider/state";
+
+describe("stored state", () => {
+  it("reads the certificate map of the current format, sorted", () => {
+    expect(declaredSet({ certificates: { "b-1": "Associated", "a-1": "Associating" } })).toEqual({ ids: ["a-1", "b-1"], unknown: false });
+  });
+
+  it("reads the certificateIds array of older builds, trimmed and de-duplicated", () => {
+    expect(declaredSet({ certificateIds: [" b-1", "a-1", "b-1", 42] })).toEqual({ ids: ["a-1", "b-1"], unknown: false });
+  });
+
+  it("says when the set is not known yet", () => {
+    expect(declaredSet({ certificates: UNKNOWN })).toEqual({ ids: [], unknown: true });
+    expect(declaredSet({ certificateIds: ["a-1", UNKNOWN] })).toEqual({ ids: ["a-1"], unknown: true });
+    expect(declaredSet(undefined)).toEqual({ ids: [], unknown: false });
+  });
+
+  it("upgrades any build's props to the current format with the given map", () => {
+    const old = { certificateIds: ["a-1"], region: "cn-hangzhou", waitTimeoutSeconds: 60, resourceName: "sni", __provider: "code" };
+    expect(upgradeStored("lsn-1", old, { "a-1": "Associated" })).toEqual({
+      listenerId: "lsn-1",
+      exclusive: false,
+      region: "cn-hangzhou",
+      waitTimeoutSeconds: 60,
+      resourceName: "sni",
+      certificates: { "a-1": "Associated" },
+    });
+  });
+});
+
+describe("provider events", () => {
+  const drift = { kind: "drift" as const, listenerId: "lsn-1", missing: ["a-1", "b-1"], undeclared: ["x-1"] };
+
+  it("print as a line a person reads, with a machine-readable copy at its end", () => {
+    expect(formatEvent(drift)).toBe(
+      'lsn-1: live certificates differ from the last apply; missing: a-1, b-1; not declared (exclusive): x-1; this update repairs it. ' +
+        'event={"v":1,"kind":"drift","listenerId":"lsn-1","missing":["a-1","b-1"],"undeclared":["x-1"]}',
+    );
+    expect(describeEvent({ ...drift, undeclared: [] })).toBe("lsn-1: live certificates differ from the last apply; missing: a-1, b-1; this update repairs it");
+  });
+
+  it("parse back from provider output among other lines (as the engine shows them)", () => {
+    const output = `alb-listener-certificates: ${formatEvent(drift)}\n\nsomething else\nevent={not json}\n`;
+    expect(parseEvents(output)).toEqual([drift]);
+  });
+
+  it("ignore copies of another version or shape", () => {
+    expect(parseEvents('x event={"v":2,"kind":"drift","listenerId":"l","missing":[],"undeclared":[]}')).toEqual([]);
+    expect(parseEvents('x event={"v":1,"kind":"drift","listenerId":"l","missing":"a"}')).toEqual([]);
+  });
+});
