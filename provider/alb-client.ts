@@ -110,7 +110,7 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
   async function call(action: string, params: Params, context: { listenerId?: string; certificateIds?: readonly string[] }): Promise<RawResponse> {
     const clean: Params = {};
     for (const [key, value] of Object.entries(params)) {
-      // pop-core sends undefined/null literally as "undefined"/"null" (alb-api.md §2.1).
+      // pop-core sends undefined/null literally as "undefined"/"null" (docs/alb-api-facts.md, "Always POST").
       if (value !== undefined && value !== null) clean[key] = value;
     }
     try {

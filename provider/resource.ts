@@ -2,7 +2,7 @@
  * The `ListenerAdditionalCertificates` resource. Its dynamic provider is a thin shim: every method
  * loads the implementation from the installed package when it runs, so the code stored in state
  * holds no logic and no credentials, and upgrading the package changes how existing resources are
- * read, updated and deleted (pulumi/pulumi #12401, #8265).
+ * read, updated and deleted (docs/alb-api-facts.md, "The provider is serialized into state").
  */
 import * as pulumi from "@pulumi/pulumi";
 

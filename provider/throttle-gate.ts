@@ -1,7 +1,7 @@
 /**
  * Shares the account's mutation quota between the resources one provider process applies at once.
  *
- * ALB throttles Associate/Dissociate calls per account (200 per 60 s, alb-api.md §3). If every
+ * ALB throttles Associate/Dissociate calls per account (200 per 60 s: `Limits` in contract/alb-contract.ts, sources in docs/alb-api-facts.md). If every
  * throttled call retried on its own backoff (up to 10 s), quota freed while they sleep would sit idle
  * and they would all come back at once. Instead, once a mutation is throttled the gate closes and the
  * process's mutations go one at a time, in arrival order: a call that gets through lets the next one go
