@@ -6,34 +6,48 @@
 import type { Credentials } from "./credentials";
 import { LIST_PAGE_SIZE, REQUEST_TIMEOUT_MS } from "./defaults";
 import { AlbApiError, redact } from "./errors";
-import { Action, ALB_API_VERSION, ErrorCode, isRetryable } from "../contract/alb-contract";
+import {
+  Action,
+  ALB_API_VERSION,
+  CertificateType,
+  ErrorCode,
+  isRetryable,
+  Limits,
+  type CertificateStatus,
+  type JobStatus,
+  type ListenerProtocol,
+  type ListenerStatus,
+} from "../contract/alb-contract";
+import { chunk } from "./chunk";
 
-/** One row of ListListenerCertificates. */
+/**
+ * One row of ListListenerCertificates. Status values are typed by the API contract; a value the contract
+ * does not know is passed through as it came and matches none of its predicates.
+ */
 export interface ListenerCertificate {
   readonly certificateId: string;
-  /** `Server` or `Ca`. */
-  readonly certificateType: string;
+  readonly certificateType: CertificateType;
   /** True only for the listener's default certificate. */
   readonly isDefault: boolean;
-  /** `Associating`, `Associated`, `Dissociating` (also spelled `Diassociating`), `Dissociated`. */
-  readonly status: string;
+  readonly status: CertificateStatus;
 }
 
 /** The parts of GetListenerAttribute this provider uses. */
 export interface ListenerAttribute {
   readonly listenerId: string;
-  /** `HTTP`, `HTTPS` or `QUIC`. */
-  readonly protocol: string;
-  /** `Provisioning`, `Running`, `Configuring` or `Stopped`. */
-  readonly status: string;
+  /** The load balancer the listener belongs to (empty when the service did not say). */
+  readonly loadBalancerId: string;
+  readonly protocol: ListenerProtocol;
+  readonly status: ListenerStatus;
   readonly defaultCertificateIds: readonly string[];
+  /** The CA certificates of a mutual-TLS listener. */
+  readonly caCertificateIds: readonly string[];
 }
 
 /** One job of ListAsynJobs. */
 export interface AsyncJob {
   readonly id: string;
-  /** `Processing`, `Succeeded` or `Failed`. */
-  readonly status: string;
+  readonly status: JobStatus;
   readonly errorCode?: string;
   readonly errorMessage?: string;
 }
@@ -54,7 +68,10 @@ export interface MutationResult {
 
 /** The ALB operations this provider needs, in domain types. */
 export interface AlbApi {
-  /** All rows of ListListenerCertificates (every page), optionally filtered to some certificate IDs. */
+  /**
+   * All server-certificate rows of ListListenerCertificates (every page), optionally filtered to some
+   * certificate IDs; CA certificate rows are never returned.
+   */
   listListenerCertificates(listenerId: string, certificateIds?: readonly string[]): Promise<ListenerCertificate[]>;
   getListenerAttribute(listenerId: string): Promise<ListenerAttribute>;
   associateAdditionalCertificates(listenerId: string, certificateIds: readonly string[], options: MutationOptions): Promise<MutationResult>;
@@ -121,6 +138,9 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
   }
 
   async function mutate(action: string, listenerId: string, certificateIds: readonly string[], opts: MutationOptions): Promise<MutationResult> {
+    if (opts.clientToken.length > Limits.clientTokenMaxLength || !/^[\x20-\x7e]+$/.test(opts.clientToken)) {
+      throw new RangeError(`clientToken must be 1 to ${Limits.clientTokenMaxLength} printable ASCII characters, got ${opts.clientToken.length} characters`);
+    }
     const context = { listenerId, certificateIds };
     try {
       const body = await call(
@@ -142,42 +162,56 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
     }
   }
 
+  /** Every page of a list call, `field` of each page's body concatenated. */
+  async function pages(action: string, params: Params, field: string, context: { listenerId?: string }): Promise<RawResponse[]> {
+    const items: RawResponse[] = [];
+    let nextToken: string | undefined;
+    do {
+      const body = await call(action, { ...params, MaxResults: LIST_PAGE_SIZE, NextToken: nextToken }, context);
+      for (const raw of arr(body[field])) items.push(raw as RawResponse);
+      nextToken = str(body.NextToken) || undefined;
+    } while (nextToken);
+    return items;
+  }
+
   return {
     async listListenerCertificates(listenerId, certificateIds) {
+      // The CertificateIds filter takes at most `listCertificateIdsMax` IDs per call; no filter lists all.
+      const filters = certificateIds && certificateIds.length > 0 ? chunk([...certificateIds], Limits.listCertificateIdsMax) : [undefined];
       const rows: ListenerCertificate[] = [];
-      let nextToken: string | undefined;
-      do {
-        const body = await call(
+      for (const ids of filters) {
+        const listed = await pages(
           Action.listListenerCertificates,
-          {
-            ListenerId: listenerId,
-            CertificateIds: certificateIds && certificateIds.length > 0 ? [...certificateIds] : undefined,
-            MaxResults: LIST_PAGE_SIZE,
-            NextToken: nextToken,
-          },
+          { ListenerId: listenerId, CertificateIds: ids, CertificateType: CertificateType.server },
+          "Certificates",
           { listenerId },
         );
-        for (const raw of arr(body.Certificates)) {
-          const row = raw as RawResponse;
+        for (const row of listed) {
+          const certificateType = str(row.CertificateType) as CertificateType;
+          // A mutual-TLS listener's CA certificate is never an additional server certificate, even if the
+          // service lists it despite the filter.
+          if (certificateType === CertificateType.ca) continue;
           rows.push({
             certificateId: str(row.CertificateId),
-            certificateType: str(row.CertificateType),
+            certificateType,
             isDefault: row.IsDefault === true || row.IsDefault === "true",
-            status: str(row.Status),
+            status: str(row.Status) as CertificateStatus,
           });
         }
-        nextToken = str(body.NextToken) || undefined;
-      } while (nextToken);
+      }
       return rows;
     },
 
     async getListenerAttribute(listenerId) {
       const body = await call(Action.getListenerAttribute, { ListenerId: listenerId }, { listenerId });
+      const ids = (value: unknown) => arr(value).map((c) => str((c as RawResponse).CertificateId)).filter(Boolean);
       return {
         listenerId: str(body.ListenerId) || listenerId,
-        protocol: str(body.ListenerProtocol),
-        status: str(body.ListenerStatus),
-        defaultCertificateIds: arr(body.Certificates).map((c) => str((c as RawResponse).CertificateId)).filter(Boolean),
+        loadBalancerId: str(body.LoadBalancerId),
+        protocol: str(body.ListenerProtocol) as ListenerProtocol,
+        status: str(body.ListenerStatus) as ListenerStatus,
+        defaultCertificateIds: ids(body.Certificates),
+        caCertificateIds: ids(body.CaCertificates),
       };
     },
 
@@ -185,22 +219,18 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
     dissociateAdditionalCertificates: (listenerId, ids, opts) => mutate(Action.dissociate, listenerId, ids, opts),
 
     async listAsyncJobs(jobIds) {
-      if (jobIds.length === 0) return [];
       const jobs: AsyncJob[] = [];
-      let nextToken: string | undefined;
-      do {
-        const body = await call(Action.listAsynJobs, { JobIds: [...jobIds], MaxResults: LIST_PAGE_SIZE, NextToken: nextToken }, {});
-        for (const raw of arr(body.Jobs)) {
-          const job = raw as RawResponse;
+      // The JobIds filter takes at most `listJobIdsMax` IDs per call.
+      for (const ids of chunk([...jobIds], Limits.listJobIdsMax)) {
+        for (const job of await pages(Action.listAsynJobs, { JobIds: ids }, "Jobs", {})) {
           jobs.push({
             id: str(job.Id),
-            status: str(job.Status),
+            status: str(job.Status) as JobStatus,
             errorCode: str(job.ErrorCode) || undefined,
             errorMessage: str(job.ErrorMessage) || undefined,
           });
         }
-        nextToken = str(body.NextToken) || undefined;
-      } while (nextToken);
+      }
       return jobs;
     },
   };

@@ -8,8 +8,11 @@ import { Limits } from "../contract/alb-contract";
 /** Most certificates per AssociateAdditionalCertificatesWithListener call (the API's limit). */
 export const ASSOCIATE_BATCH_MAX = Limits.associateCertificatesMax;
 
-/** Most certificates per DissociateAdditionalCertificatesFromListener call (the Dissociate document's limit). */
-export const DISSOCIATE_BATCH_MAX = Limits.dissociateCertificatesMaxDocumented;
+/**
+ * Most certificates per DissociateAdditionalCertificatesFromListener call: the stricter of the two
+ * published limits (the API metadata's 15, not the document text's 20).
+ */
+export const DISSOCIATE_BATCH_MAX = Limits.dissociateCertificatesMaxMetadata;
 
 /**
  * Default most additional certificates one resource may declare: the Standard-edition quota of

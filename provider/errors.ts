@@ -65,6 +65,54 @@ export class DefaultCertificateError extends InvalidInputError {
   }
 }
 
+/** The listener is stopped: it takes no certificate changes until it is started again. */
+export class StoppedListenerError extends InvalidInputError {
+  override name = "StoppedListenerError";
+  constructor(readonly listenerId: string) {
+    super(
+      "listenerId",
+      `Listener ${listenerId} is stopped (status Stopped) and takes no certificate changes. Start it (ALB console or StartListener), then run the update again; or point listenerId at a running listener.`,
+    );
+  }
+}
+
+/** The set names a CA certificate of a mutual-TLS listener; only server certificates are additional certificates. */
+export class CaCertificateError extends InvalidInputError {
+  override name = "CaCertificateError";
+  constructor(
+    readonly listenerId: string,
+    readonly certificateIds: readonly string[],
+  ) {
+    super(
+      "certificateIds",
+      `${certificateIds.join(", ")} is a CA certificate of listener ${listenerId} (mutual TLS), not a server certificate. Remove it from certificateIds: CA certificates are managed on the listener itself.`,
+    );
+  }
+}
+
+/** Adding the certificates would exceed the additional-certificate quota of the listener's load balancer. */
+export class CertificateQuotaError extends InvalidInputError {
+  override name = "CertificateQuotaError";
+  constructor(
+    readonly listenerId: string,
+    readonly loadBalancerId: string,
+    readonly certificateIds: readonly string[],
+    readonly apiMessage: string,
+  ) {
+    const lb = loadBalancerId || "the listener's load balancer";
+    super(
+      "certificateIds",
+      `Adding ${certificateIds.join(", ")} to listener ${listenerId} would exceed the additional-certificate quota of ${lb} (${apiMessage}). ` +
+        `${QUOTA_ADVICE(lb)}`,
+    );
+  }
+}
+
+const QUOTA_ADVICE = (lb: string) =>
+  `The quota counts the additional certificates of every listener of ${lb} together, and a rotation associates new certificates ` +
+  `before it dissociates old ones, so it needs room for both at once. Remove certificates from this or another listener of ${lb}, ` +
+  `or raise the quota in Quota Center (then raise the stack config alb-listener-certificates:maxCertificatesPerListener if it limits this resource).`;
+
 /** What an API error says, parsed from the client's exception. */
 export interface AlbApiErrorDetails {
   /** The ALB error `Code`, e.g. `IncorrectStatus.Listener`; `NetworkError` or `Timeout` for transport failures. */
@@ -223,6 +271,8 @@ const HINTS: Readonly<Record<string, (d: AlbApiErrorDetails) => string>> = {
   [ErrorCode.certificateNotFound]: (d) =>
     `a certificate in ${list(d.certificateIds)} does not exist or is not a server certificate. ` +
     `Use the exact ID the certificate service shows, including its region suffix (e.g. 23759533-cn-hangzhou).`,
+  [ErrorCode.loadBalancerQuotaExceeded]: (d) =>
+    `adding ${list(d.certificateIds)} to listener ${d.listenerId} would exceed the quota the service names. ${QUOTA_ADVICE("the load balancer")}`,
   [ErrorCode.listenerQuotaExceeded]: (d) =>
     `listener ${d.listenerId} would exceed its quota of additional certificates. Remove certificates from ` +
     `certificateIds or raise the quota (Quota Center), then set alb-listener-certificates:maxCertificatesPerListener.`,

@@ -8,7 +8,7 @@ import { ErrorCode, isListenerBusy, isTransitionalStatus, ListenerProtocol, List
 import type { AlbApi, ListenerAttribute, ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
 import { ASSOCIATE_BATCH_MAX, CONFIG_NAMESPACE, VALIDATION_RETRY_MAX_DELAY_MS, VALIDATION_RETRY_MIN_DELAY_MS } from "./defaults";
-import { AlbApiError, DefaultCertificateError, HttpListenerError, InvalidInputError, ListenerNotFoundError } from "./errors";
+import { AlbApiError, CaCertificateError, CertificateQuotaError, DefaultCertificateError, HttpListenerError, InvalidInputError, ListenerNotFoundError, StoppedListenerError } from "./errors";
 import { chunk, isPresentStatus, type LiveCertificate } from "./plan";
 import { withRetry } from "./retry";
 
@@ -30,6 +30,33 @@ export function defaultCertificates(rows: readonly ListenerCertificate[], attrib
 /** The listener's protocol refuses certificates: an HTTP listener. */
 export function protocolProblem(listenerId: string, attribute: ListenerAttribute): HttpListenerError | undefined {
   return attribute.protocol === ListenerProtocol.http ? new HttpListenerError(listenerId) : undefined;
+}
+
+/** The listener is stopped: a change would be refused until it is started. */
+export function stoppedProblem(listenerId: string, attribute: ListenerAttribute): StoppedListenerError | undefined {
+  return attribute.status === ListenerStatus.stopped ? new StoppedListenerError(listenerId) : undefined;
+}
+
+/** The declared set names a CA certificate of the (mutual-TLS) listener. */
+export function caCertificateProblem(listenerId: string, declared: Iterable<string>, attribute: ListenerAttribute): CaCertificateError | undefined {
+  const ca = new Set(attribute.caCertificateIds);
+  const clash = [...declared].filter((id) => ca.has(id));
+  return clash.length > 0 ? new CaCertificateError(listenerId, clash) : undefined;
+}
+
+/**
+ * Every problem with declaring `declared` on this listener, from what was read: an HTTP listener (nothing
+ * else is checked then), a stopped listener, a default certificate or a CA certificate in the set.
+ */
+export function listenerProblems(listenerId: string, attribute: ListenerAttribute, rows: readonly ListenerCertificate[], declared: readonly string[]): InvalidInputError[] {
+  const http = protocolProblem(listenerId, attribute);
+  if (http) return [http];
+  const problems: (InvalidInputError | undefined)[] = [
+    stoppedProblem(listenerId, attribute),
+    defaultCertificateProblem(listenerId, declared, defaultCertificates(rows, attribute)),
+    caCertificateProblem(listenerId, declared, attribute),
+  ];
+  return problems.filter((p): p is InvalidInputError => p !== undefined);
 }
 
 /** The declared set names a default certificate of the listener. */
@@ -99,12 +126,13 @@ export class LiveValidator {
       const httpProblem = protocolProblem(listenerId, attribute);
       if (httpProblem) return [httpProblem];
       const rows = request.rows ?? (await this.retry(`certificates of ${listenerId}`, deadlineAt, () => api.listListenerCertificates(listenerId)));
+      problems.push(...listenerProblems(listenerId, attribute, rows, request.declared));
+      // A stopped listener refuses the dry run too; its problem says all there is to say.
+      if (problems.some((p) => p instanceof StoppedListenerError)) return problems;
       const defaults = defaultCertificates(rows, attribute);
-      const clash = defaultCertificateProblem(listenerId, request.declared, defaults);
-      if (clash) problems.push(clash);
       const present = presentIds(rows);
       const adding = request.toAdd.filter((id) => !present.has(id) && !defaults.has(id));
-      problems.push(...(await this.dryRun(listenerId, adding, isBusy(attribute, rows), deadlineAt)));
+      problems.push(...(await this.dryRun(listenerId, attribute.loadBalancerId, adding, isBusy(attribute, rows), deadlineAt)));
     } catch (error) {
       const gone = listenerGone(error, listenerId, request.region);
       if (gone) return [gone];
@@ -122,7 +150,7 @@ export class LiveValidator {
    * as busy; rather than retry (and add load to a listener another writer is changing), it is skipped with
    * a note.
    */
-  private async dryRun(listenerId: string, adding: readonly string[], busy: boolean, deadlineAt: number): Promise<InvalidInputError[]> {
+  private async dryRun(listenerId: string, loadBalancerId: string, adding: readonly string[], busy: boolean, deadlineAt: number): Promise<InvalidInputError[]> {
     const applying = this.deps.applying();
     if (busy && adding.length > 0 && !applying) {
       this.deps.warn(`warning: ${CONFIG_NAMESPACE}: listener ${listenerId} is applying another change; the dry run of ${adding.join(", ")} was skipped`);
@@ -143,7 +171,11 @@ export class LiveValidator {
         if (outcome === "busy") break;
       } catch (error) {
         if (!(error instanceof AlbApiError) || error.retryable) throw error;
-        problems.push(new InvalidInputError(error.code === ErrorCode.listenerNotFound ? "listenerId" : "certificateIds", error.message));
+        if (error.code === ErrorCode.loadBalancerQuotaExceeded) {
+          problems.push(new CertificateQuotaError(listenerId, loadBalancerId, batch, error.apiMessage));
+        } else {
+          problems.push(new InvalidInputError(error.code === ErrorCode.listenerNotFound ? "listenerId" : "certificateIds", error.message));
+        }
       }
     }
     return problems;

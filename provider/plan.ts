@@ -3,7 +3,10 @@
  * decide which certificates to associate and which to dissociate, in batches within API limits.
  */
 import { isPresentStatus, isTransitionalStatus } from "../contract/alb-contract";
+import { chunk } from "./chunk";
 import { ASSOCIATE_BATCH_MAX, DISSOCIATE_BATCH_MAX } from "./defaults";
+
+export { chunk };
 
 /** One additional (non-default) certificate as the listener reports it. */
 export interface LiveCertificate {
@@ -35,14 +38,6 @@ export interface Plan {
   readonly unchanged: readonly string[];
   /** Certificates that would have been removed but another resource declares them. */
   readonly keptForOthers: readonly string[];
-}
-
-/** Splits `ids` into consecutive chunks of at most `size`. */
-export function chunk<T>(ids: readonly T[], size: number): T[][] {
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`size must be a positive integer, got ${size}`);
-  const out: T[][] = [];
-  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
-  return out;
 }
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

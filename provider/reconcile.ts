@@ -3,13 +3,14 @@
  * associate batches and the dissociate batches one at a time, each retried within the deadline and
  * waited on until the listener really serves the result.
  */
-import { isListenerBusy, isTransitionalStatus, ListenerStatus } from "../contract/alb-contract";
+import { isListenerBusy, isTransitionalStatus, ListenerStatus, meaningOf } from "../contract/alb-contract";
+import { chunk } from "./chunk";
 import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
 import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "./defaults";
 import { AlbApiError, JobFailedError } from "./errors";
 import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing";
-import { additionalOnly, defaultCertificateProblem, defaultCertificates, presentIds, protocolProblem } from "./listener-checks";
+import { additionalOnly, listenerProblems, presentIds, protocolProblem, stoppedProblem } from "./listener-checks";
 import { computePlan, type LiveCertificate, type Plan } from "./plan";
 import { withRetry } from "./retry";
 import { ASSOCIATE, DISSOCIATE, judgeBatch, NO_HISTORY, type BatchHistory, type BatchObservation, type Direction } from "./settle";
@@ -66,6 +67,12 @@ function seconds(ms: number): string {
 }
 
 export class Reconciler {
+  /**
+   * Most certificates per call that the service accepted in this apply, per direction, once it refused a
+   * larger batch as invalid (a limit stricter than the published ones): later batches are cut to it.
+   */
+  private readonly learnedBatchMax = new Map<Direction["name"], number>();
+
   constructor(private readonly deps: ReconcileDeps) {}
 
   private pollOptions(deadlineAt: number, schedule?: PollSchedule) {
@@ -105,7 +112,7 @@ export class Reconciler {
         if (attribute.status === ListenerStatus.configuring || attribute.status === ListenerStatus.provisioning) {
           return { state: "retry", observed: `listener ${attribute.status}` };
         }
-        const problem = protocolProblem(listenerId, attribute);
+        const problem = protocolProblem(listenerId, attribute) ?? stoppedProblem(listenerId, attribute);
         if (problem) return { state: "failure", error: problem };
         return { state: "success", value: { rows, attribute } };
       },
@@ -117,9 +124,9 @@ export class Reconciler {
   /** Brings the listener to the requested set. The caller holds the listener's queue. */
   async apply(request: ReconcileRequest): Promise<ReconcileResult> {
     const { listenerId, deadlineAt } = request;
-    const { rows } = await this.settle(listenerId, deadlineAt);
-    const clash = defaultCertificateProblem(listenerId, request.desired, defaultCertificates(rows));
-    if (clash) throw clash;
+    const { rows, attribute } = await this.settle(listenerId, deadlineAt);
+    const [problem] = listenerProblems(listenerId, attribute, rows, request.desired);
+    if (problem) throw problem;
     const plan = computePlan({
       desired: request.desired,
       previouslyDeclared: request.previouslyDeclared,
@@ -150,6 +157,11 @@ export class Reconciler {
    * re-read and re-sent for the remainder under a new token, since its parameters changed.
    */
   private async runBatch(direction: Direction, listenerId: string, batch: readonly string[], deadlineAt: number, onMutated: () => void): Promise<void> {
+    const learned = this.learnedBatchMax.get(direction.name);
+    if (learned !== undefined && batch.length > learned) {
+      for (const part of chunk(batch, learned)) await this.runBatch(direction, listenerId, part, deadlineAt, onMutated);
+      return;
+    }
     const startedAt = this.deps.clock.now();
     let remaining = [...batch];
     while (remaining.length > 0) {
@@ -168,6 +180,15 @@ export class Reconciler {
           if (next.length === ids.length) throw error; // the service and the listing disagree: surface it
           remaining = next;
           continue;
+        }
+        if (ids.length > 1 && error instanceof AlbApiError && meaningOf(error.code, error.httpStatus) === "invalidRequest") {
+          // Refused as invalid with several certificates: the service may take fewer per call than its
+          // documents say. Split rather than stop half-way; a single certificate's refusal surfaces as is.
+          const half = Math.ceil(ids.length / 2);
+          this.learnedBatchMax.set(direction.name, Math.min(half, this.learnedBatchMax.get(direction.name) ?? half));
+          this.deps.log(`${listenerId}: the service refused ${ids.length} certificates in one ${direction.action} call (${error.code}); sending at most ${half} per call`);
+          for (const part of chunk(ids, half)) await this.runBatch(direction, listenerId, part, deadlineAt, onMutated);
+          return;
         }
         throw error;
       }

@@ -80,7 +80,7 @@ describe("ListenerCertificatesProvider against the simulator", () => {
     expect(await h.provider.diff(L, { ...base, listenerId: L, region: "cn-hangzhou" }, { ...base, listenerId: L, region: "cn-shanghai" })).toMatchObject({ replaces: ["region"] });
   });
 
-  it("rotates 40 certificates in the minimum number of calls: 3 associate batches, then 2 dissociate batches", async () => {
+  it("rotates 40 certificates in the minimum number of calls: 3 associate batches, then 3 dissociate batches (15 per call both ways)", async () => {
     const ids = (p: number) => Array.from({ length: 40 }, (_, i) => `${p + i}-cn-hangzhou`);
     const fixture: Fixture = {
       certificates: [...ids(10000), ...ids(20000), "99999-cn-hangzhou"].map((certificateId) => ({ certificateId, type: "Server" as const })),
@@ -97,8 +97,9 @@ describe("ListenerCertificatesProvider against the simulator", () => {
       "associate 15",
       "associate 15",
       "associate 10",
-      "dissociate 20",
-      "dissociate 20",
+      "dissociate 15",
+      "dissociate 15",
+      "dissociate 10",
     ]);
     expect(h.sim.backend.listenerView("lsn-big").additional.map((c) => c.certificateId)).toEqual(ids(20000));
     expect(h.sim.backend.requestLog().filter((e) => e.code !== null && e.code !== "DryRunOperation")).toEqual([]);

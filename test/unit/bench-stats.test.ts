@@ -14,10 +14,10 @@ const entry = (seq: number, action: string, extra: Partial<RequestLogEntry> = {}
 });
 
 describe("benchmark arithmetic", () => {
-  it("minimum jobs: ceil(added/15) + ceil(removed/20)", () => {
+  it("minimum jobs: ceil(added/15) + ceil(removed/15), the stricter published Dissociate limit", () => {
     expect(minimumJobs(1, 1)).toBe(2);
-    expect(minimumJobs(20, 20)).toBe(3);
-    expect(minimumJobs(100, 100)).toBe(12);
+    expect(minimumJobs(20, 20)).toBe(4);
+    expect(minimumJobs(100, 100)).toBe(14);
     expect(minimumJobs(0, 0)).toBe(0);
   });
 

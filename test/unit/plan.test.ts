@@ -48,11 +48,11 @@ describe("computePlan", () => {
     expect(plan.unchanged).toEqual(["a"]);
   });
 
-  it("batches 40 additions by 15 and 40 removals by 20", () => {
+  it("batches 40 additions by 15 and 40 removals by 15 (the stricter published Dissociate limit)", () => {
     const ids = (prefix: string) => Array.from({ length: 40 }, (_, i) => `${prefix}${String(i).padStart(2, "0")}`);
     const plan = computePlan({ desired: ids("n"), previouslyDeclared: ids("o"), live: associated(...ids("o")), exclusive: false });
     expect(plan.associate.map((b) => b.length)).toEqual([15, 15, 10]);
-    expect(plan.dissociate.map((b) => b.length)).toEqual([20, 20]);
+    expect(plan.dissociate.map((b) => b.length)).toEqual([15, 15, 10]);
     expect(plan.associate.flat()).toEqual(ids("n"));
   });
 });

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate, MutationOptions, MutationResult } from "../../provider/alb-client";
-import { AlbApiError, DefaultCertificateError, HttpListenerError, JobFailedError } from "../../provider/errors";
+import { AlbApiError, CaCertificateError, DefaultCertificateError, HttpListenerError, JobFailedError, StoppedListenerError } from "../../provider/errors";
 import { Reconciler } from "../../provider/reconcile";
 import { FakeClock } from "../helpers/fake-clock";
 
@@ -30,6 +30,9 @@ class FakeAlb implements AlbApi {
   lagMs = 0;
   listJobs = true;
   failNextJob = false;
+  /** Most certificates a mutation may carry; more is refused as InvalidParameter. */
+  maxPerCall = Infinity;
+  readonly caIds: string[] = [];
   /** Errors to throw, in order, before handling the next mutation. */
   readonly refusals: AlbApiError[] = [];
   private readonly jobs: Job[] = [];
@@ -77,13 +80,15 @@ class FakeAlb implements AlbApi {
     this.settleJobs();
     const job = this.running();
     const status = job && this.visible(job) ? "Configuring" : this.status;
-    return { listenerId, protocol: this.protocol as ListenerAttribute["protocol"], status: status as ListenerAttribute["status"], defaultCertificateIds: this.defaults };
+    return { listenerId, loadBalancerId: "alb-unit", protocol: this.protocol as ListenerAttribute["protocol"], status: status as ListenerAttribute["status"], defaultCertificateIds: this.defaults, caCertificateIds: this.caIds };
   }
 
   private mutate(action: "associate" | "dissociate", ids: readonly string[], options: MutationOptions): MutationResult {
     this.calls.push(`${action} ${ids.join(",")} token=${options.clientToken}`);
     const refusal = this.refusals.shift();
     if (refusal) throw refusal;
+    if (ids.length > this.maxPerCall) throw apiError("InvalidParameter", false);
+    if (this.status !== "Running") throw apiError("IncorrectStatus.Listener");
     this.settleJobs();
     const earlier = this.tokens.get(options.clientToken);
     if (earlier) return { jobId: earlier, requestId: "r" };
@@ -227,5 +232,56 @@ describe("Reconciler.apply", () => {
     expect(mutations()).toEqual(["dissociate mine token=t1"]);
     expect(result.plan.keptForOthers).toEqual(["shared"]);
     expect(logs[0]).toBe(`${L}: keeping shared: declared by another resource of this stack`);
+  });
+
+  it("splits a batch the service refuses for its size, and keeps later batches within what it accepted", async () => {
+    const { api, request, mutations, logs } = setup();
+    api.maxPerCall = 4;
+    const ids = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+    await request(ids);
+    expect(mutations().map((m) => m.replace(/ token=.*/, ""))).toEqual([
+      "associate a,b,c,d,e,f,g,h,i,j",
+      "associate a,b,c,d,e",
+      "associate a,b,c",
+      "associate d,e",
+      "associate f,g,h",
+      "associate i,j",
+    ]);
+    expect([...api.rows.keys()].sort()).toEqual(ids);
+    expect(logs[0]).toBe(`${L}: the service refused 10 certificates in one AssociateAdditionalCertificatesWithListener call (InvalidParameter); sending at most 5 per call`);
+  });
+
+  it("surfaces the refusal of a single certificate as it is", async () => {
+    const { api, request } = setup();
+    api.maxPerCall = 0;
+    await expect(request(["a"])).rejects.toMatchObject({ code: "InvalidParameter" });
+  });
+
+  it("fails fast on a stopped listener, before any mutation and when a mutation is refused because it stopped", async () => {
+    const before = setup();
+    before.api.status = "Stopped";
+    await expect(before.request(["a"])).rejects.toBeInstanceOf(StoppedListenerError);
+    expect(before.mutations()).toEqual([]);
+    const during = setup();
+    const original = during.api.associateAdditionalCertificates.bind(during.api);
+    during.api.associateAdditionalCertificates = async (l, ids, options) => {
+      during.api.status = "Stopped";
+      return original(l, ids, options);
+    };
+    const started = during.clock.now();
+    await expect(during.request(["a"])).rejects.toBeInstanceOf(StoppedListenerError);
+    expect(during.mutations()).toEqual(["associate a token=t1"]);
+    expect(during.clock.now() - started).toBeLessThan(60_000);
+  });
+
+  it("refuses a CA certificate of a mutual-TLS listener before any mutation", async () => {
+    const { api, request, mutations } = setup();
+    api.caIds.push("ca-cert");
+    const error = await request(["ca-cert", "a"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CaCertificateError);
+    expect((error as Error).message).toBe(
+      "certificateIds: ca-cert is a CA certificate of listener lsn-unit (mutual TLS), not a server certificate. Remove it from certificateIds: CA certificates are managed on the listener itself.",
+    );
+    expect(mutations()).toEqual([]);
   });
 });
