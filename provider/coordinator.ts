@@ -1,15 +1,28 @@
 /**
  * Process-wide coordination between the resources one provider process serves (the engine runs one
- * `pulumi-resource-pulumi-nodejs` process for every dynamic resource of a deployment):
+ * provider process for every dynamic resource of a deployment, and a fresh one for each deployment):
  * - a queue per listener, so only one mutation runs on a listener at a time (ALB refuses concurrent
- *   certificate changes on one listener with IncorrectStatus.Listener);
- * - the certificates each resource declares per listener, so deleting one resource (a rename, or two
- *   resources on one listener) never dissociates what another live resource of the stack declares.
+ *   certificate changes on one listener);
+ * - what each resource of the program declares per listener (its claim, made in `check`), so that a
+ *   certificate has one owner per listener, and no apply or delete dissociates what another resource of
+ *   the program declares;
+ * - when the program's registrations (the engine's `check` and `diff` calls) last happened, so that a
+ *   resource giving a certificate up can wait until every resource of the program has made its claim.
  */
+import type { Clock } from "./clock";
+
+/** A certificate two resources declare on one listener. */
+export interface ClaimConflict {
+  readonly certificateId: string;
+  /** The other resource's owner key. */
+  readonly otherOwner: string;
+}
 
 export class ListenerCoordinator {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly claims = new Map<string, Map<string, ReadonlySet<string>>>();
+  private registrationsInFlight = 0;
+  private lastRegistrationAt?: number;
 
   /** Runs `task` after every earlier task of the same listener finished (successfully or not). */
   withListener<T>(listenerId: string, task: () => Promise<T>): Promise<T> {
@@ -26,8 +39,12 @@ export class ListenerCoordinator {
     return run;
   }
 
-  /** Records that `owner` declares `certificateIds` on `listenerId`, and no longer on any other listener. */
-  claim(listenerId: string, owner: string, certificateIds: Iterable<string>): void {
+  /**
+   * Records that `owner` declares `certificateIds` on `listenerId`, and no longer on any other listener.
+   *
+   * @returns the certificates another owner already declares on that listener (each with one such owner).
+   */
+  claim(listenerId: string, owner: string, certificateIds: Iterable<string>): ClaimConflict[] {
     for (const [otherListener, owners] of this.claims) {
       if (otherListener !== listenerId) owners.delete(owner);
     }
@@ -36,7 +53,18 @@ export class ListenerCoordinator {
       owners = new Map();
       this.claims.set(listenerId, owners);
     }
-    owners.set(owner, new Set(certificateIds));
+    const ids = new Set(certificateIds);
+    owners.set(owner, ids);
+    const conflicts: ClaimConflict[] = [];
+    for (const id of [...ids].sort()) {
+      for (const [other, theirs] of owners) {
+        if (other !== owner && theirs.has(id)) {
+          conflicts.push({ certificateId: id, otherOwner: other });
+          break;
+        }
+      }
+    }
+    return conflicts;
   }
 
   /** Forgets what `owner` declares on `listenerId`. */
@@ -51,5 +79,33 @@ export class ListenerCoordinator {
       if (other !== owner) for (const id of ids) out.add(id);
     }
     return out;
+  }
+
+  /** Runs one registration step of the engine (`check` or `diff`), noting when the program last registered. */
+  async registering<T>(clock: Clock, step: () => Promise<T>): Promise<T> {
+    this.registrationsInFlight++;
+    try {
+      return await step();
+    } finally {
+      this.registrationsInFlight--;
+      this.lastRegistrationAt = clock.now();
+    }
+  }
+
+  /**
+   * Waits until no registration step is running and none ended in the last `quietMs` (the engine has
+   * checked every resource the program registered in one go), or until `deadlineAt`. Returns at once when
+   * this process has seen no registration at all (a `destroy` runs no program).
+   */
+  async registrationsQuiet(clock: Clock, quietMs: number, deadlineAt: number): Promise<void> {
+    for (;;) {
+      if (this.lastRegistrationAt === undefined && this.registrationsInFlight === 0) return;
+      const now = clock.now();
+      if (now >= deadlineAt) return;
+      const since = this.lastRegistrationAt === undefined ? 0 : now - this.lastRegistrationAt;
+      if (this.registrationsInFlight === 0 && since >= quietMs) return;
+      const wait = this.registrationsInFlight > 0 ? quietMs : quietMs - since;
+      await clock.sleep(Math.min(Math.max(wait, 1), deadlineAt - now));
+    }
   }
 }

@@ -76,6 +76,13 @@ export const RETRY_MAX_DELAY_MS = 10_000;
 /** Read and connect timeout of one HTTP request to the ALB API, in milliseconds. */
 export const REQUEST_TIMEOUT_MS = 15_000;
 
+/**
+ * How long the program's registrations (the engine's `check` and `diff` calls) must have been quiet
+ * before a resource dissociates a certificate it gave up, in milliseconds: the resource that takes the
+ * certificate over may be registered after this one started applying.
+ */
+export const REGISTRATION_QUIET_MS = 500;
+
 /** Stack-config namespace of this package's own settings. */
 export const CONFIG_NAMESPACE = "alb-listener-certificates";
 

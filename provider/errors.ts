@@ -113,6 +113,24 @@ const QUOTA_ADVICE = (lb: string) =>
   `before it dissociates old ones, so it needs room for both at once. Remove certificates from this or another listener of ${lb}, ` +
   `or raise the quota in Quota Center (then raise the stack config alb-listener-certificates:maxCertificatesPerListener if it limits this resource).`;
 
+/** Two resources of one program declare the same certificate on one listener. */
+export class OwnershipConflictError extends InvalidInputError {
+  override name = "OwnershipConflictError";
+  constructor(
+    readonly listenerId: string,
+    readonly certificateId: string,
+    readonly resourceName: string,
+    readonly otherResourceName: string,
+  ) {
+    super(
+      "certificateIds",
+      `${certificateId} is declared on listener ${listenerId} by both "${resourceName}" and "${otherResourceName}". A certificate has one owner per ` +
+        `listener in a stack (so that removing one resource never detaches what another declares): declare it in only one of them, for ` +
+        `example in one resource that holds the certificates both need.`,
+    );
+  }
+}
+
 /** What an API error says, parsed from the client's exception. */
 export interface AlbApiErrorDetails {
   /** The ALB error `Code`, e.g. `IncorrectStatus.Listener`; `NetworkError` or `Timeout` for transport failures. */

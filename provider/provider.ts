@@ -22,11 +22,12 @@ import {
   CONFIG_NAMESPACE,
   DEFAULT_MAX_CERTIFICATES_PER_LISTENER,
   MAX_CERTIFICATES_PER_LISTENER_CEILING,
+  REGISTRATION_QUIET_MS,
   VALIDATION_DEADLINE_MS,
   VALIDATION_RETRY_MAX_DELAY_MS,
   VALIDATION_RETRY_MIN_DELAY_MS,
 } from "./defaults";
-import { AlbProviderError, MissingCredentialsError, PartialApplyError, redact, type ApplyProgress, type InvalidInputError } from "./errors";
+import { AlbProviderError, MissingCredentialsError, OwnershipConflictError, PartialApplyError, redact, type ApplyProgress, type InvalidInputError } from "./errors";
 import { formatEvent } from "./events";
 import { canonicalize, isHttpUrl } from "./inputs";
 import { JobTimings } from "./job-timing";
@@ -77,10 +78,9 @@ function failure(problem: InvalidInputError): pulumi.dynamic.CheckFailure {
   return { property: problem.property, reason: problem.reason };
 }
 
-/** Throws the problems found by a validation: the one problem itself, or all of them in one error. */
-function throwProblems(problems: readonly InvalidInputError[]): void {
-  if (problems.length === 1) throw problems[0];
-  if (problems.length > 1) throw new AlbProviderError(problems.map((p) => p.message).join("\n"));
+/** The resource name of an owner key (`name|region`). */
+function ownerName(owner: string): string {
+  return owner.slice(0, owner.lastIndexOf("|"));
 }
 
 /** The dynamic provider implementation. One instance serves every resource of a provider process. */
@@ -164,7 +164,17 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     return new LiveValidator({ ...this.deps, api: this.api(props), applying: () => this.applying > 0 });
   }
 
-  async check(olds: RawProps, news: RawProps): Promise<pulumi.dynamic.CheckResult> {
+  check(olds: RawProps, news: RawProps): Promise<pulumi.dynamic.CheckResult> {
+    return this.deps.coordinator.registering(this.deps.clock, () => this.checkInputs(olds, news));
+  }
+
+  /**
+   * Canonicalizes the declared inputs, records this resource's claim on the listener (refusing a certificate
+   * another resource of the program declares on it), and, for a new resource or a changed set, validates
+   * against the live listener so that a preview fails where the apply would. The live state is not
+   * validated otherwise: a refresh (which runs no check) never fails because the world changed.
+   */
+  private async checkInputs(olds: RawProps, news: RawProps): Promise<pulumi.dynamic.CheckResult> {
     const env = this.environment();
     const result = canonicalize(news, { maxCertificates: this.maxCertificates(), defaultRegion: resolveRegion(undefined, env) });
     if (!result.props) return { inputs: news, failures: [...result.failures] };
@@ -172,9 +182,13 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     if (result.certificatesUnknown) return { inputs: { ...props, certificates: UNKNOWN } };
     if (props.listenerId === UNKNOWN) return { inputs: props };
     const declared = Object.keys(props.certificates);
-    this.deps.coordinator.claim(props.listenerId, this.owner(props), declared);
-    const isCreate = typeof olds?.listenerId !== "string";
-    if (isCreate && this.hasCredentials()) {
+    const conflicts = this.deps.coordinator.claim(props.listenerId, this.owner(props), declared);
+    if (conflicts.length > 0) {
+      return { inputs: props, failures: conflicts.map((c) => failure(new OwnershipConflictError(props.listenerId, c.certificateId, props.resourceName ?? "(unnamed)", ownerName(c.otherOwner)))) };
+    }
+    const isNew = typeof olds?.listenerId !== "string" || olds.listenerId !== props.listenerId || (olds.region ?? props.region) !== props.region;
+    const setChanged = !sameIds(declaredIds(olds), declared);
+    if ((isNew || setChanged) && this.hasCredentials()) {
       const problems = await this.validator(props).validate({
         listenerId: props.listenerId,
         region: props.region,
@@ -187,7 +201,17 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     return { inputs: props };
   }
 
-  async diff(_id: string, olds: RawProps, news: RawProps): Promise<pulumi.dynamic.DiffResult> {
+  diff(id: string, olds: RawProps, news: RawProps): Promise<pulumi.dynamic.DiffResult> {
+    return this.deps.coordinator.registering(this.deps.clock, () => this.diffInputs(id, olds, news));
+  }
+
+  /**
+   * Replacement only for a new listener or region; otherwise an input change is answered "unknown" so the
+   * engine names each added and removed certificate. Reads the live set once, so that `up` repairs drift
+   * even without a refresh. Never fails because the live listener changed (the engine also diffs during
+   * `refresh`): a repair that cannot succeed is a warning here and an error at apply.
+   */
+  private async diffInputs(_id: string, olds: RawProps, news: RawProps): Promise<pulumi.dynamic.DiffResult> {
     const replaces: string[] = [];
     if (olds.listenerId !== news.listenerId) replaces.push("listenerId");
     if ((olds.region ?? "") !== (news.region ?? "")) replaces.push("region");
@@ -222,18 +246,17 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       protectedIds: this.deps.coordinator.claimedByOthers(props.listenerId, this.owner(news)),
     });
     const drifted = !setChanged && (drift.missing.length > 0 || drift.undeclared.length > 0);
-    if (drifted) this.deps.log(formatEvent({ kind: "drift", listenerId: props.listenerId, missing: drift.missing, undeclared: drift.undeclared }));
-    if (setChanged || drifted) {
-      throwProblems(
-        await this.validator(props).validate({
-          listenerId: props.listenerId,
-          region: props.region,
-          declared: newIds,
-          toAdd: drift.missing,
-          rows,
-          deadlineAt: this.deps.clock.now() + VALIDATION_DEADLINE_MS,
-        }),
-      );
+    if (drifted) {
+      this.deps.log(formatEvent({ kind: "drift", listenerId: props.listenerId, missing: drift.missing, undeclared: drift.undeclared }));
+      const problems = await this.validator(props).validate({
+        listenerId: props.listenerId,
+        region: props.region,
+        declared: newIds,
+        toAdd: drift.missing,
+        rows,
+        deadlineAt: this.deps.clock.now() + VALIDATION_DEADLINE_MS,
+      });
+      for (const problem of problems) this.deps.warn(`warning: ${CONFIG_NAMESPACE}: repairing listener ${props.listenerId} will fail: ${problem.message}`);
     }
     // An input change is answered "unknown" so that the engine computes the property diff itself:
     // previews and `preview --json` then name each added and removed certificate ID
@@ -277,6 +300,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     const desired = Object.keys(props.certificates);
     this.deps.coordinator.claim(props.listenerId, owner, desired);
     const reconciler = this.reconciler(props);
+    const deadlineAt = this.deadline(props);
     let mutated = false;
     let plan: Plan | undefined;
     try {
@@ -287,7 +311,11 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
           previouslyDeclared,
           exclusive: props.exclusive,
           protectedIds: this.deps.coordinator.claimedByOthers(props.listenerId, owner),
-          deadlineAt: this.deadline(props),
+          deadlineAt,
+          beforeDissociate: async () => {
+            await this.deps.coordinator.registrationsQuiet(this.deps.clock, REGISTRATION_QUIET_MS, deadlineAt);
+            return this.deps.coordinator.claimedByOthers(props.listenerId, owner);
+          },
           onPlanned: (p) => (plan = p),
           onMutated: () => (mutated = true),
         }),

@@ -11,25 +11,26 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 describe("validation dry runs and the mutation quota", () => {
-  it("a diff validates an added certificate with a dry run, except while the process applies changes (an update run, never a preview)", async () => {
+  it("a check validates an added certificate with a dry run, except while the process applies changes (an update run, never a preview)", async () => {
     h = await startHarness({ jobMs: 5_000 });
     const p = h.provider;
     const https = (await p.check({}, { listenerId: HTTPS, certificateIds: [A], resourceName: "https" })).inputs!;
     const quic = (await p.check({}, { listenerId: QUIC, certificateIds: [A], resourceName: "quic" })).inputs!;
     const httpsState = await p.create(https);
     const quicState = await p.create(quic);
+    const httpsNews = (await p.check(https, { listenerId: HTTPS, certificateIds: [A, B], resourceName: "https" })).inputs!;
     h.sim.backend.clearRequestLog();
 
-    // Preview-like: nothing is being applied, so the diff dry-runs what it would add.
+    // Preview-like: nothing is being applied, so the check dry-runs what it would add.
     const quicNews = (await p.check(quic, { listenerId: QUIC, certificateIds: [A, C], resourceName: "quic" })).inputs!;
     await p.diff(QUIC, quicState.outs!, quicNews);
     expect(mutationLog(h.sim)).toEqual([`dry-associate ${C}`]);
     h.sim.backend.clearRequestLog();
 
-    // Update run: while another resource's update is applying, the diff leaves the dry run out (the
+    // Update run: while another resource's update is applying, the check leaves the dry run out (the
     // apply's own call validates, and dry runs spend the same mutation quota).
-    const httpsNews = (await p.check(https, { listenerId: HTTPS, certificateIds: [A, B], resourceName: "https" })).inputs!;
     const updating = p.update(HTTPS, httpsState.outs!, httpsNews);
+    await p.check(quic, { listenerId: QUIC, certificateIds: [A, C], resourceName: "quic" });
     await p.diff(QUIC, quicState.outs!, quicNews);
     await updating;
     expect(mutationLog(h.sim)).toEqual([`associate ${B}`]);

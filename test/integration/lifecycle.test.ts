@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Fixture } from "../../simulator";
 import { actionLog, liveSet, mutationLog, startHarness, type Harness } from "../helpers/provider-harness";
-import { LifecycleStack } from "../helpers/lifecycle";
+import { CheckFailedError, LifecycleStack } from "../helpers/lifecycle";
 
 const L = "lsn-demo-https-443"; // default 23759533, additional 24664588 (not ours)
 const A = "25112233-cn-hangzhou";
@@ -168,8 +168,11 @@ describe("ListenerCertificatesProvider against the simulator", () => {
 
   it("renaming the resource (same listener, same set) detaches nothing", async () => {
     h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("old-name", [A, B])]);
+    const first = new LifecycleStack(h.provider);
+    await first.up([set("old-name", [A, B])]);
+    // The engine starts a fresh provider process for each deployment.
+    const stack = new LifecycleStack(h.newProvider());
+    for (const [name, state] of first.state) stack.state.set(name, state);
     h.sim.backend.clearRequestLog();
     expect(await stack.up([set("new-name", [A, B])])).toEqual({ "new-name": "create", "old-name": "delete" });
     expect(mutationLog(h.sim)).toEqual([]);
@@ -177,10 +180,27 @@ describe("ListenerCertificatesProvider against the simulator", () => {
     expect(h.logs.some((l) => l.includes("declared by another resource of this stack"))).toBe(true);
   });
 
-  it("two resources on one listener: removing one keeps what the other declares", async () => {
+  it("two resources on one listener may not both declare a certificate: check names both, the listener and the certificate; nothing is sent", async () => {
     h = await startHarness();
     const stack = new LifecycleStack(h.provider);
-    await stack.up([set("one", [A, B]), set("two", [B, C])]);
+    h.sim.backend.clearRequestLog();
+    const error = await stack.up([set("one", [A, B]), set("two", [B, C])]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckFailedError);
+    expect((error as CheckFailedError).failures).toEqual([
+      {
+        property: "certificateIds",
+        reason:
+          `${B} is declared on listener ${L} by both "two" and "one". A certificate has one owner per listener in a stack (so that removing one ` +
+          `resource never detaches what another declares): declare it in only one of them, for example in one resource that holds the certificates both need.`,
+      },
+    ]);
+    expect(mutationLog(h.sim).filter((m) => !m.startsWith("dry-"))).toEqual([`associate ${A},${B}`]);
+  });
+
+  it("two resources on one listener: removing one dissociates exactly its own certificates", async () => {
+    h = await startHarness();
+    const stack = new LifecycleStack(h.provider);
+    await stack.up([set("one", [A]), set("two", [B, C])]);
     expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`, `${C}:Associated`]);
     h.sim.backend.clearRequestLog();
     await stack.up([set("two", [B, C])]);

@@ -88,12 +88,14 @@ describe("a failed update", () => {
   });
 });
 
-describe("renaming an exclusive resource, in a provider process that has seen both names", () => {
-  it("reports only its own certificates, not those the old name still holds until its delete", async () => {
+describe("renaming an exclusive resource", () => {
+  it("reports only its own certificates, not those the old name held until its delete", async () => {
     world = await startWorld({
       fixture: { ...DEMO_FIXTURE, listeners: [{ listenerId: L, loadBalancerId: "alb-1", protocol: "HTTPS", port: 443, defaultCertificateId: "23759533-cn-hangzhou" }] },
     });
-    const stack = new EngineStack(world.newProcess("stack").provider);
+    // A fresh provider process for each deployment, as the engine does.
+    let deployments = 0;
+    const stack = new EngineStack(() => world.newProcess(`stack-${++deployments}`).provider);
     await stack.up([{ name: "old", args: { listenerId: L, certificateIds: [A, B], exclusive: true } }]);
     expect(await stack.up([{ name: "new", args: { listenerId: L, certificateIds: [A], exclusive: true } }])).toEqual({ ops: { new: "create", old: "delete" }, failures: [] });
     expect(stack.state.get("new")!.outputs.certificates).toEqual({ [A]: "Associated" });

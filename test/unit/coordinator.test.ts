@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ListenerCoordinator } from "../../provider/coordinator";
+import { FakeClock } from "../helpers/fake-clock";
 
 describe("ListenerCoordinator", () => {
   it("runs tasks of one listener one at a time, in order, even after a failure", async () => {
@@ -27,5 +28,33 @@ describe("ListenerCoordinator", () => {
     expect([...c.claimedByOthers("l1", "A")]).toEqual([]);
     c.release("l1", "A");
     expect([...c.claimedByOthers("l1", "Z")]).toEqual([]);
+  });
+});
+
+describe("ListenerCoordinator claims and registrations", () => {
+  it("reports the certificates another owner already declares on the listener, one owner each", () => {
+    const c = new ListenerCoordinator();
+    expect(c.claim("l1", "A|r", ["x", "y"])).toEqual([]);
+    expect(c.claim("l2", "C|r", ["z"])).toEqual([]);
+    expect(c.claim("l1", "B|r", ["y", "z"])).toEqual([{ certificateId: "y", otherOwner: "A|r" }]);
+    // The same owner claiming again is no conflict; moving an owner to another listener frees its claim here.
+    expect(c.claim("l1", "A|r", ["x", "y"])).toEqual([{ certificateId: "y", otherOwner: "B|r" }]);
+    c.claim("l3", "A|r", ["x"]);
+    expect(c.claim("l1", "B|r", ["y", "z"])).toEqual([]);
+  });
+
+  it("waits for the program's registrations to be quiet, and not at all when there were none", async () => {
+    const clock = new FakeClock(0);
+    const c = new ListenerCoordinator();
+    await c.registrationsQuiet(clock, 500, 10_000);
+    expect(clock.now()).toBe(0);
+    await c.registering(clock, async () => clock.advance(100));
+    await c.registrationsQuiet(clock, 500, 10_000);
+    expect(clock.now()).toBe(600);
+    await c.registrationsQuiet(clock, 500, 10_000);
+    expect(clock.now()).toBe(600);
+    await c.registering(clock, async () => undefined);
+    await c.registrationsQuiet(clock, 500, 700);
+    expect(clock.now()).toBe(700);
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * Ownership between the resources of one program: a certificate moved from one resource to another in one
+ * deployment never leaves the listener, even when the resource that takes it over registers after the one
+ * that gives it up has started applying.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startWorld, type World } from "../../bench/harness";
+import { DEMO_FIXTURE } from "../../simulator";
+
+const L = "lsn-demo-https-443";
+const X = "25112233-cn-hangzhou";
+const Y = "25209871-cn-hangzhou";
+const Z = "25346102-cn-hangzhou";
+
+let world: World;
+afterEach(async () => world?.close());
+
+const declare = (name: string, ids: string[]) => ({ listenerId: L, certificateIds: ids, resourceName: name, region: "cn-hangzhou" });
+
+describe("moving a certificate between two resources in one deployment", () => {
+  it("never dissociates it, although the giving resource applies before the taking one registers", async () => {
+    world = await startWorld({ fixture: DEMO_FIXTURE });
+    const setup = world.newProcess("setup").provider;
+    const giverInputs = (await setup.check({}, declare("giver", [X, Y]))).inputs!;
+    const takerInputs = (await setup.check({}, declare("taker", [Z]))).inputs!;
+    const giver = await setup.create(giverInputs);
+    const taker = await setup.create(takerInputs);
+
+    // The next deployment, in a fresh provider process: the giver registers, is diffed and starts its
+    // update; the taker registers only a while later (its inputs waited on another resource, say).
+    const p = world.newProcess("deploy").provider;
+    world.sim.backend.clearRequestLog();
+    const giverNews = (await p.check(giverInputs, declare("giver", [X]))).inputs!;
+    await p.diff(L, giver.outs!, giverNews);
+    const giving = p.update(L, giver.outs!, giverNews);
+    await world.clock.sleep(300);
+    const takerNews = (await p.check(takerInputs, declare("taker", [Y, Z]))).inputs!;
+    await p.diff(L, taker.outs!, takerNews);
+    const taking = p.update(L, taker.outs!, takerNews);
+    const [given, taken] = await Promise.all([giving, taking]);
+
+    const dissociated = world.sim.backend
+      .requestLog()
+      .filter((e) => e.action === "DissociateAdditionalCertificatesFromListener")
+      .flatMap((e) => Object.entries(e.params).filter(([k]) => /^Certificates\.\d+\.CertificateId$/.test(k)).map(([, v]) => v));
+    expect(dissociated).toEqual([]);
+    expect(world.sim.backend.listenerView(L).additional.map((c) => `${c.certificateId}:${c.status}`)).toEqual([
+      "24664588-cn-hangzhou:Associated",
+      `${X}:Associated`,
+      `${Y}:Associated`,
+      `${Z}:Associated`,
+    ]);
+    expect(given.outs!.certificates).toEqual({ [X]: "Associated" });
+    expect(taken.outs!.certificates).toEqual({ [Y]: "Associated", [Z]: "Associated" });
+  });
+
+  it("still dissociates a certificate the program no longer declares at all, once the registrations are quiet", async () => {
+    world = await startWorld({ fixture: DEMO_FIXTURE });
+    const setup = world.newProcess("setup").provider;
+    const inputs = (await setup.check({}, declare("giver", [X, Y]))).inputs!;
+    const created = await setup.create(inputs);
+    const p = world.newProcess("deploy").provider;
+    world.sim.backend.clearRequestLog();
+    const news = (await p.check(inputs, declare("giver", [X]))).inputs!;
+    await p.diff(L, created.outs!, news);
+    const diffedAt = world.clock.now();
+    await p.update(L, created.outs!, news);
+    const dissociation = world.sim.backend.requestLog().find((e) => e.action === "DissociateAdditionalCertificatesFromListener");
+    expect(dissociation?.params["Certificates.1.CertificateId"]).toBe(Y);
+    expect(dissociation!.time - diffedAt).toBeGreaterThanOrEqual(500);
+    expect(world.sim.backend.listenerView(L).additional.map((c) => c.certificateId)).toEqual(["24664588-cn-hangzhou", X]);
+  });
+});
