@@ -428,6 +428,8 @@ export function writeLegacyBuild(nodeModulesDir: string): string {
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(path.join(target, "dist"), { recursive: true });
   fs.cpSync(path.join(REPO_ROOT, "dist", "provider"), path.join(target, "dist", "provider"), { recursive: true });
+  // The provider's modules import the API contract module beside them.
+  fs.cpSync(path.join(REPO_ROOT, "dist", "contract"), path.join(target, "dist", "contract"), { recursive: true });
   fs.writeFileSync(path.join(target, "dist", "provider", "runtime.js"), LEGACY_RUNTIME);
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Record<string, unknown>;
   const { name, main, types, exports } = manifest;
