@@ -148,8 +148,9 @@ describe("pulumi up interrupted with Ctrl-C (real engine)", () => {
     // The listener stays Configuring 3 s after the associate job, so the second Ctrl-C surely lands while the
     // provider is between its two phases.
     sim.backend.setFaults([{ action: ASSOCIATE, listenerId: LISTENER, kind: "stuckConfiguring", durationMs: 3000, count: 1 }]);
-    const { s, tree, result, interruptedLog, recover } = await interruptedRotation({
-      after: [cert(L, 4), cert(L, 5)],
+    const after = [cert(L, 4), cert(L, 5)];
+    const { s, before, tree, result, interruptedLog, recover } = await interruptedRotation({
+      after,
       interruptPoint: (log) => job(firstReal(log, "associate")?.jobId)?.status === "Succeeded" && !log.some((e) => e.action === DISSOCIATE),
       twice: true,
     });
@@ -163,10 +164,10 @@ describe("pulumi up interrupted with Ctrl-C (real engine)", () => {
     expect((await s.deployment()).pendingOperations.map((p) => p.type)).toEqual(["updating"]);
     const { output, log } = await recover(); // no `pulumi cancel`: there is no lock
     expect(output).toContain("interrupted while updating");
-    // recover() already asserts the exact jobs of the whole rotation (one associate job of cert 5, one
-    // dissociate job of cert 3), the live set and the state. Which calls the recovery itself sends depends on
-    // where the second Ctrl-C lands under load (once seen: one call naming certs 3 and 4 besides the job
-    // check passing), so here only their kind is asserted.
-    expect(realMutations(log).map((m) => m.kind)).not.toContain("associate");
+    // The recovery sends exactly the one dissociation left, and never names a certificate declared before and
+    // after the rotation.
+    const removed = before.filter((id) => !after.includes(id)).sort();
+    const calls = realMutations(log).map((m) => `${m.kind} ${m.certificateIds.join(",")} ${m.code ?? "accepted"}`);
+    expect(calls, JSON.stringify({ interrupted: interruptedLog, recovery: log }, null, 1)).toEqual([`dissociate ${removed.join(",")} accepted`]);
   }, SCENARIO_TIMEOUT_MS);
 });
