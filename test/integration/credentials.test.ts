@@ -9,20 +9,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { ListenerCoordinator } from "../../provider/coordinator";
-import { createDefaultProvider, type ListenerCertificatesProvider } from "../../provider/provider";
-import {
-  DEMO_ACCESS_KEY_ID,
-  DEMO_ACCESS_KEY_SECRET,
-  startSimulator,
-  unsignedJwt,
-  type RequestLogEntry,
-  type RunningSimulator,
-  type StsFixture,
-} from "../../simulator";
+import { describe, expect, it } from "vitest";
+import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, unsignedJwt } from "../../simulator";
+import { credentialsWorld as world, useCredentialsWorlds, type CredentialsWorld as World } from "../helpers/credentials-world";
 import { FakeClock } from "../helpers/fake-clock";
-import { LifecycleStack } from "../helpers/lifecycle";
 
 const L = "lsn-demo-https-443";
 const A = "25112233-cn-hangzhou";
@@ -31,83 +21,8 @@ const ROLE = "acs:ram::1234567890123456:role/alb-listener-certificates";
 const PROVIDER = "acs:ram::1234567890123456:oidc-provider/github-actions";
 const ISSUER = "https://token.actions.githubusercontent.com";
 const SHARED_TOKEN = "simulator-demo-oidc-token";
-const STS_ACTIONS = new Set(["AssumeRole", "AssumeRoleWithOIDC"]);
 
-interface World {
-  readonly clock: FakeClock;
-  readonly sim: RunningSimulator;
-  readonly provider: ListenerCertificatesProvider;
-  readonly stack: LifecycleStack;
-  readonly home: string;
-  readonly logs: string[];
-  readonly warnings: string[];
-  /** Requests of STS actions, in order. */
-  sts(): RequestLogEntry[];
-  /** Requests of ALB actions, in order. */
-  alb(): RequestLogEntry[];
-}
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function world(options: {
-  readonly config?: Record<string, string>;
-  readonly env?: Record<string, string>;
-  /** Files to create under a fresh home directory (`~/…` paths), written before the provider starts. */
-  readonly files?: Record<string, string>;
-  readonly sts?: StsFixture;
-  readonly jobMs?: number;
-  readonly clock?: FakeClock;
-} = {}): Promise<World> {
-  const clock = options.clock ?? new FakeClock(Date.now());
-  const sim = await startSimulator({ clock, jobMs: options.jobMs ?? 1000, sts: options.sts, timestampSkewMs: Number.MAX_SAFE_INTEGER, seed: 7 });
-  cleanups.push(() => sim.close());
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "alb-credentials-home-"));
-  cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
-  for (const [file, text] of Object.entries(options.files ?? {})) {
-    const full = path.join(home, file);
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    fs.writeFileSync(full, text.replaceAll("$HOME", home));
-  }
-  const config: Record<string, string> = {
-    "alicloud:region": "cn-hangzhou",
-    "alb-listener-certificates:endpoint": sim.endpoint,
-    "alicloud:stsEndpoint": new URL(sim.endpoint).host,
-    ...Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, v.replaceAll("$HOME", home)])),
-  };
-  const env = Object.fromEntries(Object.entries(options.env ?? {}).map(([k, v]) => [k, v.replaceAll("$HOME", home)]));
-  const logs: string[] = [];
-  const warnings: string[] = [];
-  let tokens = 0;
-  const provider = createDefaultProvider({
-    clock,
-    random: () => 0.5,
-    newToken: () => `token-${++tokens}`,
-    log: (line) => logs.push(line),
-    warn: (line) => warnings.push(line),
-    environment: (cfg) => ({
-      env,
-      config: cfg,
-      readFile: (file) => {
-        try {
-          return fs.readFileSync(file, "utf8");
-        } catch {
-          return undefined;
-        }
-      },
-      homeDir: home,
-    }),
-    coordinator: new ListenerCoordinator(),
-  });
-  await provider.configure({ config: { get: (k: string) => config[k], require: (k: string) => config[k]! } });
-  return {
-    clock, sim, provider, stack: new LifecycleStack(provider), home, logs, warnings,
-    sts: () => sim.backend.requestLog().filter((e) => STS_ACTIONS.has(e.action ?? "")),
-    alb: () => sim.backend.requestLog().filter((e) => !STS_ACTIONS.has(e.action ?? "")),
-  };
-}
+useCredentialsWorlds();
 
 const demoKeys = { "alicloud:accessKey": DEMO_ACCESS_KEY_ID, "alicloud:secretKey": DEMO_ACCESS_KEY_SECRET };
 const declare = (ids: string[]) => [{ name: "sni", args: { listenerId: L, certificateIds: ids } }];
@@ -247,13 +162,16 @@ describe("credentials URI (the official URI provider)", () => {
       res.end(JSON.stringify({ Code: "Success", AccessKeyId: DEMO_ACCESS_KEY_ID, AccessKeySecret: DEMO_ACCESS_KEY_SECRET, SecurityToken: "CAIS-from-uri", Expiration: expiration }));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/credentials`;
-    const w = await world({ clock, jobMs: 200_000, env: { ALIBABA_CLOUD_CREDENTIALS_URI: uri } });
-    await w.stack.up(declare([A]));
-    expect(served.length).toBeGreaterThanOrEqual(3);
-    expect(served[1]! - served[0]!).toBeGreaterThanOrEqual(60_000 - 1000);
-    expect(w.alb().filter((e) => e.code !== null && e.code !== "DryRunOperation")).toEqual([]);
+    try {
+      const uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/credentials`;
+      const w = await world({ clock, jobMs: 200_000, env: { ALIBABA_CLOUD_CREDENTIALS_URI: uri } });
+      await w.stack.up(declare([A]));
+      expect(served.length).toBeGreaterThanOrEqual(3);
+      expect(served[1]! - served[0]!).toBeGreaterThanOrEqual(60_000 - 1000);
+      expect(w.alb().filter((e) => e.code !== null && e.code !== "DryRunOperation")).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
