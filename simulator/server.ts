@@ -3,7 +3,9 @@
  * authenticates, routes on `Action` (V1) or `x-acs-action` (ACS3), applies faults, dispatches to the
  * handler, and answers with JSON — a 200 with `RequestId`, or the real error envelope with a 4xx/5xx
  * status. Whatever arrives, the answer is an envelope (or, for an injected fault, a dropped socket),
- * never a stack trace. Every ALB request is recorded in the backend's request log.
+ * never a stack trace. Every ALB request is recorded in the backend's request log. The STS actions the
+ * credentials chain calls (`Version=2015-04-01`) are handed to `sts.ts`, which also vets the SecurityToken
+ * of the temporary keys it issued; TLS on the same port is `tls.ts`'s.
  *
  * Also serves the inspection routes under `/_simulator/` to loopback clients.
  */

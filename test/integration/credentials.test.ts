@@ -175,6 +175,29 @@ describe("credentials URI (the official URI provider)", () => {
   });
 });
 
+describe("profiles read by the official library's profile providers", () => {
+  it("the INI file's [default] section, the CLI file's current AK profile, and an External-mode profile's program", async () => {
+    const ini = await world({ files: { ".alibabacloud/credentials": `[default]\ntype = access_key\naccess_key_id = ${DEMO_ACCESS_KEY_ID}\naccess_key_secret = ${DEMO_ACCESS_KEY_SECRET}\n` } });
+    await ini.stack.up(declare([A]));
+    const cli = await world({ files: { ".aliyun/config.json": JSON.stringify({ current: "dev", profiles: [{ name: "dev", mode: "AK", access_key_id: DEMO_ACCESS_KEY_ID, access_key_secret: DEMO_ACCESS_KEY_SECRET }] }) } });
+    await cli.stack.up(declare([A]));
+    const program = `process.stdout.write(JSON.stringify({ mode: "AK", access_key_id: ${JSON.stringify(DEMO_ACCESS_KEY_ID)}, access_key_secret: ${JSON.stringify(DEMO_ACCESS_KEY_SECRET)}, expiration: "2100-01-01T00:00:00Z" }))`;
+    const external = await world({
+      env: { ALIBABA_CLOUD_PROFILE: "ext" },
+      files: {
+        "bin/credentials.js": program,
+        ".aliyun/config.json": JSON.stringify({ current: "dev", profiles: [{ name: "ext", mode: "External", process_command: `${process.execPath} $HOME/bin/credentials.js` }] }),
+      },
+    });
+    await external.stack.up(declare([A]));
+    for (const w of [ini, cli, external]) {
+      expect(w.sts()).toEqual([]);
+      expect(w.alb().filter((e) => e.code !== null && e.code !== "DryRunOperation")).toEqual([]);
+      expect(w.sim.backend.listenerView(L).additional.map((c) => c.certificateId)).toEqual(["24664588-cn-hangzhou", A]);
+    }
+  });
+});
+
 describe("a broken configuration fails with the key and the fix, and nothing is sent", () => {
   const cases: readonly [string, Parameters<typeof world>[0], RegExp][] = [
     ["half an access key pair", { config: { "alicloud:accessKey": DEMO_ACCESS_KEY_ID } }, /stack config alicloud:accessKey is set but the access key secret is not\. Fix: pulumi config set --secret alicloud:secretKey/],
