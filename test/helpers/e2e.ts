@@ -464,7 +464,8 @@ export function writeLegacyBuild(nodeModulesDir: string): string {
   const target = path.join(nodeModulesDir, "alb-listener-certificates");
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(path.join(target, "dist"), { recursive: true });
-  fs.cpSync(path.join(REPO_ROOT, "dist", "provider"), path.join(target, "dist", "provider"), { recursive: true });
+  // The provider's modules import the API contract from dist/contract.
+  for (const dir of ["provider", "contract"]) fs.cpSync(path.join(REPO_ROOT, "dist", dir), path.join(target, "dist", dir), { recursive: true });
   fs.writeFileSync(path.join(target, "dist", "provider", "runtime.js"), LEGACY_RUNTIME);
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Record<string, unknown>;
   const { name, main, types, exports } = manifest;
