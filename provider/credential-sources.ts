@@ -139,7 +139,9 @@ function buildProvider(lib: CredentialsLibrary, source: Exclude<CredentialSource
       // The library builds the provider of each profile mode from a parsed configuration; it is handed the
       // configuration already read (so `alicloud:sharedCredentialsFile` works), with the mode the CLI assumes
       // for a profile without one.
-      const cli = lib.CLIProfileCredentialsProvider.builder().withProfileName(source.profileName).build() as unknown as {
+      // Constructed directly: the builder refuses to build when ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true, a switch
+      // for the implicit chain's step that a profile named explicitly is not subject to (credentials.ts).
+      const cli = new lib.CLIProfileCredentialsProvider({ profileName: source.profileName } as never) as unknown as {
         homedir: string;
         getCredentialsProvider(configuration: CliConfiguration, profileName: string): LibraryProvider;
       };

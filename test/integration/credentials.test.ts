@@ -56,16 +56,25 @@ describe("assumeRole (stack config) through the official RAM-role provider", () 
     expect(w.alb()).toEqual([]);
   });
 
-  it("a CLI profile in RamRoleArn mode (with its sts_endpoint) goes through the library's profile provider", async () => {
+  it("a named CLI profile in RamRoleArn mode (with its sts_endpoint) goes through the library's profile provider", async () => {
     const profiles = (host: string) => JSON.stringify({
       current: "deployer",
       profiles: [{ name: "deployer", mode: "RamRoleArn", access_key_id: DEMO_ACCESS_KEY_ID, access_key_secret: DEMO_ACCESS_KEY_SECRET, ram_role_arn: ROLE, ram_session_name: "cli-profile", sts_endpoint: host, region_id: "cn-hangzhou" }],
     });
     // The profile names the simulator's STS endpoint, so it is written once the simulator's port is known.
-    const w = await world({});
+    // It is named explicitly, so the implicit chain's switch ALIBABA_CLOUD_CLI_PROFILE_DISABLED (which the
+    // library itself reads from the process environment) does not apply to it.
+    const w = await world({ env: { ALIBABA_CLOUD_PROFILE: "deployer", ALIBABA_CLOUD_CLI_PROFILE_DISABLED: "true" } });
     fs.mkdirSync(path.join(w.home, ".aliyun"), { recursive: true });
     fs.writeFileSync(path.join(w.home, ".aliyun", "config.json"), profiles(new URL(w.sim.endpoint).host));
-    await w.stack.up(declare([A]));
+    const saved = process.env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED;
+    process.env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED = "true";
+    try {
+      await w.stack.up(declare([A]));
+    } finally {
+      if (saved === undefined) delete process.env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED;
+      else process.env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED = saved;
+    }
     expect(w.sts().map((e) => [e.action, e.params.RoleSessionName])).toEqual([["AssumeRole", "cli-profile"]]);
     expectAllAlbRequestsOnTemporaryKeys(w);
   });

@@ -62,16 +62,17 @@ function fakeLibrary(options: { failWith?: unknown } = {}): FakeLibrary {
     OIDCRoleArnCredentialsProvider: builder("oidc_role_arn", (r) => sessionProvider("oidc_role_arn", r)),
     ECSRAMRoleCredentialsProvider: builder("ecs_ram_role", (r) => sessionProvider("ecs_ram_role", r)),
     URICredentialsProvider: builder("credential_uri", (r) => sessionProvider("credential_uri", r)),
-    CLIProfileCredentialsProvider: builder("cli_profile", () => ({
-      homedir: "",
+    CLIProfileCredentialsProvider: class {
+      homedir = "";
+      constructor(readonly builder: { profileName: string }) {}
       getCredentialsProvider(configuration: { profiles: { name: string; mode: string }[] }, name: string) {
         const profile = configuration.profiles.find((p) => p.name === name)!;
-        seen.push(`cli ${name} mode ${profile.mode} home ${(this as { homedir: string }).homedir}`);
+        seen.push(`cli ${this.builder.profileName}/${name} mode ${profile.mode} home ${this.homedir}`);
         return profile.mode === "AK"
           ? { getProviderName: () => "static_ak", getCredentials: async () => ({ accessKeyId: "cli-ak", accessKeySecret: "cli-secret" }) }
           : { getProviderName: () => "cloud_sso", getCredentials: async () => ({ accessKeyId: "sso", accessKeySecret: "sso-secret", securityToken: "sso-token" }) };
-      },
-    })),
+      }
+    },
     ProfileCredentialsProvider: builder("profile", (r) => ({
       getCredentialsProvider(ini: Record<string, Record<string, string>>) {
         const section = r.get("withProfileName") as string;
@@ -156,7 +157,7 @@ describe("fetcherFor", () => {
     const configuration = { current: "a", profiles: [{ name: "a", access_key_id: "x", access_key_secret: "y" }, { name: "sso", mode: "CloudSSO" }] };
     const ak = await fetcherFor({ kind: "cliProfile", origin: "o", file: "/f", profileName: "a", configuration }, { library: fake.library, homeDir: "/home/me" })();
     const sso = await fetcherFor({ kind: "cliProfile", origin: "o", file: "/f", profileName: "sso", configuration }, { library: fake.library, homeDir: "/home/me" })();
-    expect(fake.seen).toEqual(["cli a mode AK home /home/me", "cli sso mode CloudSSO home /home/me"]);
+    expect(fake.seen).toEqual(["cli a/a mode AK home /home/me", "cli sso/sso mode CloudSSO home /home/me"]);
     expect(ak).toEqual({ credentials: { accessKeyId: "cli-ak", accessKeySecret: "cli-secret" } });
     expect(sso).toEqual({ credentials: { accessKeyId: "sso", accessKeySecret: "sso-secret", securityToken: "sso-token" }, expiresAtMs: 0 });
   });
