@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { simulatorCaFile } from "./test/helpers/simulator-ca";
 
 export default defineConfig({
   test: {
@@ -8,5 +9,8 @@ export default defineConfig({
     // End-to-end suites drive the real pulumi CLI; they get their own, longer budgets.
     poolOptions: { forks: { singleFork: false } },
     pool: "forks",
+    // The workers start with this variable, so they trust the simulator's HTTPS (STS calls of the
+    // credentials library); Node reads it only at start-up.
+    env: { NODE_EXTRA_CA_CERTS: simulatorCaFile() },
   },
 });

@@ -49,6 +49,30 @@ export function isMutationAction(action: string | null | undefined): action is M
   return action !== null && action !== undefined && MUTATION_ACTIONS.has(action);
 }
 
+// ------------------------------------------------------------------------------------------ STS
+
+/**
+ * The STS API version the official credentials library calls to turn a RAM role (or an OIDC token) into
+ * temporary credentials. The simulator serves these actions on its one port, routed by action and version.
+ * The STS and security-token error codes below (and which of their HTTP statuses are unverified) are
+ * sourced in `docs/credentials.md`.
+ */
+export const STS_API_VERSION = "2015-04-01";
+
+/** The STS actions the credential chain calls. */
+export const StsAction = Object.freeze({
+  assumeRole: "AssumeRole",
+  assumeRoleWithOidc: "AssumeRoleWithOIDC",
+} as const);
+
+/** One of the STS actions of {@link StsAction}. */
+export type StsActionName = (typeof StsAction)[keyof typeof StsAction];
+
+/** Whether a request names an STS action of {@link StsAction} at {@link STS_API_VERSION}. */
+export function isStsRequest(action: string | null | undefined, version: string | null | undefined): action is StsActionName {
+  return version === STS_API_VERSION && (Object.values(StsAction) as readonly string[]).includes(action ?? "");
+}
+
 // ------------------------------------------------------------------------------------------ statuses
 
 /**
@@ -206,6 +230,30 @@ export const ErrorCode = Object.freeze({
   timeout: "Timeout",
   /** A response that is not an ALB API answer, e.g. a proxy's HTML page (this package's name). */
   invalidResponse: "InvalidResponse",
+  /** Temporary (STS) credentials used after their expiration. */
+  securityTokenExpired: "InvalidSecurityToken.Expired",
+  /** A SecurityToken that was not issued with the temporary AccessKeyId it accompanies. */
+  securityTokenMismatch: "InvalidSecurityToken.MismatchWithAccessKey",
+  /** A SecurityToken that is not a token at all. */
+  securityTokenMalformed: "InvalidSecurityToken.Malformed",
+  /** A temporary AccessKeyId sent without its SecurityToken. */
+  missingSecurityToken: "MissingSecurityToken",
+  /** STS: the RAM role of `RoleArn` does not exist. */
+  stsRoleNotFound: "EntityNotExist.Role",
+  /** STS: `DurationSeconds` outside 900 s .. the role's maximum session duration. */
+  stsInvalidDurationSeconds: "InvalidParameter.DurationSeconds",
+  /** STS: `RoleSessionName` is not 2-64 characters of `[A-Za-z0-9.@_-]`. */
+  stsInvalidRoleSessionName: "InvalidParameter.RoleSessionName",
+  /** STS: `Policy` is not a JSON policy document. */
+  stsInvalidPolicy: "InvalidParameter.PolicyGrammar",
+  /** STS AssumeRoleWithOIDC: no such OIDC provider is registered. */
+  oidcProviderNotFound: "AuthenticationFail.NoPermission",
+  /** STS AssumeRoleWithOIDC: the OIDC token is empty, malformed, or not accepted by the provider. */
+  oidcTokenInvalid: "AuthenticationFail.OIDCToken.Invalid",
+  /** STS AssumeRoleWithOIDC: the OIDC token's `exp` has passed. */
+  oidcTokenExpired: "AuthenticationFail.OIDCToken.Expired",
+  /** STS AssumeRoleWithOIDC: the OIDC token's `aud` is not a client ID of the provider. */
+  oidcTokenAudienceMismatch: "AuthenticationFail.OIDCToken.AudienceNotMatch",
 } as const);
 
 /** One of the codes of {@link ErrorCode}. */
@@ -249,6 +297,18 @@ export const ERROR_CODES: Readonly<Record<KnownErrorCode, ErrorCodeSpec>> = Obje
   [ErrorCode.networkError]: { httpStatus: 0, meaning: "transient" },
   [ErrorCode.timeout]: { httpStatus: 0, meaning: "transient" },
   [ErrorCode.invalidResponse]: { httpStatus: 0, meaning: "invalidRequest" },
+  [ErrorCode.securityTokenExpired]: { httpStatus: 400, meaning: "credentials" },
+  [ErrorCode.securityTokenMismatch]: { httpStatus: 400, meaning: "credentials" },
+  [ErrorCode.securityTokenMalformed]: { httpStatus: 400, meaning: "credentials" },
+  [ErrorCode.missingSecurityToken]: { httpStatus: 400, meaning: "credentials" },
+  [ErrorCode.stsRoleNotFound]: { httpStatus: 404, meaning: "credentials" },
+  [ErrorCode.stsInvalidDurationSeconds]: { httpStatus: 400, meaning: "invalidRequest" },
+  [ErrorCode.stsInvalidRoleSessionName]: { httpStatus: 400, meaning: "invalidRequest" },
+  [ErrorCode.stsInvalidPolicy]: { httpStatus: 400, meaning: "invalidRequest" },
+  [ErrorCode.oidcProviderNotFound]: { httpStatus: 401, meaning: "credentials" },
+  [ErrorCode.oidcTokenInvalid]: { httpStatus: 401, meaning: "credentials" },
+  [ErrorCode.oidcTokenExpired]: { httpStatus: 401, meaning: "credentials" },
+  [ErrorCode.oidcTokenAudienceMismatch]: { httpStatus: 401, meaning: "credentials" },
 });
 
 /**

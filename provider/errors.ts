@@ -261,18 +261,60 @@ export class WaitTimeoutError extends AlbProviderError {
 /** No credentials could be found by any of the supported ways. */
 export class MissingCredentialsError extends AlbProviderError {
   override name = "MissingCredentialsError";
+  /** Read by the API client's error mapping: a code that is never retried. */
+  readonly code = "MissingCredentials";
   constructor(detail?: string) {
     super(
       "No Alibaba Cloud credentials found" +
         (detail ? ` (${detail})` : "") +
-        ". Provide them in one of these ways: " +
-        "(1) environment ALIBABA_CLOUD_ACCESS_KEY_ID + ALIBABA_CLOUD_ACCESS_KEY_SECRET " +
-        "[+ ALIBABA_CLOUD_SECURITY_TOKEN], or ALICLOUD_ACCESS_KEY + ALICLOUD_SECRET_KEY [+ ALICLOUD_SECURITY_TOKEN]; " +
-        "(2) stack config: pulumi config set alicloud:accessKey <id>; " +
-        "pulumi config set --secret alicloud:secretKey <secret> [; pulumi config set --secret alicloud:securityToken <token>]; " +
-        "(3) an AK or StsToken profile in the Alibaba Cloud CLI file ~/.aliyun/config.json " +
-        "(profile chosen by ALIBABA_CLOUD_PROFILE, else its `current`).",
+        ". Provide them in one of these ways (precedence and details: the README's Credentials section): " +
+        "(1) an access key pair: pulumi config set alicloud:accessKey <id>; pulumi config set --secret alicloud:secretKey <secret> " +
+        "[; pulumi config set --secret alicloud:securityToken <token>], or the environment ALIBABA_CLOUD_ACCESS_KEY_ID + " +
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET (also ALICLOUD_ACCESS_KEY + ALICLOUD_SECRET_KEY); " +
+        "(2) a profile of the Alibaba Cloud CLI file ~/.aliyun/config.json or the credentials file ~/.alibabacloud/credentials " +
+        "(alicloud:profile or ALIBABA_CLOUD_PROFILE, else the file's current/default profile); " +
+        "(3) an ECS instance RAM role: alicloud:ecsRoleName or ALIBABA_CLOUD_ECS_METADATA; " +
+        "(4) a RAM role through OIDC: alicloud:assumeRoleWithOidc, or ALIBABA_CLOUD_ROLE_ARN + ALIBABA_CLOUD_OIDC_PROVIDER_ARN + " +
+        "ALIBABA_CLOUD_OIDC_TOKEN_FILE; (5) a credentials URI: alicloud:credentialsUri or ALIBABA_CLOUD_CREDENTIALS_URI. " +
+        "alicloud:assumeRole then assumes a RAM role with any of these.",
     );
+  }
+}
+
+/**
+ * A credential setting is present but unusable (half an access key pair, an assume-role block without its
+ * role, malformed JSON, an unreadable token file, an unknown profile or profile mode). Thrown before anything
+ * is sent; `key` names the setting and the message says how to fix it.
+ */
+export class CredentialsConfigError extends AlbProviderError {
+  override name = "CredentialsConfigError";
+  /** Read by the API client's error mapping: a code that is never retried. */
+  readonly code = "InvalidCredentialsConfig";
+  constructor(
+    /** The stack config key, environment variable or file at fault, e.g. `alicloud:assumeRole.roleArn`. */
+    readonly key: string,
+    problem: string,
+    fix: string,
+  ) {
+    super(`Alibaba Cloud credentials: ${problem}. Fix: ${fix}`);
+  }
+}
+
+/**
+ * Temporary credentials could not be obtained from their source (STS refused AssumeRole, the metadata
+ * service did not answer, …). `code` is the service's error code when it gave one, else
+ * `CredentialsUnavailable`, or `NetworkError` when the source could not be reached (retried).
+ */
+export class CredentialsFetchError extends AlbProviderError {
+  override name = "CredentialsFetchError";
+  constructor(
+    readonly code: string,
+    /** What was asked, without secrets, e.g. `AssumeRole acs:ram::123:role/deployer over stack config alicloud:accessKey`. */
+    readonly source: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Could not get Alibaba Cloud credentials from ${source}: ${detail}`, options);
   }
 }
 

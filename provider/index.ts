@@ -3,4 +3,12 @@
  * certificates on an Alibaba Cloud ALB listener.
  */
 export { ListenerAdditionalCertificates, type ListenerAdditionalCertificatesArgs } from "./resource";
-export { AlbApiError, AlbProviderError, JobFailedError, MissingCredentialsError, WaitTimeoutError } from "./errors";
+export {
+  AlbApiError,
+  AlbProviderError,
+  CredentialsConfigError,
+  CredentialsFetchError,
+  JobFailedError,
+  MissingCredentialsError,
+  WaitTimeoutError,
+} from "./errors";

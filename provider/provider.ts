@@ -10,9 +10,9 @@ import { createAlbClient, defaultEndpoint, type AlbApi, type ListenerCertificate
 import type { Clock } from "./clock";
 import { ListenerCoordinator } from "./coordinator";
 import {
+  CredentialChain,
   endpointOverride,
   processEnvironment,
-  resolveCredentials,
   resolveRegion,
   type ConfigReader,
   type Credentials,
@@ -61,6 +61,8 @@ export interface ProviderDeps {
   readonly warn: (line: string) => void;
   readonly environment: (config?: ConfigReader) => Environment;
   readonly createApi: (endpoint: string, credentials: () => Promise<Credentials>) => AlbApi;
+  /** Decides where credentials come from and fetches (and caches) them; see `credentials.ts`. */
+  readonly credentials: CredentialChain;
   readonly coordinator: ListenerCoordinator;
   /** Job durations learned by this process (see `job-timing.ts`); without it, waits poll on the cold schedule. */
   readonly jobTimings?: JobTimings;
@@ -126,12 +128,12 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     const region = typeof props.region === "string" && props.region ? props.region : resolveRegion(undefined, env);
     const endpoint = override ?? (typeof props.endpoint === "string" && props.endpoint ? props.endpoint : undefined) ?? (region ? defaultEndpoint(region) : undefined);
     if (!endpoint) throw new AlbProviderError("No region: set the resource's region input or the stack config alicloud:region.");
-    return this.deps.createApi(endpoint.replace(/\/+$/, ""), async () => resolveCredentials(this.environment()));
+    return this.deps.createApi(endpoint.replace(/\/+$/, ""), this.deps.credentials.provider(env));
   }
 
-  /** Throws MissingCredentialsError early, before any request is built. */
+  /** Throws MissingCredentialsError or CredentialsConfigError early, before any request is built. */
   private requireCredentials(): void {
-    resolveCredentials(this.environment());
+    this.deps.credentials.validate(this.environment());
   }
 
   private hasCredentials(): boolean {
@@ -441,6 +443,7 @@ export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): Li
     environment: overrides.environment ?? processEnvironment,
     createApi: overrides.createApi ?? ((endpoint, credentials) => createAlbClient({ endpoint, credentials })),
     coordinator: overrides.coordinator ?? new ListenerCoordinator(),
+    credentials: overrides.credentials ?? new CredentialChain({ clock }),
     jobTimings: overrides.jobTimings ?? new JobTimings(),
     throttleGate: overrides.throttleGate ?? new ThrottleGate(clock, random),
   });

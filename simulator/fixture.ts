@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { InvalidFaultRuleError, InvalidFixtureError } from "./errors";
 import { parseFaultRules, type FaultRule } from "./faults";
+import { resolveStsFixture, type ResolvedStsFixture, type StsFixture } from "./sts";
 import {
   CERTIFICATE_TYPES,
   LISTENER_PROTOCOLS,
@@ -95,6 +96,8 @@ export interface Fixture {
   readonly limits?: Partial<Limits>;
   /** Fault rules to start with (see `faults.ts`); `startSimulator({faults})` and `--faults` win over them. */
   readonly faults?: readonly FaultRule[];
+  /** Roles and OIDC providers of the STS actions (see `sts.ts`). @default the demo role and provider */
+  readonly sts?: StsFixture;
 }
 
 /** A validated fixture with every default filled in. */
@@ -108,6 +111,8 @@ export interface ResolvedFixture {
   readonly limits: Limits;
   /** The fixture's fault rules; undefined when it names none (the current rules then stay on a reset). */
   readonly faults?: readonly FaultRule[];
+  /** The validated `sts` section; undefined when the fixture has none (the simulator then serves the demo one). */
+  readonly sts?: ResolvedStsFixture;
 }
 
 /** The built-in demo world: three listeners in cn-hangzhou and a catalogue of twelve server certificates and one CA. */
@@ -228,7 +233,7 @@ function resolveLimits(value: unknown): Limits {
  *   on HTTP listeners, and more additional certificates than the per-listener limit.
  */
 export function resolveFixture(input: unknown): ResolvedFixture {
-  const root = record(input, "", ["regionId", "accessKeys", "certificates", "listeners", "limits", "faults"]);
+  const root = record(input, "", ["regionId", "accessKeys", "certificates", "listeners", "limits", "faults", "sts"]);
   const regionId = root.regionId === undefined ? DEMO_REGION_ID : nonEmptyString(root.regionId, "regionId");
   const limits = resolveLimits(root.limits);
 
@@ -319,7 +324,7 @@ export function resolveFixture(input: unknown): ResolvedFixture {
     }
   }
 
-  return { regionId, accessKeys, certificates, listeners, limits, ...(faults === undefined ? {} : { faults }) };
+  return { regionId, accessKeys, certificates, listeners, limits, ...(faults === undefined ? {} : { faults }), ...(root.sts === undefined ? {} : { sts: resolveStsFixture(root.sts) }) };
 }
 
 /** Thrown when a fixture file cannot be read, parsed or validated; the message names the file. */

@@ -48,6 +48,24 @@ export {
 } from "./fixture";
 export { FAULT_KINDS, FaultFileError, loadFaultFile, parseFaultRules, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
 export { StateFileError } from "./state";
+export {
+  DEMO_ACCOUNT_ID,
+  DEMO_OIDC_CLIENT_ID,
+  DEMO_OIDC_ISSUER,
+  DEMO_OIDC_PROVIDER_ARN,
+  DEMO_OIDC_TOKEN,
+  DEMO_ROLE_ARN,
+  DEMO_STS_FIXTURE,
+  StsErrorResponse,
+  StsService,
+  unsignedJwt,
+  type IssuedSession,
+  type OidcProviderFixture,
+  type ResolvedStsFixture,
+  type StsFixture,
+  type StsRoleFixture,
+} from "./sts";
+export { SIMULATOR_TLS_CERTIFICATE } from "./tls";
 export { ALB_ACTIONS, ALB_API_VERSION as API_VERSION, type AlbAction } from "../contract/alb-contract";
 export type { AdditionalCertificateStatus, JobStatus } from "./transitions";
 export { DEFAULT_TIMESTAMP_SKEW_MS, MAX_BODY_BYTES } from "./server";

@@ -3,13 +3,15 @@
  * authenticates, routes on `Action` (V1) or `x-acs-action` (ACS3), applies faults, dispatches to the
  * handler, and answers with JSON — a 200 with `RequestId`, or the real error envelope with a 4xx/5xx
  * status. Whatever arrives, the answer is an envelope (or, for an injected fault, a dropped socket),
- * never a stack trace. Every ALB request is recorded in the backend's request log.
+ * never a stack trace. Every ALB request is recorded in the backend's request log. The STS actions the
+ * credentials chain calls (`Version=2015-04-01`) are handed to `sts.ts`, which also vets the SecurityToken
+ * of the temporary keys it issued; TLS on the same port is `tls.ts`'s.
  *
  * Also serves the inspection routes under `/_simulator/` to loopback clients.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { ALB_API_VERSION as API_VERSION, isAlbAction } from "../contract/alb-contract";
+import { ALB_API_VERSION as API_VERSION, isAlbAction, isStsRequest } from "../contract/alb-contract";
 import type { AlbBackend, JobFaultEffect, RequestLogEntry } from "./backend";
 import {
   AlbErrorResponse,
@@ -41,6 +43,7 @@ import { HANDLERS } from "./handlers";
 import { parseFormEncoded, WireParams } from "./params";
 import { compareStrings } from "./paging";
 import { authenticate, headerValue, isAcs3Request, NonceRegistry, PROTOCOL_PARAMETERS } from "./signature";
+import { securityTokenOf, withoutStsSecrets, type StsService } from "./sts";
 
 /** Largest accepted request body, bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -58,6 +61,8 @@ export interface AlbServerOptions {
   readonly allowRemoteInspection?: boolean;
   /** How a `delay` fault waits. @default real time (setTimeout) */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Serves the STS actions and checks the SecurityToken of temporary keys (see `sts.ts`). @default none */
+  readonly sts?: StsService;
 }
 
 const JSON_CONTENT_TYPE = "application/json;charset=utf-8";
@@ -133,6 +138,8 @@ export function createAlbServer(options: AlbServerOptions): Server {
   const timestampSkewMs = options.timestampSkewMs ?? DEFAULT_TIMESTAMP_SKEW_MS;
   const nonces = new NonceRegistry();
   const delay = options.sleep ?? sleep;
+  const sts = options.sts;
+  const secretOf = (accessKeyId: string): string | undefined => backend.accessKeySecret(accessKeyId) ?? sts?.temporarySecret(accessKeyId);
 
   async function handleAlb(request: IncomingMessage, response: ServerResponse, path: string, rawQuery: string): Promise<void> {
     const time = backend.now();
@@ -169,20 +176,26 @@ export function createAlbServer(options: AlbServerOptions): Server {
       if (contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
         for (const [key, value] of parseFormEncoded(body.toString("utf8"), "body")) params.set(key, value);
       }
-      logParams = Object.fromEntries([...params].filter(([key]) => !PROTOCOL_PARAMETERS.has(key)).sort(([a], [b]) => compareStrings(a, b)));
+      logParams = withoutStsSecrets(Object.fromEntries([...params].filter(([key]) => !PROTOCOL_PARAMETERS.has(key)).sort(([a], [b]) => compareStrings(a, b))));
 
       const acs3 = isAcs3Request(request.headers);
       action = (acs3 ? headerValue(request.headers, "x-acs-action") : params.get("Action")) ?? null;
       const version = acs3 ? headerValue(request.headers, "x-acs-version") : params.get("Version");
       if (action === null || action === "") throw new MissingParameterError(acs3 ? "x-acs-action" : "Action", "Action");
       if (version === undefined || version === "") throw new MissingParameterError(acs3 ? "x-acs-version" : "Version", "Version");
+      const signed = { method: request.method ?? "GET", path, query, params, headers: request.headers, body };
+      const context = { secretOf, nowMs: backend.now(), timestampSkewMs, nonces };
+      if (sts !== undefined && isStsRequest(action, version)) {
+        const answer = sts.answer({ action, params, headers: request.headers, requestId, authenticate: () => authenticate(signed, context) });
+        send(response, answer.status, answer.body, { "x-acs-request-id": requestId });
+        record(answer.status, answer.code);
+        return;
+      }
       if (version !== API_VERSION) throw new InvalidVersionError();
       if (!isAlbAction(action)) throw new InvalidActionNotFoundError();
 
-      authenticate(
-        { method: request.method ?? "GET", path, query, params, headers: request.headers, body },
-        { secretOf: (id) => backend.accessKeySecret(id), nowMs: backend.now(), timestampSkewMs, nonces },
-      );
+      const caller = authenticate(signed, context);
+      sts?.checkSecurityToken(caller.accessKeyId, securityTokenOf(params, request.headers));
 
       // At most one fault per request: a request-level one acts here, a job-level one when (if) a job starts.
       const chosen = backend.faults.choose({ action, listenerId: params.get("ListenerId") });

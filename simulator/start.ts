@@ -9,6 +9,8 @@ import { loadFaultFile, type FaultRule } from "./faults";
 import { loadFixtureFile, type AccessKey, type Fixture } from "./fixture";
 import { createAlbServer } from "./server";
 import { loadState, saveState } from "./state";
+import { resolveStsFixture, StsService, type StsFixture } from "./sts";
+import { acceptTlsOnSamePort } from "./tls";
 
 /** Options of {@link startSimulator}. */
 export interface SimulatorOptions {
@@ -42,6 +44,8 @@ export interface SimulatorOptions {
    * @default real time
    */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Roles and OIDC providers of the STS actions, replacing the fixture's `sts` section. @default the fixture's, else the demo one */
+  readonly sts?: StsFixture;
 }
 
 /** A listening simulator. */
@@ -52,6 +56,8 @@ export interface RunningSimulator {
   readonly port: number;
   /** The world, for direct inspection and out-of-band changes. */
   readonly backend: AlbBackend;
+  /** The STS actions: the sessions issued so far ({@link StsService.issued}). */
+  readonly sts: StsService;
   /** Stops listening, ends open connections, writes the state file once more. Idempotent. */
   close(): Promise<void>;
 }
@@ -106,7 +112,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   if (state === undefined) persist();
 
-  const server = createAlbServer({ backend, timestampSkewMs, allowRemoteInspection: options.allowRemoteInspection, sleep: options.sleep });
+  const sts = new StsService(resolveStsFixture(options.sts ?? fixture?.sts), () => backend.now());
+  const server = createAlbServer({ backend, timestampSkewMs, allowRemoteInspection: options.allowRemoteInspection, sleep: options.sleep, sts });
+  // The credentials library calls STS over HTTPS only; the same port answers both (see tls.ts).
+  acceptTlsOnSamePort(server);
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
@@ -119,6 +128,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     endpoint: `http://${endpointHost(host)}:${boundPort}`,
     port: boundPort,
     backend,
+    sts,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));

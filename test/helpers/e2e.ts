@@ -4,7 +4,8 @@
 //
 // A stack's scenario is set through stack config (listenerId, certificateIds as a JSON list, resourceName,
 // exclusive); credentials come from the environment, or (`credentials: "config"`) from stack config only,
-// with every credential variable of the environment blanked.
+// with every credential variable of the environment blanked, or (`credentials: "none"`) only from what the
+// test adds (`pathConfig`, `env`). The CLI and the provider it starts trust the simulator's HTTPS (STS).
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,6 +18,7 @@ import {
   type SimulatorOptions,
 } from "../../simulator";
 import { createPulumiWorkspace, REPO_ROOT, type PulumiRunResult, type PulumiWorkspace } from "./pulumi";
+import { simulatorCaFile } from "./simulator-ca";
 
 export { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET };
 
@@ -67,6 +69,25 @@ const PROVIDER_ENV_KEYS = [
   "ALIBABA_CLOUD_REGION",
   "ALIBABA_CLOUD_REGION_ID",
   "ALB_LISTENER_CERTIFICATES_ENDPOINT",
+  "ALIBABACLOUD_ACCESS_KEY_ID",
+  "ALIBABACLOUD_ACCESS_KEY_SECRET",
+  "ALIBABACLOUD_SECURITY_TOKEN",
+  "ALICLOUD_SHARED_CREDENTIALS_FILE",
+  "ALIBABA_CLOUD_CREDENTIALS_FILE",
+  "ALICLOUD_ECS_ROLE_NAME",
+  "ALIBABA_CLOUD_ECS_METADATA",
+  "ALICLOUD_CREDENTIALS_URI",
+  "ALIBABA_CLOUD_CREDENTIALS_URI",
+  "ALICLOUD_ASSUME_ROLE_ARN",
+  "ALICLOUD_ASSUME_ROLE_SESSION_NAME",
+  "ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION",
+  "ALIBABA_CLOUD_ROLE_ARN",
+  "ALIBABA_CLOUD_ROLE_SESSION_NAME",
+  "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+  "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+  "ALIBABA_CLOUD_OIDC_TOKEN",
+  "ALIBABA_CLOUD_STS_REGION",
+  "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED",
 ] as const;
 
 /** The credential variables (a subset of the above). */
@@ -129,7 +150,16 @@ export interface E2eStackOptions {
    * stack config only (`alicloud:accessKey` and `alicloud:secretKey`, both secret), with every credential variable
    * blanked for the CLI and the processes it starts.
    */
-  readonly credentials?: "env" | "config";
+  readonly credentials?: "env" | "config" | "none";
+  /**
+   * More stack config, set with `--path` as users set object-valued keys (`alicloud:assumeRole.roleArn`
+   * makes `alicloud:assumeRole` an object, which the provider's `configure` receives as JSON text).
+   */
+  readonly pathConfig?: Record<string, string>;
+  /** Like {@link pathConfig}, as secrets. */
+  readonly secretPathConfig?: Record<string, string>;
+  /** More environment for the CLI and the processes it starts (after the blanked credential variables). */
+  readonly env?: Record<string, string>;
 }
 
 /** A mutation call seen by the simulator (DryRun calls included, flagged). */
@@ -269,11 +299,12 @@ export class E2eStack {
   static async create(simulator: RunningSimulator, options: E2eStackOptions): Promise<E2eStack> {
     assertBuildIsCurrent();
     const blank = Object.fromEntries(PROVIDER_ENV_KEYS.map((k) => [k, ""]));
-    const env: Record<string, string> = { ...blank, ALIBABA_CLOUD_CLI_PROFILE_DISABLED: "true" };
+    const env: Record<string, string> = { ...blank, ALIBABA_CLOUD_CLI_PROFILE_DISABLED: "true", NODE_EXTRA_CA_CERTS: simulatorCaFile() };
     if ((options.credentials ?? "env") === "env") {
       env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEMO_ACCESS_KEY_ID;
       env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEMO_ACCESS_KEY_SECRET;
     }
+    Object.assign(env, options.env);
     const workspace = await createPulumiWorkspace(E2E_PROGRAM, { env });
     const stack = new E2eStack(workspace, simulator, options.stack ?? "e2e");
     try {
@@ -289,6 +320,12 @@ export class E2eStack {
       // provider's default provider resource (see the credentials scenario), where only secrets are encrypted.
       const secrets: Record<string, string> = options.credentials === "config" ? { "alicloud:accessKey": DEMO_ACCESS_KEY_ID, "alicloud:secretKey": DEMO_ACCESS_KEY_SECRET } : {};
       await stack.setConfig(config, secrets);
+      if (options.pathConfig !== undefined || options.secretPathConfig !== undefined) {
+        const args = ["config", "set-all", "--path"];
+        for (const [k, v] of Object.entries(options.pathConfig ?? {})) args.push("--plaintext", `${k}=${v}`);
+        for (const [k, v] of Object.entries(options.secretPathConfig ?? {})) args.push("--secret", `${k}=${v}`);
+        await stack.runOrThrow(args);
+      }
     } catch (error) {
       await workspace.cleanup();
       throw error;
@@ -427,9 +464,8 @@ export function writeLegacyBuild(nodeModulesDir: string): string {
   const target = path.join(nodeModulesDir, "alb-listener-certificates");
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(path.join(target, "dist"), { recursive: true });
-  fs.cpSync(path.join(REPO_ROOT, "dist", "provider"), path.join(target, "dist", "provider"), { recursive: true });
-  // The provider's modules import the API contract module beside them.
-  fs.cpSync(path.join(REPO_ROOT, "dist", "contract"), path.join(target, "dist", "contract"), { recursive: true });
+  // The provider's modules import the API contract from dist/contract.
+  for (const dir of ["provider", "contract"]) fs.cpSync(path.join(REPO_ROOT, "dist", dir), path.join(target, "dist", dir), { recursive: true });
   fs.writeFileSync(path.join(target, "dist", "provider", "runtime.js"), LEGACY_RUNTIME);
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Record<string, unknown>;
   const { name, main, types, exports } = manifest;

@@ -74,7 +74,7 @@ describe("apply-time failures", () => {
   it("reports missing credentials with every way to provide them", async () => {
     h = await startHarness({ credentials: "none" });
     const checked = await h.provider.check({}, { listenerId: L, certificateIds: [A], resourceName: "sni" });
-    await expect(h.provider.create(checked.inputs!)).rejects.toThrow(/ALIBABA_CLOUD_ACCESS_KEY_ID.*alicloud:secretKey.*~\/\.aliyun\/config\.json/s);
+    await expect(h.provider.create(checked.inputs!)).rejects.toThrow(/alicloud:secretKey.*ALIBABA_CLOUD_ACCESS_KEY_ID.*~\/\.aliyun\/config\.json.*alicloud:assumeRoleWithOidc.*ALIBABA_CLOUD_OIDC_TOKEN_FILE/s);
     expect(h.sim.backend.requestLog()).toEqual([]);
   });
 

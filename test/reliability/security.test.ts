@@ -13,6 +13,9 @@ import { startWorld, type World } from "../../bench/harness";
 import { serializableProvider } from "../../provider/resource";
 import { DEMO_FIXTURE, startSimulator, type RunningSimulator } from "../../simulator";
 import { rawRequest, signedV1Body } from "../helpers/simulator-wire";
+import { credentialsWorld, useCredentialsWorlds, type CredentialsWorldOptions } from "../helpers/credentials-world";
+import { FakeClock } from "../helpers/fake-clock";
+import { unsignedJwt } from "../../simulator";
 
 const KEY_ID = "LTAI5tSecurityTestKey01";
 const SECRET = "sEcReT-0f9e8d7c6b5a-never-to-be-seen";
@@ -129,6 +132,92 @@ describe("credentials never leak", () => {
         else process.env[key] = saved[key];
       }
     }
+  });
+});
+
+describe("credentials never leak, in every mode", () => {
+  useCredentialsWorlds();
+  const ROLE = "acs:ram::1234567890123456:role/alb-listener-certificates";
+  const PROVIDER = "acs:ram::1234567890123456:oidc-provider/github-actions";
+  const ISSUER = "https://token.actions.githubusercontent.com";
+  const BASE_SECRET = "SimulatorDemoSecret000000000000";
+  const baseKeys = { "alicloud:accessKey": "LTAI5tSimulatorDemoKey", "alicloud:secretKey": BASE_SECRET };
+  const clock = () => new FakeClock(Date.now());
+  const jwt = (c: FakeClock) => unsignedJwt({ iss: ISSUER, aud: "sts.aliyuncs.com", sub: "repo:acme/infra:pull_request", exp: Math.floor(c.now() / 1000) + 3600 });
+  type Mode = { readonly name: string; readonly options: (c: FakeClock) => CredentialsWorldOptions; readonly secrets: (c: FakeClock) => string[]; readonly broken: (c: FakeClock) => CredentialsWorldOptions };
+  const modes: readonly Mode[] = [
+    {
+      name: "an access key pair (and token) in stack config",
+      options: () => ({ config: { ...baseKeys, "alicloud:securityToken": TOKEN } }),
+      secrets: () => [BASE_SECRET, TOKEN],
+      broken: () => ({ config: { "alicloud:accessKey": "LTAI5tSimulatorDemoKey", "alicloud:secretKey": WRONG_SECRET } }),
+    },
+    {
+      name: "assumeRole over the stack config key",
+      options: () => ({ config: { ...baseKeys, "alicloud:assumeRole": JSON.stringify({ roleArn: ROLE }) } }),
+      secrets: () => [BASE_SECRET],
+      broken: () => ({ config: { "alicloud:accessKey": "LTAI5tSimulatorDemoKey", "alicloud:secretKey": WRONG_SECRET, "alicloud:assumeRole": JSON.stringify({ roleArn: ROLE }) } }),
+    },
+    {
+      name: "assumeRoleWithOidc with a token file",
+      options: (c) => ({ clock: c, files: { "run/token": jwt(c) }, config: { "alicloud:assumeRoleWithOidc": JSON.stringify({ oidcProviderArn: PROVIDER, roleArn: ROLE, oidcTokenFile: "$HOME/run/token" }) } }),
+      secrets: (c) => [jwt(c)],
+      broken: (c) => ({ clock: c, files: { "run/token": unsignedJwt({ iss: ISSUER, aud: "someone-else", sub: "s", exp: Math.floor(c.now() / 1000) + 60 }) }, config: { "alicloud:assumeRoleWithOidc": JSON.stringify({ oidcProviderArn: PROVIDER, roleArn: ROLE, oidcTokenFile: "$HOME/run/token" }) } }),
+    },
+    {
+      name: "assumeRoleWithOidc with an inline token",
+      options: (c) => ({ clock: c, config: { "alicloud:assumeRoleWithOidc": JSON.stringify({ oidcProviderArn: PROVIDER, roleArn: ROLE, oidcToken: jwt(c) }) } }),
+      secrets: (c) => [jwt(c)],
+      broken: (c) => ({ clock: c, config: { "alicloud:assumeRoleWithOidc": JSON.stringify({ oidcProviderArn: PROVIDER, roleArn: "acs:ram::1234567890123456:role/missing", oidcToken: jwt(c) }) } }),
+    },
+    {
+      name: "OIDC from the environment",
+      options: (c) => ({ clock: c, files: { token: jwt(c) }, env: { ALIBABA_CLOUD_ROLE_ARN: ROLE, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER, ALIBABA_CLOUD_OIDC_TOKEN_FILE: "$HOME/token" } }),
+      secrets: (c) => [jwt(c)],
+      broken: (c) => ({ clock: c, files: { token: "not-a-jwt-but-secret-looking-0123456789" }, env: { ALIBABA_CLOUD_ROLE_ARN: ROLE, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER, ALIBABA_CLOUD_OIDC_TOKEN_FILE: "$HOME/token" } }),
+    },
+    {
+      name: "a CLI profile (StsToken mode)",
+      options: () => ({ files: { ".aliyun/config.json": JSON.stringify({ current: "ci", profiles: [{ name: "ci", mode: "StsToken", access_key_id: "LTAI5tSimulatorDemoKey", access_key_secret: BASE_SECRET, sts_token: TOKEN }] }) } }),
+      secrets: () => [BASE_SECRET, TOKEN],
+      broken: () => ({ files: { ".aliyun/config.json": JSON.stringify({ current: "ci", profiles: [{ name: "ci", mode: "AK", access_key_id: "LTAI5tSimulatorDemoKey", access_key_secret: WRONG_SECRET }] }) } }),
+    },
+  ];
+
+  it.each(modes)("$name: not into state, progress lines, warnings, errors, the request log, the inspection routes or STS's session list", async (mode) => {
+    const c = clock();
+    const w = await credentialsWorld({ ...mode.options(c), requestTimeoutMs: 300 });
+    const errors: unknown[] = [];
+    await w.stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A, B] } }]);
+    w.sim.backend.setFaults([{ kind: "jobFail", action: ASSOCIATE, errorCode: "InternalError", count: 1 }]);
+    await w.stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A, B, C] } }]).catch((e: unknown) => errors.push(e));
+    w.sim.backend.clearFaults();
+    await w.stack.destroy();
+    // The same mode, broken: a refused key, a refused OIDC token, an unknown role.
+    const c2 = clock();
+    const broken = await credentialsWorld(mode.broken(c2));
+    await broken.stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }]).catch((e: unknown) => errors.push(e));
+    await broken.provider.read(L, { listenerId: L, certificates: { [A]: "Associated" }, region: "cn-hangzhou", resourceName: "sni" }).catch((e: unknown) => errors.push(e));
+
+    expect(errors).toHaveLength(3);
+    expect(w.handedOut.size).toBeGreaterThan(0);
+    const needles = [...new Set([...mode.secrets(c), ...mode.secrets(c2), ...w.handedOut, ...broken.handedOut, WRONG_SECRET])];
+    const places: [string, string][] = [
+      ["errors", errors.map(renderError).join("\n")],
+      ["state", JSON.stringify([...w.stack.state, ...broken.stack.state])],
+      ["progress lines", [...w.logs, ...broken.logs].join("\n")],
+      ["warnings", [...w.warnings, ...broken.warnings].join("\n")],
+      ["STS sessions", JSON.stringify([...w.sim.sts.issued(), ...broken.sim.sts.issued()])],
+    ];
+    for (const sim of [w.sim, broken.sim]) {
+      places.push(["request log", JSON.stringify(sim.backend.requestLog())], ["snapshot", JSON.stringify(sim.backend.snapshot())]);
+      for (const route of ["/_simulator/requests", "/_simulator/state", "/_simulator/faults"]) places.push([route, (await rawRequest(sim.endpoint, { path: route })).text]);
+    }
+    for (const [where, text] of places) {
+      for (const needle of needles) expect(text.includes(needle), `${where} contains ${needle.slice(0, 12)}…`).toBe(false);
+      expect(text, where).not.toMatch(/[?&]Signature=|SignatureNonce=|AccessKeySecret"?[:=]\s*"?[A-Za-z0-9]/);
+    }
+    expect(w.logs.length).toBeGreaterThan(0);
   });
 });
 

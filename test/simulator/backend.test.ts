@@ -110,7 +110,7 @@ describe(resolveFixture.name, () => {
   it.each([
     [[], "Invalid fixture: (the fixture) must be an object."],
     [{ regionId: "" }, "Invalid fixture: regionId must be a non-empty string."],
-    [{ listner: [] }, "Invalid fixture: listner is not a known field (known: regionId, accessKeys, certificates, listeners, limits, faults)."],
+    [{ listner: [] }, "Invalid fixture: listner is not a known field (known: regionId, accessKeys, certificates, listeners, limits, faults, sts)."],
     [{ accessKeys: [] }, "Invalid fixture: accessKeys must hold at least one key."],
     [{ accessKeys: [{ accessKeyId: "a" }] }, "Invalid fixture: accessKeys[0].accessKeySecret must be a non-empty string."],
     [{ certificates: [{ certificateId: "x", type: "Client" }] }, "Invalid fixture: certificates[0].type must be one of Server, Ca."],
