@@ -55,21 +55,27 @@ export class ListenerCoordinator {
     }
     const ids = new Set(certificateIds);
     owners.set(owner, ids);
-    const conflicts: ClaimConflict[] = [];
-    for (const id of [...ids].sort()) {
-      for (const [other, theirs] of owners) {
-        if (other !== owner && theirs.has(id)) {
-          conflicts.push({ certificateId: id, otherOwner: other });
-          break;
-        }
-      }
-    }
-    return conflicts;
+    return this.conflicts(listenerId, owner, ids);
   }
 
   /** Forgets what `owner` declares on `listenerId`. */
   release(listenerId: string, owner: string): void {
     this.claims.get(listenerId)?.delete(owner);
+  }
+
+  /** The certificates of `ids` another owner declares on `listenerId` (each with one such owner). */
+  conflicts(listenerId: string, owner: string, ids: Iterable<string>): ClaimConflict[] {
+    const out: ClaimConflict[] = [];
+    const owners = this.claims.get(listenerId) ?? new Map<string, ReadonlySet<string>>();
+    for (const id of [...new Set(ids)].sort()) {
+      for (const [other, theirs] of owners) {
+        if (other !== owner && theirs.has(id)) {
+          out.push({ certificateId: id, otherOwner: other });
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   /** Every certificate another owner declares on `listenerId`. */

@@ -78,8 +78,9 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
  * How long the program's registrations (the engine's `check` and `diff` calls) must have been quiet
- * before a resource dissociates a certificate it gave up, in milliseconds: the resource that takes the
- * certificate over may be registered after this one started applying.
+ * before a create or update starts changing its listener, in milliseconds: another resource of the
+ * program may be registered after this one's update began (the engine runs updates as soon as they are
+ * planned), and its claim must be known first.
  */
 export const REGISTRATION_QUIET_MS = 500;
 

@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { createAlbClient, defaultEndpoint, type AlbApi, type ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
-import { ListenerCoordinator } from "./coordinator";
+import { ListenerCoordinator, type ClaimConflict } from "./coordinator";
 import {
   CredentialChain,
   endpointOverride,
@@ -185,9 +185,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     if (props.listenerId === UNKNOWN) return { inputs: props };
     const declared = Object.keys(props.certificates);
     const conflicts = this.deps.coordinator.claim(props.listenerId, this.owner(props), declared);
-    if (conflicts.length > 0) {
-      return { inputs: props, failures: conflicts.map((c) => failure(new OwnershipConflictError(props.listenerId, c.certificateId, props.resourceName ?? "(unnamed)", ownerName(c.otherOwner)))) };
-    }
+    if (conflicts.length > 0) return { inputs: props, failures: this.ownershipProblems(props, conflicts).map(failure) };
     const isNew = typeof olds?.listenerId !== "string" || olds.listenerId !== props.listenerId || (olds.region ?? props.region) !== props.region;
     const setChanged = !sameIds(declaredIds(olds), declared);
     if ((isNew || setChanged) && this.hasCredentials()) {
@@ -201,6 +199,10 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       if (problems.length > 0) return { inputs: props, failures: problems.map(failure) };
     }
     return { inputs: props };
+  }
+
+  private ownershipProblems(props: StoredProps, conflicts: readonly ClaimConflict[]): OwnershipConflictError[] {
+    return conflicts.map((c) => new OwnershipConflictError(props.listenerId, c.certificateId, props.resourceName ?? "(unnamed)", ownerName(c.otherOwner)));
   }
 
   diff(id: string, olds: RawProps, news: RawProps): Promise<pulumi.dynamic.DiffResult> {
@@ -290,7 +292,10 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
   }
 
   /**
-   * Reconciles the listener under its queue. A create or update that fails once a mutation was sent
+   * Reconciles the listener under its queue, once the program's registrations are quiet: by then every
+   * resource of the program has made its claim (in any registration order), so a certificate another
+   * resource declares is refused before anything is sent, and one this resource gave up to another is kept.
+   * A create or update that fails once a mutation was sent
    * throws a {@link PartialApplyError} (the engine's "failed to initialize" shape, honoured for create and
    * update alike): the resource is kept in state with the certificates of the old and the new set that
    * are live now, so the next `up` finishes the job and also removes what this attempt associated if the
@@ -303,6 +308,9 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     this.deps.coordinator.claim(props.listenerId, owner, desired);
     const reconciler = this.reconciler(props);
     const deadlineAt = this.deadline(props);
+    await this.deps.coordinator.registrationsQuiet(this.deps.clock, REGISTRATION_QUIET_MS, deadlineAt);
+    const [conflict] = this.ownershipProblems(props, this.deps.coordinator.conflicts(props.listenerId, owner, desired));
+    if (conflict) throw conflict;
     let mutated = false;
     let plan: Plan | undefined;
     try {
@@ -314,10 +322,6 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
           exclusive: props.exclusive,
           protectedIds: this.deps.coordinator.claimedByOthers(props.listenerId, owner),
           deadlineAt,
-          beforeDissociate: async () => {
-            await this.deps.coordinator.registrationsQuiet(this.deps.clock, REGISTRATION_QUIET_MS, deadlineAt);
-            return this.deps.coordinator.claimedByOthers(props.listenerId, owner);
-          },
           onPlanned: (p) => (plan = p),
           onMutated: () => (mutated = true),
         }),

@@ -7,7 +7,7 @@ import { isListenerBusy, isTransitionalStatus, ListenerStatus, meaningOf } from 
 import { chunk } from "./chunk";
 import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
-import { DISSOCIATE_BATCH_MAX, POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "./defaults";
+import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "./defaults";
 import { AlbApiError, JobFailedError } from "./errors";
 import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing";
 import { additionalOnly, listenerProblems, presentIds, protocolProblem, stoppedProblem } from "./listener-checks";
@@ -46,12 +46,6 @@ export interface ReconcileRequest {
   readonly protectedIds: ReadonlySet<string>;
   /** Absolute deadline (clock milliseconds) for the whole operation. */
   readonly deadlineAt: number;
-  /**
-   * Called before the first dissociation, when there is one: resolves to the certificates other resources
-   * declare on the listener by then (a resource that takes over a certificate may register after this one
-   * planned). Those are kept instead of dissociated.
-   */
-  readonly beforeDissociate?: () => Promise<ReadonlySet<string>>;
   /** Called with the plan, once it is made (before any mutation). */
   readonly onPlanned?: (plan: Plan) => void;
   /**
@@ -152,21 +146,9 @@ export class Reconciler {
       }
     };
     for (const batch of plan.associate) await this.runBatch(ASSOCIATE, listenerId, batch, deadlineAt, markMutated);
-    let dissociate = plan.dissociate;
-    let keptForOthers = plan.keptForOthers;
-    if (dissociate.length > 0 && request.beforeDissociate) {
-      const claimed = await request.beforeDissociate();
-      const ids = dissociate.flat();
-      const kept = ids.filter((id) => claimed.has(id));
-      if (kept.length > 0) {
-        this.deps.log(`${listenerId}: keeping ${kept.join(", ")}: declared by another resource of this stack`);
-        dissociate = chunk(ids.filter((id) => !claimed.has(id)), DISSOCIATE_BATCH_MAX);
-        keptForOthers = [...keptForOthers, ...kept].sort();
-      }
-    }
-    for (const batch of dissociate) await this.runBatch(DISSOCIATE, listenerId, batch, deadlineAt, markMutated);
+    for (const batch of plan.dissociate) await this.runBatch(DISSOCIATE, listenerId, batch, deadlineAt, markMutated);
     const live = mutated ? additionalOnly(await this.readAll(listenerId, deadlineAt)) : additionalOnly(rows);
-    return { plan: { ...plan, dissociate, keptForOthers }, live };
+    return { plan, live };
   }
 
   /**

@@ -97,6 +97,13 @@ export interface DeclaredResource {
   readonly name: string;
   readonly listenerId: string;
   readonly certificateIds: readonly string[];
+  readonly exclusive?: boolean;
+  /** Earlier names of the resource (Pulumi `aliases`). */
+  readonly aliases?: readonly string[];
+  /** The resource is declared this many milliseconds late, so the engine registers it after the others. */
+  readonly registerAfterMs?: number;
+  /** Names of resources this one depends on (Pulumi `dependsOn`). */
+  readonly dependsOn?: readonly string[];
 }
 
 /** Every environment variable the provider reads credentials, region, profile or endpoint from. */

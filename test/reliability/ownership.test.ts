@@ -71,3 +71,30 @@ describe("moving a certificate between two resources in one deployment", () => {
     expect(world.sim.backend.listenerView(L).additional.map((c) => c.certificateId)).toEqual(["24664588-cn-hangzhou", X]);
   });
 });
+
+describe("two resources of one program declaring one certificate, in either registration order", () => {
+  it("the create that started first sends nothing once the other resource's claim arrives", async () => {
+    world = await startWorld({ fixture: DEMO_FIXTURE });
+    const setup = world.newProcess("setup").provider;
+    const teamA = (await setup.check({}, declare("team-a", [X, Y]))).inputs!;
+    await setup.create(teamA);
+    const p = world.newProcess("deploy").provider;
+    world.sim.backend.clearRequestLog();
+    // The newcomer registers first and its create starts at once; the existing resource registers a moment later.
+    const teamB = await p.check({}, declare("team-b", [Y, Z]));
+    expect(teamB.failures ?? []).toEqual([]);
+    const creating = p.create(teamB.inputs!).catch((e: unknown) => e);
+    await world.clock.sleep(100);
+    const again = await p.check(teamA, declare("team-a", [X, Y]));
+    expect(again.failures?.map((f) => f.property)).toEqual(["certificateIds"]);
+    const error = await creating;
+    expect(error).toMatchObject({ name: "OwnershipConflictError" });
+    expect((error as Error).message).toBe(
+      `certificateIds: ${Y} is declared on listener ${L} by both "team-b" and "team-a". A certificate has one owner per listener in a stack ` +
+        `(so that removing one resource never detaches what another declares): declare it in only one of them, for example in one resource ` +
+        `that holds the certificates both need.`,
+    );
+    const mutations = world.sim.backend.requestLog().filter((e) => /^(Associate|Dissociate)/.test(e.action ?? "") && e.params.DryRun !== "true");
+    expect(mutations).toEqual([]);
+  });
+});
