@@ -266,6 +266,21 @@ export class QuotaExceededListenerCertificateError extends AlbErrorResponse {
   }
 }
 
+/**
+ * 400 ResourceQuotaExceeded.LoadBalancerCertificatesNum: more additional certificates on the listeners of one
+ * load balancer together than `limits.maxAdditionalCertificatesPerLoadBalancer` (the `loadBalancerQuota`
+ * behaviour). The code and message format are the API metadata's (`docs/alb-api-facts.md`); the quota's name in
+ * the message is not documented, the simulator uses the code's last segment.
+ */
+export class ResourceQuotaExceededLoadBalancerCertificatesNumError extends AlbErrorResponse {
+  override readonly name = "ResourceQuotaExceededLoadBalancerCertificatesNumError" as const;
+  readonly code = ErrorCode.loadBalancerQuotaExceeded;
+  readonly httpStatus = ERROR_CODES[ErrorCode.loadBalancerQuotaExceeded].httpStatus;
+  constructor(readonly loadBalancerId: string, usage: number, limit: number) {
+    super(`The quota of LoadBalancerCertificatesNum is exceeded for resource ${loadBalancerId}, usage ${usage}/${limit}.`);
+  }
+}
+
 /** 400 Throttling.User: more mutations than `limits.mutationsPerWindow` within `limits.rateWindowMs`. */
 export class ThrottlingUserError extends AlbErrorResponse {
   override readonly name = "ThrottlingUserError" as const;
@@ -333,5 +348,15 @@ export class InvalidFaultRuleError extends AlbErrorResponse {
   readonly httpStatus = 400;
   constructor(readonly field: string, readonly reason: string) {
     super(`Invalid fault rule: ${field} ${reason}.`);
+  }
+}
+
+/** 400 InvalidBehaviour: a behaviour (option, request body, CLI entry) fails validation; the message names the field. */
+export class InvalidBehaviourError extends AlbErrorResponse {
+  override readonly name = "InvalidBehaviourError" as const;
+  readonly code = "InvalidBehaviour";
+  readonly httpStatus = 400;
+  constructor(readonly field: string, readonly reason: string) {
+    super(`Invalid behaviour: ${field} ${reason}.`);
   }
 }
