@@ -206,12 +206,13 @@ function jobDurationValue(text: string, entry: string): JobDuration | null {
   if (text.toLowerCase() === "off") return null;
   if (text.toLowerCase() === "on") return DEFAULT_JOB_DURATION;
   const match = /^([0-9]+):([0-9]+)(?::([0-9]*\.?[0-9]+))?$/.exec(text);
-  if (match === null) throw new InvalidBehaviourError(entry, "takes on, off or BASE_MS:PER_CERTIFICATE_MS[:JITTER]");
-  return jobDurationField({
-    baseMs: Number(match[1]),
-    perCertificateMs: Number(match[2]),
-    ...(match[3] === undefined ? {} : { jitter: Number(match[3]) }),
-  }, entry);
+  const baseMs = Number(match?.[1]);
+  const perCertificateMs = Number(match?.[2]);
+  const jitter = match?.[3] === undefined ? DEFAULT_JOB_DURATION.jitter : Number(match[3]);
+  if (match === null || baseMs > MAX_MS || perCertificateMs > MAX_MS || jitter > 1) {
+    throw new InvalidBehaviourError(entry, `takes on, off or BASE_MS:PER_CERTIFICATE_MS[:JITTER] (ms up to ${MAX_MS}, JITTER from 0 to 1)`);
+  }
+  return { baseMs, perCertificateMs, jitter };
 }
 
 /**
