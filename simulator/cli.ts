@@ -124,12 +124,6 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(1);
   }
   const running = simulator;
-  const keyIds = running.backend.snapshot().accessKeyIds.join(", ");
-  const faultCount = running.backend.faultRules().length;
-  const faultNote = faultCount > 0 ? `, ${faultCount} fault rule(s)` : "";
-  const changed = describeBehaviour(running.backend.behaviour);
-  const behaviourNote = changed.length > 0 ? `, behaviour ${changed.join(",")}` : "";
-  console.log(`alb-simulator listening on ${running.endpoint} (region ${running.backend.regionId}, access key ${keyIds}, jobs take ${options.jobMs ?? DEFAULT_JOB_MS} ms${faultNote}${behaviourNote})`);
   const stop = (): void => {
     running.close().then(
       () => process.exit(0),
@@ -139,8 +133,15 @@ async function main(argv: readonly string[]): Promise<void> {
       },
     );
   };
+  // Before the listening line: whoever reads it may signal at once, and must get the clean shutdown.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  const keyIds = running.backend.snapshot().accessKeyIds.join(", ");
+  const faultCount = running.backend.faultRules().length;
+  const faultNote = faultCount > 0 ? `, ${faultCount} fault rule(s)` : "";
+  const changed = describeBehaviour(running.backend.behaviour);
+  const behaviourNote = changed.length > 0 ? `, behaviour ${changed.join(",")}` : "";
+  console.log(`alb-simulator listening on ${running.endpoint} (region ${running.backend.regionId}, access key ${keyIds}, jobs take ${options.jobMs ?? DEFAULT_JOB_MS} ms${faultNote}${behaviourNote})`);
 }
 
 void main(process.argv.slice(2));
