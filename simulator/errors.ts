@@ -3,7 +3,7 @@
  * `Code`, `Message` and HTTP status. The backend and the server throw these; only the server turns them
  * into the JSON envelope, so no error body is ever built by hand.
  *
- * Codes, messages and statuses come from the seed document for Dissociate (the authority for its six
+ * Codes, messages and statuses come from the Dissociate API document (the authority for its six
  * codes), from real error output users reported, and from the generic POP gateway codes (sources: `docs/alb-api-facts.md`);
  * each code's HTTP status comes from the API contract (`contract/alb-contract.ts`).
  * Where the sources are silent the choice is stated on the class (see also `simulator/README.md`).

@@ -78,9 +78,12 @@ export interface Limits {
    * `loadBalancerQuota` behaviour (the default). @default 25 (the Standard edition's quota)
    */
   readonly maxAdditionalCertificatesPerLoadBalancer: number;
-  /** Certificates per Associate call (portal metadata). @default 15 */
+  /** Certificates per Associate call (the API parameter metadata). @default 15 */
   readonly associateBatchMax: number;
-  /** Certificates per Dissociate call (seed document). @default 20 */
+  /**
+   * Certificates per Dissociate call (the Dissociate API document); at most 15 under the `dissociateLimit15`
+   * behaviour (the API parameter metadata). @default 20
+   */
   readonly dissociateBatchMax: number;
   /** Associate/Dissociate calls allowed per sliding window (documented 200 / 60 s). @default 200 */
   readonly mutationsPerWindow: number;
