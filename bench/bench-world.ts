@@ -72,6 +72,8 @@ export function benchFixture(shape: WorldShape): Fixture {
     listeners,
     limits: {
       maxAdditionalCertificatesPerListener: BENCH_QUOTA,
+      // A simulated world: 50 listeners share a load balancer here, each with the largest quota ALB grants one.
+      maxAdditionalCertificatesPerLoadBalancer: BENCH_QUOTA * 50,
       mutationsPerWindow: shape.mutationsPerWindow ?? 200,
       rateWindowMs: shape.rateWindowMs ?? 60_000,
     },

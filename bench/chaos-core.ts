@@ -274,7 +274,7 @@ export function buildScenario(seed: number, index: number): Scenario {
       accessKeys: [{ accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET }],
       certificates: certificates.map((certificateId) => ({ certificateId, type: "Server" as const })),
       listeners: fixtureListeners,
-      limits: { maxAdditionalCertificatesPerListener: 100 },
+      limits: { maxAdditionalCertificatesPerListener: 100, maxAdditionalCertificatesPerLoadBalancer: 1000 },
     },
     faults,
     listeners,

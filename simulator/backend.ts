@@ -6,9 +6,14 @@
  * Methods named after API actions take camelCase inputs and return domain objects; wire casing lives in
  * `handlers.ts`. Every public method first applies due job transitions (`transitions.ts`) at the injected
  * clock's `now`.
+ *
+ * The active behaviour (`behaviour.ts`) decides each point where the API's documents leave a choice. The
+ * world the backend keeps is the service's truth; the API reads show it through the behaviour (read lag,
+ * status spelling, CA rows), while `listenerView`, `snapshot` and the mutations' checks see the truth.
  */
 import { randomInt } from "node:crypto";
-import { Action, type MutationAction } from "../contract/alb-contract";
+import { Action, CertificateStatus, Limits as ApiLimits, type MutationAction } from "../contract/alb-contract";
+import { DEFAULT_BEHAVIOUR, jobDurationMs, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
 import {
   AlbErrorResponse,
   DryRunOperationError,
@@ -24,6 +29,7 @@ import {
   ResourceNotAssociatedCertificateError,
   ResourceNotFoundCertificateError,
   ResourceNotFoundListenerError,
+  ResourceQuotaExceededLoadBalancerCertificatesNumError,
   ThrottlingUserError,
 } from "./errors";
 import { FaultInjector, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
@@ -43,12 +49,14 @@ import { SeededRandom, seedToInt } from "./random";
 import { STATE_FORMAT, STATE_VERSION, type PersistedState } from "./state";
 import {
   effectiveListenerStatus,
+  pruneLingeringRows,
   settleDueJobs,
   type AdditionalCertificateStatus,
   type JobFailure,
   type JobRecord,
   type JobStatus,
   type ListenerRecord,
+  type PreviousRowStatus,
 } from "./transitions";
 
 /** The simulator's notion of time. Tests inject a fake they advance by hand. */
@@ -81,8 +89,13 @@ export interface AlbBackendOptions {
   readonly accessKeys?: readonly AccessKey[];
   /** Initial fault rules; they win over the fixture's `faults`. @default the fixture's `faults`, else none */
   readonly faults?: readonly FaultRule[];
-  /** Called after every change of the world (mutation, job transition, reset, status change). */
+  /** Called after every change of the world (mutation, job transition, reset, status change, behaviour). */
   readonly onChange?: () => void;
+  /**
+   * Which reading of the API to play (absent fields: their defaults); wins over the fixture's and the state's
+   * `behaviour`. @default the state's, else the fixture's, else DEFAULT_BEHAVIOUR
+   */
+  readonly behaviour?: BehaviourInput;
 }
 
 /** A mutation as the API receives it. */
@@ -114,15 +127,15 @@ export interface MutationHooks {
   readonly drawJobFault?: () => JobFaultEffect | undefined;
 }
 
-/** A row of ListListenerCertificates. */
+/** A row of ListListenerCertificates, as the API shows it (spelling and read lag applied). */
 export interface ListenerCertificateRow {
   readonly certificateId: string;
   readonly certificateType: CertificateType;
   readonly isDefault: boolean;
-  readonly status: AdditionalCertificateStatus;
+  readonly status: CertificateStatus;
 }
 
-/** What GetListenerAttribute and ListListeners report about a listener. */
+/** What GetListenerAttribute and ListListeners report about a listener (read lag applied to the status). */
 export interface ListenerAttributes {
   readonly listenerId: string;
   readonly loadBalancerId: string;
@@ -130,16 +143,25 @@ export interface ListenerAttributes {
   readonly port: number;
   readonly status: ListenerStatus;
   readonly defaultCertificateId: string | null;
+  /** The CA certificate of a mutual-TLS listener, or null. */
+  readonly caCertificateId: string | null;
 }
 
-/** A listener as tests look at it, with due transitions applied. */
+/**
+ * A listener as tests look at it: the service's truth with due transitions applied (no read lag; the
+ * canonical `Dissociating` spelling).
+ */
 export interface ListenerView {
   readonly listenerId: string;
   readonly protocol: ListenerProtocol;
   readonly status: ListenerStatus;
   readonly defaultCertificateId: string | null;
-  /** Additional certificates sorted by ID. */
+  /** Additional certificates on the listener, sorted by ID. */
   readonly additional: readonly { readonly certificateId: string; readonly status: AdditionalCertificateStatus }[];
+  /** Present when there are any: dissociated rows still listed as `Dissociated`, sorted by ID, with the clock time (ms) each vanishes. */
+  readonly lingering?: readonly { readonly certificateId: string; readonly vanishAtMs: number }[];
+  /** Present for a mutual-TLS listener: its CA certificate. */
+  readonly caCertificateId?: string;
 }
 
 /** A job as ListAsynJobs and the inspection routes report it. */
@@ -167,6 +189,7 @@ export interface WorldSnapshot {
   readonly certificates: readonly FixtureCertificate[];
   readonly listeners: readonly (ListenerView & { readonly loadBalancerId: string; readonly port: number })[];
   readonly jobs: readonly JobView[];
+  readonly behaviour: Behaviour;
 }
 
 /** One ALB request as the server saw it. Never holds a secret, signature or security token. */
@@ -223,6 +246,7 @@ export class AlbBackend {
   private readonly onChange: () => void;
   private readonly faultInjector: FaultInjector;
   private random: SeededRandom;
+  private behaviourValue: Behaviour = DEFAULT_BEHAVIOUR;
 
   private regionIdValue = "";
   private limitsValue!: Limits;
@@ -232,9 +256,15 @@ export class AlbBackend {
   private accessKeys = new Map<string, string>();
   private certificates = new Map<string, CertificateType>();
   private listeners = new Map<string, ListenerRecord>();
+  /** The listeners of each load balancer (for the load-balancer quota). */
+  private listenersByLoadBalancer = new Map<string, ListenerRecord[]>();
   private jobs = new Map<string, JobRecord>();
   /** The Processing subset of `jobs`. */
   private pending = new Map<string, JobRecord>();
+  /** Jobs whose read lag may still be running (pruned once it has passed). */
+  private lagging = new Set<JobRecord>();
+  /** Listeners that hold lingering `Dissociated` rows. */
+  private lingeringListeners = new Set<ListenerRecord>();
   private clientTokens = new Map<string, { fingerprint: string; jobId: string }>();
   private nextJobSeq = 1;
   /** Clock times of admitted API mutations inside the current throttling window. */
@@ -242,7 +272,10 @@ export class AlbBackend {
   private log: RequestLogEntry[] = [];
   private nextLogSeq = 1;
 
-  /** @throws InvalidFixtureError when `options.fixture` is invalid. */
+  /**
+   * @throws InvalidFixtureError when `options.fixture` is invalid; InvalidBehaviourError naming the field when
+   *   `options.behaviour` is.
+   */
   constructor(options: AlbBackendOptions = {}) {
     this.clock = options.clock ?? systemClock;
     const jobMs = options.jobMs ?? DEFAULT_JOB_MS;
@@ -256,10 +289,12 @@ export class AlbBackend {
     const seed = options.seed === undefined ? randomInt(0, 2 ** 32) : seedToInt(options.seed);
     this.random = new SeededRandom(seed);
     this.faultInjector = new FaultInjector(seed ^ 0x5bd1e995);
+    const override = options.behaviour === undefined ? undefined : resolveBehaviour(options.behaviour);
     if (options.state !== undefined) {
       this.loadPersistedState(options.state);
+      if (override !== undefined) this.behaviourValue = override;
     } else {
-      this.loadFixture(options.fixture ?? DEMO_FIXTURE);
+      this.loadFixture(options.fixture ?? DEMO_FIXTURE, { override, fallback: DEFAULT_BEHAVIOUR });
     }
     if (options.faults !== undefined) this.faultInjector.setRules(options.faults);
   }
@@ -286,13 +321,25 @@ export class AlbBackend {
     return this.random.uuid().toUpperCase();
   }
 
+  /** The active behaviour. */
+  get behaviour(): Behaviour {
+    return this.behaviourValue;
+  }
+
+  /** The world's limits. */
+  get limits(): Limits {
+    return this.limitsValue;
+  }
+
   // ---------------------------------------------------------------- API actions
 
   /**
    * AssociateAdditionalCertificatesWithListener. Checks, in order: the batch (1..associateBatchMax distinct
    * IDs), throttling, the ClientToken, the listener (exists, not HTTP, not busy), each certificate (not the
-   * default, a known Server certificate, not already on the listener), the quota; then DryRun, then starts
-   * a job that turns the certificates from Associating into Associated after `jobMs`.
+   * default, a known Server certificate, not already on the listener), the quota (per load balancer or per
+   * listener, by behaviour); then DryRun, then starts a job that turns the certificates from Associating
+   * into Associated after `jobMs` (or the `jobDuration` behaviour's time). A lingering `Dissociated` row is
+   * not on the listener: it may be associated again.
    *
    * A ClientToken seen before with the same action, listener and certificate set returns the earlier JobId
    * and starts nothing, whatever the state; with other parameters it is IdempotenceParamsMismatch. DryRun
@@ -300,9 +347,11 @@ export class AlbBackend {
    *
    * @throws MissingParameterError, InvalidParameterError, ThrottlingUserError, IdempotenceParamsMismatchError,
    *   ResourceNotFoundListenerError, OperationDeniedHttpListenerNotSupportError, ResourceInConfiguringListenerError
-   *   (a job of this listener is Processing), IncorrectStatusListenerError (the listener is otherwise not
-   *   Running), OperationDeniedDefaultCertificateUsedError, ResourceNotFoundCertificateError (unknown or CA),
-   *   ResourceAlreadyAssociatedCertificateError, QuotaExceededListenerCertificateError, DryRunOperationError.
+   *   (a job of this listener is Processing; IncorrectStatusListenerError `[Configuring]` under the
+   *   `busyIncorrectStatus` behaviour), IncorrectStatusListenerError (the listener is otherwise not Running),
+   *   OperationDeniedDefaultCertificateUsedError, ResourceNotFoundCertificateError (unknown or CA),
+   *   ResourceAlreadyAssociatedCertificateError, ResourceQuotaExceededLoadBalancerCertificatesNumError or
+   *   QuotaExceededListenerCertificateError, DryRunOperationError.
    */
   associateAdditionalCertificatesWithListener(request: MutationRequest, hooks: MutationHooks = {}): MutationResult {
     return this.mutate(Action.associate, request, hooks, true);
@@ -310,12 +359,14 @@ export class AlbBackend {
 
   /**
    * DissociateAdditionalCertificatesFromListener. Same checks and idempotency as Associate, with
-   * `dissociateBatchMax` IDs per call; each certificate must be on the listener (any status; the default
-   * certificate is refused first). The certificates show Dissociating until the job ends, then their rows
-   * are gone.
+   * `dissociateBatchMax` IDs per call (at most 15 under the `dissociateLimit15` behaviour); each certificate
+   * must be on the listener (any status; the default certificate is refused first; a lingering `Dissociated`
+   * row is not on it). The certificates show Dissociating until the job ends, then their rows are gone (or
+   * linger as `Dissociated`, by behaviour).
    *
    * @throws as Associate, with ResourceNotAssociatedCertificateError in place of the catalogue,
-   *   already-associated and quota checks.
+   *   already-associated and quota checks; ResourceNotFoundCertificateError for a CA certificate under the
+   *   `mutualTls` behaviour.
    */
   dissociateAdditionalCertificatesFromListener(request: MutationRequest, hooks: MutationHooks = {}): MutationResult {
     return this.mutate(Action.dissociate, request, hooks, true);
@@ -323,7 +374,9 @@ export class AlbBackend {
 
   /**
    * ListListenerCertificates, unpaged: the default certificate first (IsDefault, Server, Associated), then
-   * the additional ones sorted by ID, filtered by `certificateIds` and `certificateType`.
+   * the additional ones sorted by ID (with lingering `Dissociated` rows and, under the `mutualTls` behaviour,
+   * the listener's CA certificate), as the read lag shows them, filtered by `certificateIds` and
+   * `certificateType`. The dissociating status is spelled `Diassociating` under the `metadataSpelling` behaviour.
    *
    * @throws ResourceNotFoundListenerError, OperationDeniedHttpListenerNotSupportError.
    */
@@ -339,8 +392,15 @@ export class AlbBackend {
     if (listener.defaultCertificateId !== null) {
       rows.push({ certificateId: listener.defaultCertificateId, certificateType: "Server", isDefault: true, status: "Associated" });
     }
-    for (const [certificateId, status] of [...listener.additional].sort(([a], [b]) => compareStrings(a, b))) {
-      rows.push({ certificateId, certificateType: this.certificates.get(certificateId) ?? "Server", isDefault: false, status });
+    const listed: [string, CertificateStatus][] = [...this.apparentRows(listener, this.clock.now())];
+    if (this.behaviourValue.mutualTls && listener.caCertificateId !== null) listed.push([listener.caCertificateId, CertificateStatus.associated]);
+    for (const [certificateId, status] of listed.sort(([a], [b]) => compareStrings(a, b))) {
+      rows.push({
+        certificateId,
+        certificateType: this.certificates.get(certificateId) ?? "Server",
+        isDefault: false,
+        status: status === CertificateStatus.dissociating && this.behaviourValue.metadataSpelling ? CertificateStatus.dissociatingMetadataSpelling : status,
+      });
     }
     const wanted = nonEmpty(request.certificateIds) ? new Set(request.certificateIds) : undefined;
     return rows.filter((row) =>
@@ -369,9 +429,13 @@ export class AlbBackend {
       .map((listener) => this.attributesOf(listener));
   }
 
-  /** ListAsynJobs, unpaged, in creation order. Jobs are `ResourceType` "listener", `OperateType` "Update". */
+  /**
+   * ListAsynJobs, unpaged, in creation order. Jobs are `ResourceType` "listener", `OperateType` "Update". Under
+   * the `unlistedJobs` behaviour certificate jobs (the only jobs the simulator runs) are never listed.
+   */
   listAsynJobs(filter: ListAsynJobsFilter = {}): JobView[] {
     this.settle();
+    if (this.behaviourValue.unlistedJobs) return [];
     const ids = nonEmpty(filter.jobIds) ? new Set(filter.jobIds) : undefined;
     const resources = nonEmpty(filter.resourceIds) ? new Set(filter.resourceIds) : undefined;
     return [...this.jobs.values()]
@@ -421,19 +485,35 @@ export class AlbBackend {
         port: listener.port,
       })),
       jobs: [...this.jobs.values()].map(jobView),
+      behaviour: this.behaviourValue,
     };
   }
 
   /**
    * Replaces the world with `fixture`: listeners, certificates, limits, region, keys (unless the backend
    * was given `accessKeys`), and forgets jobs, ClientTokens and the throttling window. The request log
-   * stays; the fault rules stay unless the fixture has a `faults` field, which replaces them.
+   * stays; the fault rules and the behaviour stay unless the fixture has a `faults` / `behaviour` field,
+   * which replaces them.
    *
    * @throws InvalidFixtureError; the world is then unchanged.
    */
   reset(fixture: unknown): void {
-    this.loadFixture(fixture);
+    this.loadFixture(fixture, { fallback: this.behaviourValue });
     this.onChange();
+  }
+
+  /**
+   * Replaces the behaviour (absent fields take their defaults). Jobs already running keep the duration and
+   * read lag they started with; everything else follows the new behaviour from the next request on.
+   *
+   * @returns the active behaviour.
+   * @throws InvalidBehaviourError naming the field; the behaviour is then unchanged.
+   */
+  setBehaviour(input: BehaviourInput): Behaviour {
+    this.settle();
+    this.behaviourValue = resolveBehaviour(input);
+    this.onChange();
+    return this.behaviourValue;
   }
 
   /** One listener with due transitions applied. @throws ResourceNotFoundListenerError. */
@@ -547,19 +627,24 @@ export class AlbBackend {
         defaultCertificateId: listener.defaultCertificateId,
         additional: [...listener.additional].map(([certificateId, status]) => ({ certificateId, status })),
         configuringUntilMs: listener.configuringUntilMs,
+        lingering: [...listener.lingering].map(([certificateId, vanishAtMs]) => ({ certificateId, vanishAtMs })),
+        caCertificateId: listener.caCertificateId,
       })),
       jobs: [...this.jobs.values()].map((job) => ({ ...job })),
       clientTokens: [...this.clientTokens].map(([clientToken, record]) => ({ clientToken, ...record })),
       random: this.random.state(),
       nextJobSeq: this.nextJobSeq,
+      behaviour: this.behaviourValue,
     };
   }
 
   // ---------------------------------------------------------------- internals
 
-  private loadFixture(input: unknown): void {
-    const fixture = resolveFixture(input);
+  /** @param context the behaviour the world runs under: an override wins over the fixture's, a fallback does not. */
+  private loadFixture(input: unknown, context: { readonly override?: Behaviour; readonly fallback: Behaviour }): void {
+    const fixture = resolveFixture(input, context);
     if (fixture.faults !== undefined) this.faultInjector.setRules(fixture.faults);
+    this.behaviourValue = context.override ?? fixture.behaviour ?? context.fallback;
     this.regionIdValue = fixture.regionId;
     this.limitsValue = fixture.limits;
     this.setAccessKeys(fixture.accessKeys);
@@ -573,9 +658,14 @@ export class AlbBackend {
       defaultCertificateId: listener.defaultCertificateId,
       additional: new Map(listener.additionalCertificateIds.map((id) => [id, "Associated" as const])),
       configuringUntilMs: 0,
+      lingering: new Map(),
+      caCertificateId: listener.caCertificateId,
     }]));
+    this.indexLoadBalancers();
     this.jobs = new Map();
     this.pending = new Map();
+    this.lagging = new Set();
+    this.lingeringListeners = new Set();
     this.clientTokens = new Map();
     this.mutationTimes = [];
   }
@@ -588,9 +678,14 @@ export class AlbBackend {
     this.listeners = new Map(state.listeners.map((listener) => [listener.listenerId, {
       ...listener,
       additional: new Map(listener.additional.map((row) => [row.certificateId, row.status])),
+      lingering: new Map(listener.lingering.map((row) => [row.certificateId, row.vanishAtMs])),
     }]));
+    this.indexLoadBalancers();
+    this.lingeringListeners = new Set([...this.listeners.values()].filter((listener) => listener.lingering.size > 0));
+    this.behaviourValue = state.behaviour;
     this.jobs = new Map(state.jobs.map((job) => [job.jobId, { ...job }]));
     this.pending = new Map([...this.jobs].filter(([, job]) => job.status === "Processing"));
+    this.lagging = new Set([...this.jobs.values()].filter((job) => job.readLagUntilMs !== undefined));
     this.clientTokens = new Map(state.clientTokens.map(({ clientToken, fingerprint, jobId }) => [clientToken, { fingerprint, jobId }]));
     this.random = SeededRandom.fromState(state.random);
     this.nextJobSeq = state.nextJobSeq;
@@ -602,15 +697,58 @@ export class AlbBackend {
     this.accessKeys = new Map(effective.map((key) => [key.accessKeyId, key.accessKeySecret]));
   }
 
-  /** Finishes due jobs; returns the clock's now. */
+  private indexLoadBalancers(): void {
+    this.listenersByLoadBalancer = new Map();
+    for (const listener of this.listeners.values()) {
+      const siblings = this.listenersByLoadBalancer.get(listener.loadBalancerId) ?? [];
+      siblings.push(listener);
+      this.listenersByLoadBalancer.set(listener.loadBalancerId, siblings);
+    }
+  }
+
+  /** Finishes due jobs, drops lingering rows and read lags whose time is up; returns the clock's now. */
   private settle(): number {
     const now = this.clock.now();
-    const finished = settleDueJobs(this.pending.values(), this.listeners, now);
-    if (finished.length > 0) {
-      for (const job of finished) this.pending.delete(job.jobId);
-      this.onChange();
+    const finished = settleDueJobs(this.pending.values(), this.listeners, now, this.behaviourValue.lingeringRowsMs);
+    let changed = finished.length > 0;
+    for (const job of finished) {
+      this.pending.delete(job.jobId);
+      const listener = this.listeners.get(job.listenerId);
+      if (listener !== undefined && listener.lingering.size > 0) this.lingeringListeners.add(listener);
     }
+    if (this.lingeringListeners.size > 0) {
+      if (pruneLingeringRows(this.lingeringListeners, now)) changed = true;
+      for (const listener of this.lingeringListeners) if (listener.lingering.size === 0) this.lingeringListeners.delete(listener);
+    }
+    for (const job of this.lagging) if (now >= (job.readLagUntilMs ?? 0)) this.lagging.delete(job);
+    if (changed) this.onChange();
     return now;
+  }
+
+  /** The jobs of `listener` whose read lag is running at `now`, newest first. */
+  private laggingJobsOf(listener: ListenerRecord, now: number): JobRecord[] {
+    if (this.lagging.size === 0) return [];
+    return [...this.lagging]
+      .filter((job) => job.listenerId === listener.listenerId && now < (job.readLagUntilMs ?? 0))
+      .sort((a, b) => b.seq - a.seq);
+  }
+
+  /**
+   * The additional-certificate rows of `listener` as reads show them at `now`: those on the listener, the
+   * lingering `Dissociated` ones, and, for each job whose read lag is running, its certificates as they were
+   * before it (older jobs applied last, so the oldest lag decides).
+   */
+  private apparentRows(listener: ListenerRecord, now: number): Map<string, CertificateStatus> {
+    const rows = new Map<string, CertificateStatus>(listener.additional);
+    for (const certificateId of listener.lingering.keys()) rows.set(certificateId, CertificateStatus.dissociated);
+    for (const job of this.laggingJobsOf(listener, now)) {
+      for (const certificateId of job.certificateIds) {
+        const before = job.previousStatuses?.[certificateId] ?? null;
+        if (before === null) rows.delete(certificateId);
+        else rows.set(certificateId, before);
+      }
+    }
+    return rows;
   }
 
   private requireListener(listenerId: string): ListenerRecord {
@@ -628,14 +766,24 @@ export class AlbBackend {
     return effectiveListenerStatus(listener, this.hasProcessingJob(listener.listenerId), now);
   }
 
+  /**
+   * The status reads show: the truth, except that while a job's read lag runs a Running listener still looks
+   * Running (as it was when the job was accepted).
+   */
+  private apparentStatusOf(listener: ListenerRecord, now: number): ListenerStatus {
+    if (listener.status === "Running" && this.laggingJobsOf(listener, now).length > 0) return "Running";
+    return this.statusOf(listener, now);
+  }
+
   private attributesOf(listener: ListenerRecord): ListenerAttributes {
     return {
       listenerId: listener.listenerId,
       loadBalancerId: listener.loadBalancerId,
       protocol: listener.protocol,
       port: listener.port,
-      status: this.statusOf(listener, this.clock.now()),
+      status: this.apparentStatusOf(listener, this.clock.now()),
       defaultCertificateId: listener.defaultCertificateId,
+      caCertificateId: listener.caCertificateId,
     };
   }
 
@@ -648,14 +796,24 @@ export class AlbBackend {
       additional: [...listener.additional]
         .sort(([a], [b]) => compareStrings(a, b))
         .map(([certificateId, status]) => ({ certificateId, status })),
+      ...(listener.lingering.size === 0 ? {} : {
+        lingering: [...listener.lingering]
+          .sort(([a], [b]) => compareStrings(a, b))
+          .map(([certificateId, vanishAtMs]) => ({ certificateId, vanishAtMs })),
+      }),
+      ...(listener.caCertificateId === null ? {} : { caCertificateId: listener.caCertificateId }),
     };
   }
 
   private mutate(action: MutationAction, request: MutationRequest, hooks: MutationHooks, viaApi: boolean): MutationResult {
     const associating = action === Action.associate;
     const now = this.settle();
+    const behaviour = this.behaviourValue;
     if (request.listenerId === "") throw new MissingParameterError("ListenerId");
-    const certificateIds = this.checkBatch(request.certificateIds, associating ? this.limitsValue.associateBatchMax : this.limitsValue.dissociateBatchMax);
+    const dissociateBatchMax = behaviour.dissociateLimit15
+      ? Math.min(this.limitsValue.dissociateBatchMax, ApiLimits.dissociateCertificatesMaxMetadata)
+      : this.limitsValue.dissociateBatchMax;
+    const certificateIds = this.checkBatch(request.certificateIds, associating ? this.limitsValue.associateBatchMax : dissociateBatchMax);
 
     if (viaApi) this.admitThrottled(now);
 
@@ -670,12 +828,18 @@ export class AlbBackend {
 
     const listener = this.requireListener(request.listenerId);
     if (listener.protocol === "HTTP") throw new OperationDeniedHttpListenerNotSupportError();
-    if (this.hasProcessingJob(listener.listenerId)) throw new ResourceInConfiguringListenerError(listener.listenerId);
+    if (this.hasProcessingJob(listener.listenerId)) {
+      throw behaviour.busyIncorrectStatus
+        ? new IncorrectStatusListenerError(listener.listenerId, "Configuring")
+        : new ResourceInConfiguringListenerError(listener.listenerId);
+    }
     const status = this.statusOf(listener, now);
     if (status !== "Running") throw new IncorrectStatusListenerError(listener.listenerId, status);
 
     for (const certificateId of certificateIds) {
       if (certificateId === listener.defaultCertificateId) throw new OperationDeniedDefaultCertificateUsedError(certificateId);
+      // Only server certificates are looked up, both ways, when the service is known to list CA rows.
+      if (behaviour.mutualTls && this.certificates.get(certificateId) === "Ca") throw new ResourceNotFoundCertificateError(certificateId);
       if (associating) {
         if (this.certificates.get(certificateId) !== "Server") throw new ResourceNotFoundCertificateError(certificateId);
         if (listener.additional.has(certificateId)) throw new ResourceAlreadyAssociatedCertificateError(certificateId);
@@ -683,11 +847,7 @@ export class AlbBackend {
         throw new ResourceNotAssociatedCertificateError(certificateId);
       }
     }
-    if (associating) {
-      const usage = listener.additional.size + certificateIds.length;
-      const limit = this.limitsValue.maxAdditionalCertificatesPerListener;
-      if (usage > limit) throw new QuotaExceededListenerCertificateError(listener.listenerId, usage, limit);
-    }
+    if (associating) this.checkQuota(listener, certificateIds.length);
     if (request.dryRun === true) throw new DryRunOperationError();
 
     const fault = hooks.drawJobFault?.();
@@ -700,17 +860,45 @@ export class AlbBackend {
       listenerId: listener.listenerId,
       certificateIds,
       createTimeMs: now,
-      endTimeMs: now + this.jobMs,
+      endTimeMs: now + jobDurationMs(behaviour, this.jobMs, certificateIds.length, () => this.random.next()),
       status: "Processing",
       failure: fault?.failure ?? null,
       stuckConfiguringMs: fault?.stuckConfiguringMs ?? 0,
+      ...(behaviour.readLagMs > 0 ? {
+        readLagUntilMs: now + behaviour.readLagMs,
+        previousStatuses: Object.fromEntries(certificateIds.map((certificateId): [string, PreviousRowStatus] => [
+          certificateId,
+          listener.additional.has(certificateId) ? "Associated" : listener.lingering.has(certificateId) ? "Dissociated" : null,
+        ])),
+      } : {}),
     };
     this.jobs.set(jobId, job);
     this.pending.set(jobId, job);
-    for (const certificateId of certificateIds) listener.additional.set(certificateId, associating ? "Associating" : "Dissociating");
+    if (job.readLagUntilMs !== undefined) this.lagging.add(job);
+    for (const certificateId of certificateIds) {
+      listener.lingering.delete(certificateId);
+      listener.additional.set(certificateId, associating ? "Associating" : "Dissociating");
+    }
     if (request.clientToken !== undefined) this.clientTokens.set(request.clientToken, { fingerprint, jobId });
     this.onChange();
     return { jobId, replayed: false };
+  }
+
+  /**
+   * The additional-certificate quota for `adding` more on `listener`: per load balancer (all its listeners'
+   * Associating, Associated and Dissociating rows) under the `loadBalancerQuota` behaviour, else per listener.
+   */
+  private checkQuota(listener: ListenerRecord, adding: number): void {
+    if (this.behaviourValue.loadBalancerQuota) {
+      const siblings = this.listenersByLoadBalancer.get(listener.loadBalancerId) ?? [listener];
+      const usage = siblings.reduce((sum, sibling) => sum + sibling.additional.size, 0) + adding;
+      const limit = this.limitsValue.maxAdditionalCertificatesPerLoadBalancer;
+      if (usage > limit) throw new ResourceQuotaExceededLoadBalancerCertificatesNumError(listener.loadBalancerId, usage, limit);
+    } else {
+      const usage = listener.additional.size + adding;
+      const limit = this.limitsValue.maxAdditionalCertificatesPerListener;
+      if (usage > limit) throw new QuotaExceededListenerCertificateError(listener.listenerId, usage, limit);
+    }
   }
 
   private checkBatch(certificateIds: readonly string[], max: number): string[] {

@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_JOB_MS } from "./backend";
+import { BEHAVIOUR_NAMES, describeBehaviour, parseBehaviourList, type Behaviour } from "./behaviour";
 import { DEMO_ACCESS_KEY_ID } from "./fixture";
 import { startSimulator, type SimulatorOptions } from "./start";
 
@@ -26,6 +27,11 @@ Options:
   --job-ms N                  duration of every asynchronous job in ms (default ${DEFAULT_JOB_MS})
   --faults FILE               fault rules as JSON (an array or {"faults": [...]}); they win over the fixture's
   --seed N                    seed for request IDs, job IDs and fault draws (default random)
+  --behaviour NAME[,NAME...]  play these readings of the API (repeatable; wins over the state file's and the
+                              fixture's). NAME is all, a switch (on; timed ones with their default value) or
+                              NAME=VALUE: on/off; ms for readLagMs and lingeringRowsMs;
+                              BASE_MS:PER_CERTIFICATE_MS[:JITTER] for jobDuration. Switches:
+                              ${BEHAVIOUR_NAMES.join(", ")}
   --allow-remote-inspection   serve /_simulator/ to non-loopback clients
   --help                      show this help
 `;
@@ -59,6 +65,7 @@ function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
         "job-ms": { type: "string" },
         seed: { type: "string" },
         faults: { type: "string" },
+        behaviour: { type: "string", multiple: true },
         "allow-remote-inspection": { type: "boolean" },
         help: { type: "boolean" },
       },
@@ -73,6 +80,14 @@ function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
   if ((accessKeyId === undefined) !== (accessKeySecret === undefined)) {
     throw new UsageError("--access-key-id and --access-key-secret must be given together");
   }
+  let behaviour: Behaviour | undefined;
+  if (values.behaviour !== undefined) {
+    try {
+      behaviour = parseBehaviourList(values.behaviour);
+    } catch (error: unknown) {
+      throw new UsageError(`--behaviour: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   return {
     host: values.host,
     port: integerFlag("port", values.port, 0, 65_535) ?? DEFAULT_CLI_PORT,
@@ -82,6 +97,7 @@ function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
     seed: integerFlag("seed", values.seed, 0, 2 ** 32 - 1),
     faults: values.faults,
     allowRemoteInspection: values["allow-remote-inspection"],
+    ...(behaviour === undefined ? {} : { behaviour }),
     ...(accessKeyId !== undefined && accessKeySecret !== undefined
       ? { accessKeys: [{ accessKeyId, accessKeySecret }] }
       : {}),
@@ -108,10 +124,6 @@ async function main(argv: readonly string[]): Promise<void> {
     process.exit(1);
   }
   const running = simulator;
-  const keyIds = running.backend.snapshot().accessKeyIds.join(", ");
-  const faultCount = running.backend.faultRules().length;
-  const faultNote = faultCount > 0 ? `, ${faultCount} fault rule(s)` : "";
-  console.log(`alb-simulator listening on ${running.endpoint} (region ${running.backend.regionId}, access key ${keyIds}, jobs take ${options.jobMs ?? DEFAULT_JOB_MS} ms${faultNote})`);
   const stop = (): void => {
     running.close().then(
       () => process.exit(0),
@@ -121,8 +133,15 @@ async function main(argv: readonly string[]): Promise<void> {
       },
     );
   };
+  // Before the listening line: whoever reads it may signal at once, and must get the clean shutdown.
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  const keyIds = running.backend.snapshot().accessKeyIds.join(", ");
+  const faultCount = running.backend.faultRules().length;
+  const faultNote = faultCount > 0 ? `, ${faultCount} fault rule(s)` : "";
+  const changed = describeBehaviour(running.backend.behaviour);
+  const behaviourNote = changed.length > 0 ? `, behaviour ${changed.join(",")}` : "";
+  console.log(`alb-simulator listening on ${running.endpoint} (region ${running.backend.regionId}, access key ${keyIds}, jobs take ${options.jobMs ?? DEFAULT_JOB_MS} ms${faultNote}${behaviourNote})`);
 }
 
 void main(process.argv.slice(2));

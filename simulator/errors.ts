@@ -3,7 +3,7 @@
  * `Code`, `Message` and HTTP status. The backend and the server throw these; only the server turns them
  * into the JSON envelope, so no error body is ever built by hand.
  *
- * Codes, messages and statuses come from the seed document for Dissociate (the authority for its six
+ * Codes, messages and statuses come from the Dissociate API document (the authority for its six
  * codes), from real error output users reported, and from the generic POP gateway codes (sources: `docs/alb-api-facts.md`);
  * each code's HTTP status comes from the API contract (`contract/alb-contract.ts`).
  * Where the sources are silent the choice is stated on the class (see also `simulator/README.md`).
@@ -266,6 +266,21 @@ export class QuotaExceededListenerCertificateError extends AlbErrorResponse {
   }
 }
 
+/**
+ * 400 ResourceQuotaExceeded.LoadBalancerCertificatesNum: more additional certificates on the listeners of one
+ * load balancer together than `limits.maxAdditionalCertificatesPerLoadBalancer` (the `loadBalancerQuota`
+ * behaviour). The code and message format are the API metadata's (`docs/alb-api-facts.md`); the quota's name in
+ * the message is not documented, the simulator uses the code's last segment.
+ */
+export class ResourceQuotaExceededLoadBalancerCertificatesNumError extends AlbErrorResponse {
+  override readonly name = "ResourceQuotaExceededLoadBalancerCertificatesNumError" as const;
+  readonly code = ErrorCode.loadBalancerQuotaExceeded;
+  readonly httpStatus = ERROR_CODES[ErrorCode.loadBalancerQuotaExceeded].httpStatus;
+  constructor(readonly loadBalancerId: string, usage: number, limit: number) {
+    super(`The quota of LoadBalancerCertificatesNum is exceeded for resource ${loadBalancerId}, usage ${usage}/${limit}.`);
+  }
+}
+
 /** 400 Throttling.User: more mutations than `limits.mutationsPerWindow` within `limits.rateWindowMs`. */
 export class ThrottlingUserError extends AlbErrorResponse {
   override readonly name = "ThrottlingUserError" as const;
@@ -333,5 +348,15 @@ export class InvalidFaultRuleError extends AlbErrorResponse {
   readonly httpStatus = 400;
   constructor(readonly field: string, readonly reason: string) {
     super(`Invalid fault rule: ${field} ${reason}.`);
+  }
+}
+
+/** 400 InvalidBehaviour: a behaviour (option, request body, CLI entry) fails validation; the message names the field. */
+export class InvalidBehaviourError extends AlbErrorResponse {
+  override readonly name = "InvalidBehaviourError" as const;
+  readonly code = "InvalidBehaviour";
+  readonly httpStatus = 400;
+  constructor(readonly field: string, readonly reason: string) {
+    super(`Invalid behaviour: ${field} ${reason}.`);
   }
 }

@@ -3,7 +3,8 @@
  * validation, and the built-in demo world used when no fixture is given.
  */
 import { readFileSync } from "node:fs";
-import { InvalidFaultRuleError, InvalidFixtureError } from "./errors";
+import { DEFAULT_BEHAVIOUR, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
+import { InvalidBehaviourError, InvalidFaultRuleError, InvalidFixtureError } from "./errors";
 import { parseFaultRules, type FaultRule } from "./faults";
 import { resolveStsFixture, type ResolvedStsFixture, type StsFixture } from "./sts";
 import {
@@ -58,15 +59,31 @@ export interface FixtureListener {
   readonly defaultCertificateId?: string;
   /** Server certificates of the catalogue, other than the default one. @default [] */
   readonly additionalCertificateIds?: readonly string[];
+  /**
+   * HTTPS only: the CA certificate (a `Ca` certificate of the catalogue) of a mutual-TLS listener. GetListenerAttribute
+   * then answers `CaEnabled: true` and `CaCertificates`; under the `mutualTls` behaviour ListListenerCertificates lists it.
+   */
+  readonly caCertificateId?: string;
 }
 
 /** Per-world limits. Every field has a default. */
 export interface Limits {
-  /** Additional certificates per listener, counting Associated and Associating. @default 25 */
+  /**
+   * Additional certificates per listener, counting Associating, Associated and Dissociating rows; applies when the
+   * `loadBalancerQuota` behaviour is off. @default 25
+   */
   readonly maxAdditionalCertificatesPerListener: number;
-  /** Certificates per Associate call (portal metadata). @default 15 */
+  /**
+   * Additional certificates on all listeners of one load balancer together (same count); applies under the
+   * `loadBalancerQuota` behaviour (the default). @default 25 (the Standard edition's quota)
+   */
+  readonly maxAdditionalCertificatesPerLoadBalancer: number;
+  /** Certificates per Associate call (the API parameter metadata). @default 15 */
   readonly associateBatchMax: number;
-  /** Certificates per Dissociate call (seed document). @default 20 */
+  /**
+   * Certificates per Dissociate call (the Dissociate API document); at most 15 under the `dissociateLimit15`
+   * behaviour (the API parameter metadata). @default 20
+   */
   readonly dissociateBatchMax: number;
   /** Associate/Dissociate calls allowed per sliding window (documented 200 / 60 s). @default 200 */
   readonly mutationsPerWindow: number;
@@ -77,6 +94,7 @@ export interface Limits {
 /** The limits used where a fixture does not set them. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxAdditionalCertificatesPerListener: ApiLimits.loadBalancerCertificatesStandard,
+  maxAdditionalCertificatesPerLoadBalancer: ApiLimits.loadBalancerCertificatesStandard,
   associateBatchMax: ApiLimits.associateCertificatesMax,
   dissociateBatchMax: ApiLimits.dissociateCertificatesMaxDocumented,
   mutationsPerWindow: ApiLimits.mutationsPerWindow,
@@ -98,6 +116,8 @@ export interface Fixture {
   readonly faults?: readonly FaultRule[];
   /** Roles and OIDC providers of the STS actions (see `sts.ts`). @default the demo role and provider */
   readonly sts?: StsFixture;
+  /** Which reading of the API to play (see `behaviour.ts`); `startSimulator({behaviour})` and `--behaviour` win over it. */
+  readonly behaviour?: BehaviourInput;
 }
 
 /** A validated fixture with every default filled in. */
@@ -105,14 +125,17 @@ export interface ResolvedFixture {
   readonly regionId: string;
   readonly accessKeys: readonly AccessKey[];
   readonly certificates: readonly FixtureCertificate[];
-  readonly listeners: readonly (Required<Omit<FixtureListener, "defaultCertificateId">> & {
+  readonly listeners: readonly (Required<Omit<FixtureListener, "defaultCertificateId" | "caCertificateId">> & {
     readonly defaultCertificateId: string | null;
+    readonly caCertificateId: string | null;
   })[];
   readonly limits: Limits;
   /** The fixture's fault rules; undefined when it names none (the current rules then stay on a reset). */
   readonly faults?: readonly FaultRule[];
   /** The validated `sts` section; undefined when the fixture has none (the simulator then serves the demo one). */
   readonly sts?: ResolvedStsFixture;
+  /** The fixture's behaviour, defaults filled in; undefined when it names none (the current behaviour then stays on a reset). */
+  readonly behaviour?: Behaviour;
 }
 
 /** The built-in demo world: three listeners in cn-hangzhou and a catalogue of twelve server certificates and one CA. */
@@ -218,6 +241,7 @@ function resolveLimits(value: unknown): Limits {
     input[key] === undefined ? DEFAULT_LIMITS[key] : integer(input[key], `limits.${key}`, 1, max);
   return {
     maxAdditionalCertificatesPerListener: limit("maxAdditionalCertificatesPerListener", 10_000),
+    maxAdditionalCertificatesPerLoadBalancer: limit("maxAdditionalCertificatesPerLoadBalancer", 100_000),
     associateBatchMax: limit("associateBatchMax", 1_000),
     dissociateBatchMax: limit("dissociateBatchMax", 1_000),
     mutationsPerWindow: limit("mutationsPerWindow", 1_000_000),
@@ -225,17 +249,38 @@ function resolveLimits(value: unknown): Limits {
   };
 }
 
+/** Which behaviour a fixture's quotas are checked against: see {@link resolveFixture}. */
+export interface FixtureBehaviourContext {
+  /** The behaviour the world will run under whatever the fixture says (an explicit option). */
+  readonly override?: Behaviour;
+  /** The behaviour the world runs under when the fixture names none. @default DEFAULT_BEHAVIOUR */
+  readonly fallback?: Behaviour;
+}
+
 /**
- * Validates a fixture and fills in its defaults.
+ * Validates a fixture and fills in its defaults. The quota a listener list is checked against depends on the
+ * behaviour the world will run under: `context.override`, else the fixture's own `behaviour`, else
+ * `context.fallback`, else the default (the load-balancer quota).
  *
  * @throws InvalidFixtureError naming the offending field (e.g. `listeners[1].defaultCertificateId`),
- *   for wrong types, unknown fields, duplicate IDs, references to unknown or CA certificates, certificates
- *   on HTTP listeners, and more additional certificates than the per-listener limit.
+ *   for wrong types, unknown fields, duplicate IDs, references to unknown or CA certificates (or a server
+ *   certificate as a CA certificate), certificates on HTTP listeners, an invalid behaviour, and more additional
+ *   certificates than the quota.
  */
-export function resolveFixture(input: unknown): ResolvedFixture {
-  const root = record(input, "", ["regionId", "accessKeys", "certificates", "listeners", "limits", "faults", "sts"]);
+export function resolveFixture(input: unknown, context: FixtureBehaviourContext = {}): ResolvedFixture {
+  const root = record(input, "", ["regionId", "accessKeys", "certificates", "listeners", "limits", "faults", "sts", "behaviour"]);
   const regionId = root.regionId === undefined ? DEMO_REGION_ID : nonEmptyString(root.regionId, "regionId");
   const limits = resolveLimits(root.limits);
+  let behaviour: Behaviour | undefined;
+  if (root.behaviour !== undefined) {
+    try {
+      behaviour = resolveBehaviour(root.behaviour);
+    } catch (error: unknown) {
+      if (error instanceof InvalidBehaviourError) throw new InvalidFixtureError(error.field, error.reason);
+      throw error;
+    }
+  }
+  const quotaPerLoadBalancer = (context.override ?? behaviour ?? context.fallback ?? DEFAULT_BEHAVIOUR).loadBalancerQuota;
 
   const accessKeys = root.accessKeys === undefined
     ? [{ accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET }]
@@ -276,7 +321,7 @@ export function resolveFixture(input: unknown): ResolvedFixture {
   const listeners = array(root.listeners ?? [], "listeners").map((entry, i) => {
     const field = `listeners[${i}]`;
     const input = record(entry, field, [
-      "listenerId", "loadBalancerId", "protocol", "port", "status", "defaultCertificateId", "additionalCertificateIds",
+      "listenerId", "loadBalancerId", "protocol", "port", "status", "defaultCertificateId", "additionalCertificateIds", "caCertificateId",
     ]);
     const listenerId = nonEmptyString(input.listenerId, `${field}.listenerId`);
     if (listenerIds.has(listenerId)) throw new InvalidFixtureError(`${field}.listenerId`, `duplicates ${listenerId}`);
@@ -297,7 +342,16 @@ export function resolveFixture(input: unknown): ResolvedFixture {
       if (seen.has(id)) throw new InvalidFixtureError(idField, `duplicates ${id}`);
       seen.add(id);
     });
-    if (additionalCertificateIds.length > limits.maxAdditionalCertificatesPerListener) {
+    let caCertificateId: string | null = null;
+    if (input.caCertificateId !== undefined && input.caCertificateId !== null) {
+      const caField = `${field}.caCertificateId`;
+      caCertificateId = nonEmptyString(input.caCertificateId, caField);
+      const type = certificateTypes.get(caCertificateId);
+      if (type === undefined) throw new InvalidFixtureError(caField, `references ${caCertificateId}, which is not in certificates`);
+      if (type !== "Ca") throw new InvalidFixtureError(caField, `references ${caCertificateId}, which is a ${type} certificate, not a Ca certificate`);
+      if (protocol !== "HTTPS") throw new InvalidFixtureError(caField, `is set on a ${protocol} listener; only HTTPS listeners take a CA certificate`);
+    }
+    if (!quotaPerLoadBalancer && additionalCertificateIds.length > limits.maxAdditionalCertificatesPerListener) {
       throw new InvalidFixtureError(
         `${field}.additionalCertificateIds`,
         `holds ${additionalCertificateIds.length} certificates, more than limits.maxAdditionalCertificatesPerListener (${limits.maxAdditionalCertificatesPerListener})`,
@@ -311,8 +365,23 @@ export function resolveFixture(input: unknown): ResolvedFixture {
       status: input.status === undefined ? "Running" as const : oneOf(input.status, `${field}.status`, LISTENER_STATUSES),
       defaultCertificateId,
       additionalCertificateIds,
+      caCertificateId,
     };
   });
+
+  if (quotaPerLoadBalancer) {
+    const usage = new Map<string, number>();
+    listeners.forEach((listener, i) => {
+      const total = (usage.get(listener.loadBalancerId) ?? 0) + listener.additionalCertificateIds.length;
+      usage.set(listener.loadBalancerId, total);
+      if (total > limits.maxAdditionalCertificatesPerLoadBalancer) {
+        throw new InvalidFixtureError(
+          `listeners[${i}].additionalCertificateIds`,
+          `brings load balancer ${listener.loadBalancerId} to ${total} additional certificates, more than limits.maxAdditionalCertificatesPerLoadBalancer (${limits.maxAdditionalCertificatesPerLoadBalancer})`,
+        );
+      }
+    });
+  }
 
   let faults: FaultRule[] | undefined;
   if (root.faults !== undefined) {
@@ -324,7 +393,12 @@ export function resolveFixture(input: unknown): ResolvedFixture {
     }
   }
 
-  return { regionId, accessKeys, certificates, listeners, limits, ...(faults === undefined ? {} : { faults }), ...(root.sts === undefined ? {} : { sts: resolveStsFixture(root.sts) }) };
+  return {
+    regionId, accessKeys, certificates, listeners, limits,
+    ...(faults === undefined ? {} : { faults }),
+    ...(root.sts === undefined ? {} : { sts: resolveStsFixture(root.sts) }),
+    ...(behaviour === undefined ? {} : { behaviour }),
+  };
 }
 
 /** Thrown when a fixture file cannot be read, parsed or validated; the message names the file. */
@@ -340,7 +414,7 @@ export class FixtureFileError extends Error {
  *
  * @throws FixtureFileError naming the file (and the field, for invalid content).
  */
-export function loadFixtureFile(path: string): ResolvedFixture {
+export function loadFixtureFile(path: string, context: FixtureBehaviourContext = {}): ResolvedFixture {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -354,7 +428,7 @@ export function loadFixtureFile(path: string): ResolvedFixture {
     throw new FixtureFileError(path, `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   try {
-    return resolveFixture(parsed);
+    return resolveFixture(parsed, context);
   } catch (error: unknown) {
     throw new FixtureFileError(path, error instanceof Error ? error.message : String(error), { cause: error });
   }

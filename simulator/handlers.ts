@@ -4,7 +4,7 @@
  * happens here; business rules live in the backend. Neither builds an error body: both throw `errors.ts`
  * classes and the server renders them.
  */
-import { Action, type AlbAction } from "../contract/alb-contract";
+import { Action, Limits as ApiLimits, type AlbAction } from "../contract/alb-contract";
 import type {
   AlbBackend, JobView, ListenerAttributes, ListenerCertificateRow, MutationHooks, MutationRequest, MutationResult,
 } from "./backend";
@@ -31,7 +31,10 @@ export interface HandlerResult {
 /** The signature every handler shares. */
 export type Handler = (context: HandlerContext) => HandlerResult;
 
-/** Upper bound on list parameters the docs leave open (CertificateIds, JobIds, ResourceIds). */
+/**
+ * Upper bound on list parameters the SDK model leaves open (CertificateIds, JobIds, ResourceIds), unless the
+ * `requestLimits` behaviour applies the API metadata's bounds.
+ */
 const OPEN_LIST_MAX = 100;
 /** ListListeners' documented bound on ListenerIds, LoadBalancerIds and Tag. */
 const LISTENER_FILTER_MAX = 20;
@@ -40,12 +43,21 @@ const CERTIFICATES_PARSE_MAX = 1_000;
 
 const RESOURCE_TYPES = ["loadbalancer", "listener", "rule", "acl", "securitypolicy", "servergroup"] as const;
 
-function clientToken(params: WireParams): string | undefined {
+function clientToken(params: WireParams, backend: AlbBackend): string | undefined {
   const token = params.optionalString("ClientToken");
   if (token !== undefined && !/^[\x20-\x7e]+$/.test(token)) {
     throw new InvalidParameterError("ClientToken", "it may contain only printable ASCII characters");
   }
+  const max = ApiLimits.clientTokenMaxLength;
+  if (token !== undefined && backend.behaviour.requestLimits && token.length > max) {
+    throw new InvalidParameterError("ClientToken", `it is ${token.length} characters long, at most ${max} are allowed`);
+  }
   return token;
+}
+
+/** The bound of a list filter: the API metadata's under the `requestLimits` behaviour, else {@link OPEN_LIST_MAX}. */
+function listMax(backend: AlbBackend, metadataMax: number): number {
+  return backend.behaviour.requestLimits ? metadataMax : OPEN_LIST_MAX;
 }
 
 function maxResults(params: WireParams): number {
@@ -53,13 +65,13 @@ function maxResults(params: WireParams): number {
 }
 
 function mutation(
-  { params, hooks }: HandlerContext,
+  { backend, params, hooks }: HandlerContext,
   run: (request: MutationRequest, hooks: MutationHooks) => MutationResult,
 ): HandlerResult {
   const { jobId } = run({
     listenerId: params.requiredString("ListenerId"),
     certificateIds: params.objectListField("Certificates", "CertificateId", CERTIFICATES_PARSE_MAX),
-    clientToken: clientToken(params),
+    clientToken: clientToken(params, backend),
     dryRun: params.optionalBoolean("DryRun") ?? false,
   }, hooks);
   return { body: { JobId: jobId }, jobId };
@@ -105,7 +117,7 @@ export function dissociateAdditionalCertificatesFromListener(context: HandlerCon
 /** ListListenerCertificates → `{MaxResults, NextToken?, TotalCount, Certificates}`, default certificate first. */
 export function listListenerCertificates({ backend, params }: HandlerContext): HandlerResult {
   const listenerId = params.requiredString("ListenerId");
-  const certificateIds = params.stringList("CertificateIds", OPEN_LIST_MAX);
+  const certificateIds = params.stringList("CertificateIds", listMax(backend, ApiLimits.listCertificateIdsMax));
   const certificateType = params.optionalEnum("CertificateType", CERTIFICATE_TYPES);
   const limit = maxResults(params);
   const nextToken = params.optionalString("NextToken");
@@ -125,15 +137,18 @@ export function listListenerCertificates({ backend, params }: HandlerContext): H
   };
 }
 
-/** GetListenerAttribute → the listener, with its default certificate in `Certificates`. */
+/**
+ * GetListenerAttribute → the listener, with its default certificate in `Certificates` and, for a mutual-TLS
+ * listener, `CaEnabled: true` and its CA certificate in `CaCertificates`.
+ */
 export function getListenerAttribute({ backend, params }: HandlerContext): HandlerResult {
   const listener = backend.getListenerAttribute(params.requiredString("ListenerId"));
   return {
     body: {
       ...listenerSummary(listener),
-      CaEnabled: false,
+      CaEnabled: listener.caCertificateId !== null,
       Certificates: listener.defaultCertificateId === null ? [] : [{ CertificateId: listener.defaultCertificateId }],
-      CaCertificates: [],
+      CaCertificates: listener.caCertificateId === null ? [] : [{ CertificateId: listener.caCertificateId }],
     },
   };
 }
@@ -163,8 +178,8 @@ export function listListeners({ backend, params }: HandlerContext): HandlerResul
 /** ListAsynJobs → `{MaxResults, NextToken?, TotalCount, Jobs}` ordered by CreateTime, then Id. */
 export function listAsynJobs({ backend, params }: HandlerContext): HandlerResult {
   const filter = {
-    jobIds: params.stringList("JobIds", OPEN_LIST_MAX),
-    resourceIds: params.stringList("ResourceIds", OPEN_LIST_MAX),
+    jobIds: params.stringList("JobIds", listMax(backend, ApiLimits.listJobIdsMax)),
+    resourceIds: params.stringList("ResourceIds", listMax(backend, ApiLimits.listJobIdsMax)),
     resourceType: params.optionalEnum("ResourceType", RESOURCE_TYPES),
     apiName: params.optionalString("ApiName"),
     beginTime: params.optionalInteger("BeginTime", 0, Number.MAX_SAFE_INTEGER),

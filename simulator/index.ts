@@ -40,12 +40,28 @@ export {
   type CertificateType,
   type Fixture,
   type FixtureCertificate,
+  type FixtureBehaviourContext,
   type FixtureListener,
   type Limits,
   type ListenerProtocol,
   type ListenerStatus,
   type ResolvedFixture,
 } from "./fixture";
+export {
+  ALL_BEHAVIOUR,
+  BEHAVIOUR_NAMES,
+  DEFAULT_BEHAVIOUR,
+  DEFAULT_JOB_DURATION,
+  DEFAULT_LINGERING_ROWS_MS,
+  DEFAULT_READ_LAG_MS,
+  describeBehaviour,
+  LEGACY_BEHAVIOUR,
+  parseBehaviourList,
+  resolveBehaviour,
+  type Behaviour,
+  type BehaviourInput,
+  type JobDuration,
+} from "./behaviour";
 export { FAULT_KINDS, FaultFileError, loadFaultFile, parseFaultRules, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
 export { StateFileError } from "./state";
 export {
@@ -67,6 +83,6 @@ export {
 } from "./sts";
 export { SIMULATOR_TLS_CERTIFICATE } from "./tls";
 export { ALB_ACTIONS, ALB_API_VERSION as API_VERSION, type AlbAction } from "../contract/alb-contract";
-export type { AdditionalCertificateStatus, JobStatus } from "./transitions";
+export type { AdditionalCertificateStatus, JobStatus, PreviousRowStatus } from "./transitions";
 export { DEFAULT_TIMESTAMP_SKEW_MS, MAX_BODY_BYTES } from "./server";
 export * from "./errors";

@@ -7,17 +7,19 @@
  * credentials chain calls (`Version=2015-04-01`) are handed to `sts.ts`, which also vets the SecurityToken
  * of the temporary keys it issued; TLS on the same port is `tls.ts`'s.
  *
- * Also serves the inspection routes under `/_simulator/` to loopback clients.
+ * Also serves the inspection routes under `/_simulator/` to loopback clients: the request log, the world, a
+ * reset, fault rules, the behaviour, and a listener's own status.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { ALB_API_VERSION as API_VERSION, isAlbAction, isStsRequest } from "../contract/alb-contract";
+import { ALB_API_VERSION as API_VERSION, isAlbAction, isStsRequest, LISTENER_STATUSES, type ListenerStatus } from "../contract/alb-contract";
 import type { AlbBackend, JobFaultEffect, RequestLogEntry } from "./backend";
 import {
   AlbErrorResponse,
   InspectionForbiddenError,
   InspectionRouteNotFoundError,
   InternalError,
+  InvalidBehaviourError,
   InvalidActionNotFoundError,
   InvalidFaultRuleError,
   InvalidFixtureError,
@@ -39,6 +41,7 @@ import {
   type FaultKind,
   type FaultRule,
 } from "./faults";
+import type { BehaviourInput } from "./behaviour";
 import { HANDLERS } from "./handlers";
 import { parseFormEncoded, WireParams } from "./params";
 import { compareStrings } from "./paging";
@@ -69,6 +72,26 @@ const JSON_CONTENT_TYPE = "application/json;charset=utf-8";
 
 function isLoopback(address: string | undefined): boolean {
   return address !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(address);
+}
+
+/** `POST /_simulator/listeners/<listenerId>/status`: the listener ID, or undefined for another path. */
+function listenerStatusRoute(path: string): string | undefined {
+  const match = /^\/_simulator\/listeners\/([^/]+)\/status$/.exec(path);
+  if (match?.[1] === undefined) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `status` of a listener-status body. @throws InvalidParameterError naming `status`. */
+function listenerStatusOf(body: unknown): ListenerStatus {
+  const status = typeof body === "object" && body !== null ? (body as Record<string, unknown>).status : undefined;
+  if (typeof status !== "string" || !(LISTENER_STATUSES as readonly string[]).includes(status)) {
+    throw new InvalidParameterError("status", `it must be one of ${LISTENER_STATUSES.join(", ")}`);
+  }
+  return status as ListenerStatus;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -284,8 +307,19 @@ export function createAlbServer(options: AlbServerOptions): Server {
         case "DELETE /_simulator/faults":
           backend.clearFaults();
           return send(response, 200, { faults: [] });
-        default:
-          throw new InspectionRouteNotFoundError(request.method ?? "", path);
+        case "GET /_simulator/behaviour":
+          return send(response, 200, { behaviour: backend.behaviour });
+        case "POST /_simulator/behaviour":
+          return send(response, 200, {
+            behaviour: backend.setBehaviour(await jsonBody((reason) => new InvalidBehaviourError("(body)", reason)) as BehaviourInput),
+          });
+        default: {
+          const listenerId = request.method === "POST" ? listenerStatusRoute(path.replace(/\/+$/, "")) : undefined;
+          if (listenerId === undefined) throw new InspectionRouteNotFoundError(request.method ?? "", path);
+          const status = listenerStatusOf(await jsonBody((reason) => new InvalidParameterError("(body)", reason)));
+          backend.setListenerStatus(listenerId, status);
+          return send(response, 200, backend.listenerView(listenerId));
+        }
       }
     } catch (error: unknown) {
       fail(error instanceof AlbErrorResponse ? error : new InternalError());

@@ -1,5 +1,5 @@
 /**
- * Request authentication, exactly as `alb-api.md` §2.3 verifies it for both official clients:
+ * Request authentication, as both official clients sign their requests (checked against pop-core and the Tea SDK):
  *
  * - V1 (pop-core, and the Tea SDK with `signatureAlgorithm: 'v2'`): HMAC-SHA1 with key `secret + "&"` over
  *   `METHOD&%2F&pct(canon)`, where canon is every decoded query and body parameter except `Signature`,

@@ -5,6 +5,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { AlbBackend, type Clock } from "./backend";
+import { resolveBehaviour, type BehaviourInput } from "./behaviour";
 import { loadFaultFile, type FaultRule } from "./faults";
 import { loadFixtureFile, type AccessKey, type Fixture } from "./fixture";
 import { createAlbServer } from "./server";
@@ -46,6 +47,11 @@ export interface SimulatorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Roles and OIDC providers of the STS actions, replacing the fixture's `sts` section. @default the fixture's, else the demo one */
   readonly sts?: StsFixture;
+  /**
+   * Which reading of the API to play (see `behaviour.ts`; absent fields take their defaults). Wins over the
+   * state file's and the fixture's `behaviour`. @default the state file's, else the fixture's, else the default
+   */
+  readonly behaviour?: BehaviourInput;
 }
 
 /** A listening simulator. */
@@ -80,7 +86,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /**
  * Starts a simulator.
  *
- * @throws TypeError for an invalid option (named); FixtureFileError / InvalidFixtureError for a bad fixture;
+ * @throws TypeError for an invalid option (named); InvalidBehaviourError naming the field of a bad `behaviour`;
+ *   FixtureFileError / InvalidFixtureError for a bad fixture;
  *   FaultFileError / InvalidFaultRuleError for bad fault rules;
  *   StateFileError for an unusable state file (which is left untouched); the listen error (EADDRINUSE…).
  */
@@ -94,7 +101,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
   const statePath = options.statePath;
   const state = statePath === undefined ? undefined : loadState(statePath);
-  const fixture = typeof options.fixture === "string" ? loadFixtureFile(options.fixture) : options.fixture;
+  const behaviour = options.behaviour === undefined ? undefined : resolveBehaviour(options.behaviour);
+  const fixture = typeof options.fixture === "string" ? loadFixtureFile(options.fixture, { override: behaviour }) : options.fixture;
   const faults = typeof options.faults === "string" ? loadFaultFile(options.faults) : options.faults;
 
   const persist = (): void => {
@@ -108,6 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     seed: options.seed,
     accessKeys: options.accessKeys,
     faults,
+    behaviour,
     onChange: persist,
   });
   if (state === undefined) persist();

@@ -1,17 +1,25 @@
 /**
- * `--state` persistence: the whole world (listeners, certificates, jobs with their clock times, ClientTokens
- * and the ID generator) as one JSON file, written atomically (temporary file, then rename) after every
- * change, and read back on start. A file that cannot be read back is never overwritten.
+ * `--state` persistence: the whole world (listeners, certificates, jobs with their clock times, ClientTokens,
+ * the ID generator and the behaviour) as one JSON file, written atomically (temporary file, then rename) after
+ * every change, and read back on start. A file that cannot be read back is never overwritten.
+ *
+ * Version 2 added the behaviour, lingering `Dissociated` rows, CA certificates of listeners, the load-balancer
+ * limit and the read-lag fields of jobs. A version-1 file still loads: it gets {@link LEGACY_BEHAVIOUR} (the
+ * per-listener quota it was written under) and the defaults of the new fields.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import type { AccessKey, FixtureCertificate, Limits, ListenerProtocol, ListenerStatus } from "./fixture";
+import { LEGACY_BEHAVIOUR, resolveBehaviour, type Behaviour } from "./behaviour";
+import { InvalidBehaviourError } from "./errors";
+import { DEFAULT_LIMITS, type AccessKey, type FixtureCertificate, type Limits, type ListenerProtocol, type ListenerStatus } from "./fixture";
 import type { RandomState } from "./random";
 import type { AdditionalCertificateStatus, JobRecord } from "./transitions";
 
 /** The `format` marker of a state file. */
 export const STATE_FORMAT = "alb-simulator-state";
-/** The version of the state file layout. */
-export const STATE_VERSION = 1;
+/** The version of the state file layout this simulator writes. */
+export const STATE_VERSION = 2;
+/** The versions it reads. */
+export const READABLE_STATE_VERSIONS: readonly number[] = [1, 2];
 
 /** A listener in a state file. */
 export interface PersistedListener {
@@ -23,6 +31,9 @@ export interface PersistedListener {
   readonly defaultCertificateId: string | null;
   readonly additional: readonly { readonly certificateId: string; readonly status: AdditionalCertificateStatus }[];
   readonly configuringUntilMs: number;
+  /** Lingering `Dissociated` rows and the clock time (ms) each vanishes. */
+  readonly lingering: readonly { readonly certificateId: string; readonly vanishAtMs: number }[];
+  readonly caCertificateId: string | null;
 }
 
 /** An idempotency record in a state file. */
@@ -45,6 +56,7 @@ export interface PersistedState {
   readonly clientTokens: readonly PersistedClientToken[];
   readonly random: RandomState;
   readonly nextJobSeq: number;
+  readonly behaviour: Behaviour;
 }
 
 /** Thrown when a state file exists but cannot be used. The file is left as it is. */
@@ -66,8 +78,9 @@ function check(condition: boolean, path: string, reason: string): void {
 /**
  * Reads a state file.
  *
- * @returns the state, or `undefined` when the file does not exist.
- * @throws StateFileError when the file is unreadable, not JSON, or not a version-1 state.
+ * @returns the state in the current layout (a version-1 file is upgraded in memory; the file is rewritten in
+ *   the current layout at the next change), or `undefined` when the file does not exist.
+ * @throws StateFileError when the file is unreadable, not JSON, or not a version-1 or version-2 state.
  */
 export function loadState(path: string): PersistedState | undefined {
   let text: string;
@@ -86,7 +99,7 @@ export function loadState(path: string): PersistedState | undefined {
   check(isObject(parsed), path, "the top level is not an object");
   const state = parsed as Record<string, unknown>;
   check(state.format === STATE_FORMAT, path, `field "format" is not "${STATE_FORMAT}"`);
-  check(state.version === STATE_VERSION, path, `field "version" is not ${STATE_VERSION}`);
+  check(READABLE_STATE_VERSIONS.includes(state.version as number), path, `field "version" is not one of ${READABLE_STATE_VERSIONS.join(", ")}`);
   check(typeof state.regionId === "string", path, `field "regionId" is not a string`);
   for (const field of ["accessKeys", "certificates", "listeners", "jobs", "clientTokens"]) {
     check(Array.isArray(state[field]), path, `field "${field}" is not an array`);
@@ -103,7 +116,31 @@ export function loadState(path: string): PersistedState | undefined {
     check(isObject(job) && typeof job.jobId === "string" && typeof job.endTimeMs === "number"
       && Array.isArray(job.certificateIds), path, `jobs[${i}] is malformed`);
   });
-  return parsed as PersistedState;
+  if (state.version === 1) return upgradeVersion1(state);
+  (state.listeners as Record<string, unknown>[]).forEach((listener, i) => {
+    check(Array.isArray(listener.lingering) && (listener.caCertificateId === null || typeof listener.caCertificateId === "string"),
+      path, `listeners[${i}] is malformed`);
+  });
+  let behaviour: Behaviour;
+  try {
+    behaviour = resolveBehaviour(state.behaviour);
+  } catch (error: unknown) {
+    if (error instanceof InvalidBehaviourError) throw new StateFileError(path, `field ${error.field} ${error.reason}`, { cause: error });
+    throw error;
+  }
+  return { ...(parsed as PersistedState), limits: { ...DEFAULT_LIMITS, ...(state.limits as Partial<Limits>) }, behaviour };
+}
+
+/** A version-1 state in the current layout: the behaviour it was written under, no lingering rows, no CA certificates. */
+function upgradeVersion1(state: Record<string, unknown>): PersistedState {
+  const listeners = (state.listeners as Record<string, unknown>[]).map((listener) => ({ ...listener, lingering: [], caCertificateId: null }));
+  return {
+    ...(state as unknown as PersistedState),
+    version: STATE_VERSION,
+    limits: { ...DEFAULT_LIMITS, ...(state.limits as Partial<Limits>) },
+    listeners: listeners as unknown as PersistedListener[],
+    behaviour: LEGACY_BEHAVIOUR,
+  };
 }
 
 /**

@@ -232,7 +232,7 @@ describe("engine flows: ownership holds whatever part of the stack an operation 
   it.concurrent("a job failing in the middle of a multi-batch rotation: the state records what is live, the error says what was and was not done, the next up finishes with no repeated call", async () => {
     const before = Array.from({ length: 20 }, (_, i) => i + 2);
     const after = Array.from({ length: 20 }, (_, i) => i + 22);
-    const fixture: Fixture = { ...crashFixture(1, 45), limits: { maxAdditionalCertificatesPerListener: 100 } };
+    const fixture: Fixture = { ...crashFixture(1, 45), limits: { maxAdditionalCertificatesPerListener: 100, maxAdditionalCertificatesPerLoadBalancer: 100 } };
     const w = await world(fixture, [res("www", before)]);
     await w.stack.up();
     w.sim.backend.setFaults([{ action: "DissociateAdditionalCertificatesFromListener", kind: "jobFail", count: 1, errorCode: "InternalJobError", errorMessage: "boom" }]);

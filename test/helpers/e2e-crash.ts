@@ -86,7 +86,8 @@ export function crashFixture(listeners: number, certificatesPerListener = 8): Fi
       additionalCertificateIds: [foreignCert(i)],
     });
   }
-  return { regionId: "cn-hangzhou", certificates, listeners: list };
+  // Every listener is on one load balancer: its additional-certificate quota (per load balancer) must hold them all.
+  return { regionId: "cn-hangzhou", certificates, listeners: list, limits: { maxAdditionalCertificatesPerLoadBalancer: 1000 } };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ describe("ListenerCertificatesProvider against the simulator", () => {
     const fixture: Fixture = {
       certificates: [...ids(10000), ...ids(20000), "99999-cn-hangzhou"].map((certificateId) => ({ certificateId, type: "Server" as const })),
       listeners: [{ listenerId: "lsn-big", loadBalancerId: "alb-big", protocol: "HTTPS", port: 443, defaultCertificateId: "99999-cn-hangzhou" }],
-      limits: { maxAdditionalCertificatesPerListener: 100 },
+      limits: { maxAdditionalCertificatesPerListener: 100, maxAdditionalCertificatesPerLoadBalancer: 100 },
     };
     h = await startHarness({ fixture, config: { "alb-listener-certificates:maxCertificatesPerListener": "100" } });
     const stack = new LifecycleStack(h.provider);

@@ -34,7 +34,7 @@ function fixture(listeners: number, certificates: number): Fixture {
     listeners: Array.from({ length: listeners }, (_, i) => ({
       listenerId: `lsn-many-${i}`, loadBalancerId: "alb-many", protocol: "HTTPS" as const, port: 443 + i, defaultCertificateId: cert(certificates),
     })),
-    limits: { maxAdditionalCertificatesPerListener: 100 },
+    limits: { maxAdditionalCertificatesPerListener: 100, maxAdditionalCertificatesPerLoadBalancer: 1000 },
   };
 }
 

@@ -25,7 +25,7 @@ function manyCertificatesFixture(): Fixture {
       listenerId: "lsn-many", loadBalancerId: "alb-many", protocol: "HTTPS", port: 443,
       defaultCertificateId: ids[0], additionalCertificateIds: ids.slice(1),
     }],
-    limits: { maxAdditionalCertificatesPerListener: 50 },
+    limits: { maxAdditionalCertificatesPerListener: 50, maxAdditionalCertificatesPerLoadBalancer: 50 },
   };
 }
 

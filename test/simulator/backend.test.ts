@@ -99,9 +99,9 @@ describe(resolveFixture.name, () => {
       regionId: "cn-hangzhou",
       accessKeys: [{ accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET }],
       certificates: base.certificates,
-      listeners: [{ ...base.listeners[0], status: "Running", additionalCertificateIds: [] }],
+      listeners: [{ ...base.listeners[0], status: "Running", additionalCertificateIds: [], caCertificateId: null }],
       limits: {
-        maxAdditionalCertificatesPerListener: 25, associateBatchMax: 15, dissociateBatchMax: 20,
+        maxAdditionalCertificatesPerListener: 25, maxAdditionalCertificatesPerLoadBalancer: 25, associateBatchMax: 15, dissociateBatchMax: 20,
         mutationsPerWindow: 200, rateWindowMs: 60_000,
       },
     });
@@ -110,7 +110,7 @@ describe(resolveFixture.name, () => {
   it.each([
     [[], "Invalid fixture: (the fixture) must be an object."],
     [{ regionId: "" }, "Invalid fixture: regionId must be a non-empty string."],
-    [{ listner: [] }, "Invalid fixture: listner is not a known field (known: regionId, accessKeys, certificates, listeners, limits, faults, sts)."],
+    [{ listner: [] }, "Invalid fixture: listner is not a known field (known: regionId, accessKeys, certificates, listeners, limits, faults, sts, behaviour)."],
     [{ accessKeys: [] }, "Invalid fixture: accessKeys must hold at least one key."],
     [{ accessKeys: [{ accessKeyId: "a" }] }, "Invalid fixture: accessKeys[0].accessKeySecret must be a non-empty string."],
     [{ certificates: [{ certificateId: "x", type: "Client" }] }, "Invalid fixture: certificates[0].type must be one of Server, Ca."],
@@ -122,7 +122,7 @@ describe(resolveFixture.name, () => {
     [listener({ additionalCertificateIds: ["s1"] }), "Invalid fixture: listeners[0].additionalCertificateIds[0] is the listener's default certificate s1."],
     [listener({ protocol: "HTTP" }), "Invalid fixture: listeners[0].protocol is HTTP, which carries no certificates."],
     [{ ...base, limits: { associateBatchMax: 0 } }, "Invalid fixture: limits.associateBatchMax must be an integer from 1 to 1000."],
-    [{ ...base, limits: { maxAdditionalCertificatesPerListener: 1 }, certificates: [...base.certificates, { certificateId: "s2", type: "Server" }, { certificateId: "s3", type: "Server" }], listeners: [{ ...base.listeners[0], additionalCertificateIds: ["s2", "s3"] }] },
+    [{ ...base, behaviour: { loadBalancerQuota: false }, limits: { maxAdditionalCertificatesPerListener: 1 }, certificates: [...base.certificates, { certificateId: "s2", type: "Server" }, { certificateId: "s3", type: "Server" }], listeners: [{ ...base.listeners[0], additionalCertificateIds: ["s2", "s3"] }] },
       "Invalid fixture: listeners[0].additionalCertificateIds holds 2 certificates, more than limits.maxAdditionalCertificatesPerListener (1)."],
   ])("names the field: %j", (input, message) => {
     expect(() => resolveFixture(input)).toThrow(message);

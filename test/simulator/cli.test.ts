@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ALL_BEHAVIOUR, DEFAULT_BEHAVIOUR } from "../../simulator";
 import { call, certificates, createClients, FREE_CERTS, HTTPS_LISTENER } from "../helpers/simulator";
+import { rawRequest } from "../helpers/simulator-wire";
 
 const ROOT = resolve(__dirname, "../..");
 const CLI = join(ROOT, "dist/simulator/cli.js");
@@ -104,6 +106,60 @@ describe("alb-simulator CLI", () => {
     const result = runCli(["--help"]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("--fixture FILE");
+    expect(result.stdout).toContain("--behaviour NAME[,NAME...]");
+    expect(result.stdout).toContain("dissociateLimit15, requestLimits, unlistedJobs, readLagMs, lingeringRowsMs, metadataSpelling, busyIncorrectStatus, jobDuration, loadBalancerQuota, mutualTls");
+  });
+
+  it("plays the readings named by --behaviour (comma lists, repeated), names them on the listening line and serves them", async () => {
+    const running = await startCli(["--port", "0", "--behaviour", "unlistedJobs,readLagMs=500", "--behaviour", "busyIncorrectStatus"]);
+    children.push(running.child);
+    expect(running.line).toMatch(/\(region cn-hangzhou, access key LTAI5tSimulatorDemoKey, jobs take 2000 ms, behaviour unlistedJobs,readLagMs=500,busyIncorrectStatus\)$/);
+    expect((await rawRequest(running.endpoint, { path: "/_simulator/behaviour" })).json).toEqual({
+      behaviour: { ...DEFAULT_BEHAVIOUR, unlistedJobs: true, readLagMs: 500, busyIncorrectStatus: true },
+    });
+    const clients = createClients(running.endpoint);
+    const associate = (id: string): Promise<unknown> => call(clients, "pop-core", "AssociateAdditionalCertificatesWithListener", { ListenerId: HTTPS_LISTENER, Certificates: certificates([id]) });
+    expect(await associate(FREE_CERTS[0])).toMatchObject({ ok: true });
+    expect(await associate(FREE_CERTS[1])).toMatchObject({ ok: false, status: 400, code: "IncorrectStatus.Listener", message: `The status of ${HTTPS_LISTENER} [Configuring] is incorrect.` });
+    expect(await call(clients, "alb20200616", "ListAsynJobs", {})).toMatchObject({ ok: true, body: { TotalCount: 0 } });
+    running.child.kill("SIGTERM");
+    expect(await running.exit).toBe(0);
+  });
+
+  it("turns every switch on with --behaviour all", async () => {
+    const running = await startCli(["--port", "0", "--behaviour", "all"]);
+    children.push(running.child);
+    expect(running.line).toContain(", behaviour dissociateLimit15,requestLimits,unlistedJobs,readLagMs=3000,lingeringRowsMs=60000,metadataSpelling,busyIncorrectStatus,jobDuration=4000:3000:0.3,mutualTls)");
+    expect((await rawRequest(running.endpoint, { path: "/_simulator/behaviour" })).json).toEqual({ behaviour: ALL_BEHAVIOUR });
+    running.child.kill("SIGTERM");
+    expect(await running.exit).toBe(0);
+  });
+
+  it("keeps the behaviour in --state across a restart without the flag", async () => {
+    dir = mkdtempSync(join(tmpdir(), "alb-sim-cli-"));
+    const statePath = join(dir, "state.json");
+    const first = await startCli(["--port", "0", "--state", statePath, "--behaviour", "loadBalancerQuota=off,metadataSpelling"]);
+    children.push(first.child);
+    first.child.kill("SIGINT");
+    expect(await first.exit).toBe(0);
+    const second = await startCli(["--port", "0", "--state", statePath]);
+    children.push(second.child);
+    expect(second.line).toContain(", behaviour metadataSpelling,loadBalancerQuota=off)");
+    second.child.kill("SIGTERM");
+    expect(await second.exit).toBe(0);
+  });
+
+  it.each([
+    [["--behaviour", "bogus"], "alb-simulator: --behaviour: Invalid behaviour: bogus is not a known behaviour (known: all, dissociateLimit15,"],
+    [["--behaviour", "readLagMs=soon"], "alb-simulator: --behaviour: Invalid behaviour: readLagMs=soon takes off or an integer number of ms from 0 to 86400000."],
+    [["--behaviour", "mutualTls,jobDuration=fast"], "alb-simulator: --behaviour: Invalid behaviour: jobDuration=fast takes on, off or BASE_MS:PER_CERTIFICATE_MS[:JITTER]"],
+    [["--behaviour"], "alb-simulator: Option '--behaviour <value>' argument missing"],
+  ])("prints usage and exits 2 naming the bad behaviour %j", (args, message) => {
+    const result = runCli(args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain("Usage: alb-simulator [options]");
+    expect(result.stdout).toBe("");
   });
 
   it("exits 1 naming the file when the fixture is invalid", () => {

@@ -121,7 +121,7 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "more additional certificates than the per-listener quota",
-    fixture: withLimits({ maxAdditionalCertificatesPerListener: 2 }),
+    fixture: { ...withLimits({ maxAdditionalCertificatesPerListener: 2 }), behaviour: { loadBalancerQuota: false } },
     action: ASSOCIATE, params: { ListenerId: HTTPS_LISTENER, Certificates: certificates([FREE_CERTS[0], FREE_CERTS[1]]) },
     code: "QuotaExceeded.ListenerCertificate", status: 400,
     message: `The quota of ListenerCertificate is exceeded for ${HTTPS_LISTENER}, usage 3/2.`,

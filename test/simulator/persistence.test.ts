@@ -18,7 +18,7 @@ describe("simulator --state persistence", () => {
 
   it("writes the world on start and after every mutation, atomically", async () => {
     const { clients } = await start({ statePath, seed: 1 });
-    expect(JSON.parse(readFileSync(statePath, "utf8"))).toMatchObject({ format: "alb-simulator-state", version: 1, jobs: [] });
+    expect(JSON.parse(readFileSync(statePath, "utf8"))).toMatchObject({ format: "alb-simulator-state", version: 2, jobs: [] });
     const { JobId } = await ok(clients, "pop-core", "AssociateAdditionalCertificatesWithListener", {
       ListenerId: HTTPS_LISTENER, Certificates: certificates([FREE_CERTS[0]]),
     });
