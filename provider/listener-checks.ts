@@ -129,9 +129,10 @@ export class LiveValidator {
       problems.push(...listenerProblems(listenerId, attribute, rows, request.declared));
       // A stopped listener refuses the dry run too; its problem says all there is to say.
       if (problems.some((p) => p instanceof StoppedListenerError)) return problems;
-      const defaults = defaultCertificates(rows, attribute);
+      // The default and CA certificates already have their problem; the dry run is for the rest.
+      const refused = new Set([...defaultCertificates(rows, attribute), ...attribute.caCertificateIds]);
       const present = presentIds(rows);
-      const adding = request.toAdd.filter((id) => !present.has(id) && !defaults.has(id));
+      const adding = request.toAdd.filter((id) => !present.has(id) && !refused.has(id));
       problems.push(...(await this.dryRun(listenerId, attribute.loadBalancerId, adding, isBusy(attribute, rows), deadlineAt)));
     } catch (error) {
       const gone = listenerGone(error, listenerId, request.region);

@@ -101,8 +101,8 @@ export class Reconciler {
    * returns its certificate rows and attributes. A job left running by an interrupted earlier run, or by
    * another writer, is waited out instead of fought. A listener that cannot take certificates fails.
    */
-  async settle(listenerId: string, deadlineAt: number): Promise<{ rows: ListenerCertificate[]; attribute: ListenerAttribute }> {
-    const { value } = await waitFor(
+  async settle(listenerId: string, deadlineAt: number): Promise<{ rows: ListenerCertificate[]; attribute: ListenerAttribute; waited: boolean }> {
+    const { value, attempts } = await waitFor(
       `listener ${listenerId} to finish its running jobs`,
       async (): Promise<CheckOutcome<{ rows: ListenerCertificate[]; attribute: ListenerAttribute }>> => {
         const rows = await this.readAll(listenerId, deadlineAt);
@@ -118,7 +118,7 @@ export class Reconciler {
       },
       this.pollOptions(deadlineAt),
     );
-    return value;
+    return { ...value, waited: attempts > 1 };
   }
 
   /** Brings the listener to the requested set. The caller holds the listener's queue. */
@@ -212,7 +212,10 @@ export class Reconciler {
       return await send();
     } catch (error) {
       if (!(error instanceof AlbApiError) || !isListenerBusy(error.code)) throw error;
-      await this.settle(listenerId, deadlineAt);
+      const { waited } = await this.settle(listenerId, deadlineAt);
+      // The reads showed the listener idle although the service refused it as busy: the service's reads
+      // lag behind its state. Sending again at once would only be refused again; the retry backoff decides.
+      if (!waited) throw error;
       return send();
     }
   }

@@ -5,7 +5,7 @@
  */
 import { ListenerCoordinator } from "../../provider/coordinator";
 import { createDefaultProvider, type ListenerCertificatesProvider } from "../../provider/provider";
-import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, startSimulator, type Fixture } from "../../simulator";
+import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, startSimulator, type BehaviourInput, type Fixture } from "../../simulator";
 import { FakeClock } from "./fake-clock";
 
 export const MUTATIONS = new Set(["AssociateAdditionalCertificatesWithListener", "DissociateAdditionalCertificatesFromListener"]);
@@ -30,13 +30,15 @@ export interface HarnessOptions {
   /** Stack config visible to the provider's `configure`. */
   readonly config?: Record<string, string>;
   readonly credentials?: "env" | "config" | "none";
+  /** Which reading of the ALB API the simulator plays. @default the simulator's default */
+  readonly behaviour?: BehaviourInput;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   // Starts at the real time: pop-core stamps requests with the wall clock, and the simulator
   // checks the timestamp against its (fake) clock.
   const clock = new FakeClock(Date.now());
-  const sim = await startSimulator({ clock, jobMs: options.jobMs ?? 1000, fixture: options.fixture, timestampSkewMs: Number.MAX_SAFE_INTEGER });
+  const sim = await startSimulator({ clock, jobMs: options.jobMs ?? 1000, fixture: options.fixture, behaviour: options.behaviour, timestampSkewMs: Number.MAX_SAFE_INTEGER });
   const config: Record<string, string> = { "alicloud:region": "cn-hangzhou", "alb-listener-certificates:endpoint": sim.endpoint, ...options.config };
   const env: Record<string, string> = {};
   const mode = options.credentials ?? "env";

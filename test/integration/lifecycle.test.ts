@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { Fixture } from "../../simulator";
-import { actionLog, liveSet, mutationLog, startHarness, type Harness } from "../helpers/provider-harness";
+import { DEMO_FIXTURE, type Fixture } from "../../simulator";
+import { API_READINGS } from "../helpers/api-readings";
+import { actionLog, liveSet, mutationLog, startHarness as startDefaultHarness, type Harness, type HarnessOptions } from "../helpers/provider-harness";
 import { CheckFailedError, LifecycleStack } from "../helpers/lifecycle";
 
 const L = "lsn-demo-https-443"; // default 23759533, additional 24664588 (not ours)
@@ -9,13 +10,27 @@ const B = "25209871-cn-hangzhou";
 const C = "25346102-cn-hangzhou";
 const D = "25481937-cn-hangzhou";
 const FOREIGN = "24664588-cn-hangzhou";
+const CA = "139a00604bd-cn-east-hangzhou";
+
+/** The demo world, its HTTPS listener a mutual-TLS one (its CA certificate is listed only under that reading). */
+const MTLS_DEMO: Fixture = { ...DEMO_FIXTURE, listeners: DEMO_FIXTURE.listeners!.map((l) => (l.listenerId === L ? { ...l, caCertificateId: CA } : l)) };
 
 const set = (name: string, certificateIds: string[], extra: Record<string, unknown> = {}) => ({ name, args: { listenerId: L, certificateIds, ...extra } });
 
 let h: Harness;
+
+/** Time after which an out-of-band change has finished under every reading (the longest job plus its read lag). */
+const OUT_OF_BAND_DONE_MS = 30_000;
+
+/** A job as the simulator holds it (whether or not its ListAsynJobs would list it). */
+const jobOf = (harness: Harness, jobId: string) => harness.sim.backend.snapshot().jobs.find((j) => j.jobId === jobId)!;
 afterEach(async () => h?.close());
 
-describe("ListenerCertificatesProvider against the simulator", () => {
+// The whole suite runs under every reading of the ALB API the simulator can play: the provider decides from
+// the live rows and the listener, so its calls and results are the same under each.
+describe.each(API_READINGS)("ListenerCertificatesProvider against the simulator, under $name", ({ behaviour }) => {
+  const startHarness = (options: HarnessOptions = {}) => startDefaultHarness({ fixture: MTLS_DEMO, ...options, behaviour });
+
   it("creates: validates with a dry run, associates in one call, waits, and leaves foreign certificates alone", async () => {
     h = await startHarness();
     const stack = new LifecycleStack(h.provider);
@@ -36,7 +51,7 @@ describe("ListenerCertificatesProvider against the simulator", () => {
     const log = h.sim.backend.requestLog();
     const assoc = log.find((e) => e.action === "AssociateAdditionalCertificatesWithListener" && e.params.DryRun !== "true")!;
     const dissoc = log.find((e) => e.action === "DissociateAdditionalCertificatesFromListener")!;
-    const assocJob = h.sim.backend.listAsynJobs({ jobIds: [assoc.jobId!] })[0]!;
+    const assocJob = jobOf(h, assoc.jobId!);
     expect(dissoc.time).toBeGreaterThanOrEqual(assocJob.modifyTime);
     expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${B}:Associated`, `${C}:Associated`, `${D}:Associated`]);
     expect(stack.state.get("sni")!.outputs.certificates).toEqual({ [B]: "Associated", [C]: "Associated", [D]: "Associated" });
@@ -60,7 +75,7 @@ describe("ListenerCertificatesProvider against the simulator", () => {
     );
     expect(diff).toEqual({ changes: true }); // A is declared but not live yet: drift
     h.sim.backend.associateOutOfBand(L, [A]);
-    h.clock.advance(5_000);
+    h.clock.advance(OUT_OF_BAND_DONE_MS);
     const same = await h.provider.diff(
       L,
       { listenerId: L, certificates: { [A]: "Associated" }, exclusive: false, region: "cn-hangzhou", waitTimeoutSeconds: 600, __provider: "old code" },
@@ -124,7 +139,7 @@ describe("ListenerCertificatesProvider against the simulator", () => {
     expect(mutationLog(h.sim)).toEqual([`dry-associate ${A}`, `associate ${A}`, `dissociate ${FOREIGN}`]);
     expect(liveSet(h.sim, L)).toEqual([`${A}:Associated`]);
     h.sim.backend.associateOutOfBand(L, [C]);
-    h.clock.advance(5_000);
+    h.clock.advance(OUT_OF_BAND_DONE_MS);
     await stack.refresh();
     expect(stack.state.get("sni")!.outputs.certificates).toEqual({ [A]: "Associated", [C]: "Associated" });
     h.sim.backend.clearRequestLog();
@@ -145,7 +160,7 @@ describe("ListenerCertificatesProvider against the simulator", () => {
     const stack = new LifecycleStack(h.provider);
     await stack.up([set("sni", [A, B])]);
     h.sim.backend.dissociateOutOfBand(L, [A]);
-    h.clock.advance(5_000);
+    h.clock.advance(OUT_OF_BAND_DONE_MS);
     await stack.refresh();
     expect(stack.state.get("sni")!.outputs.certificates).toEqual({ [B]: "Associated" });
     expect(stack.state.get("sni")!.inputs.certificates).toEqual({ [B]: "Associated" });
@@ -159,7 +174,7 @@ describe("ListenerCertificatesProvider against the simulator", () => {
     const stack = new LifecycleStack(h.provider);
     await stack.up([set("sni", [A, B])]);
     h.sim.backend.dissociateOutOfBand(L, [B]);
-    h.clock.advance(5_000);
+    h.clock.advance(OUT_OF_BAND_DONE_MS);
     h.sim.backend.clearRequestLog();
     expect(await stack.up([set("sni", [A, B])])).toEqual({ sni: "update" });
     expect(mutationLog(h.sim)).toEqual([`dry-associate ${B}`, `associate ${B}`]);
@@ -242,10 +257,39 @@ describe("ListenerCertificatesProvider against the simulator", () => {
     const { jobId } = h.sim.backend.associateOutOfBand(L, [D]);
     h.sim.backend.clearRequestLog();
     await stack.up([set("sni", [A, B])]);
-    const outside = h.sim.backend.listAsynJobs({ jobIds: [jobId] })[0]!;
-    const first = h.sim.backend.requestLog().find((e) => e.action === "AssociateAdditionalCertificatesWithListener" && e.params.DryRun !== "true")!;
-    expect(first.time).toBeGreaterThanOrEqual(outside.modifyTime);
-    expect(h.sim.backend.requestLog().filter((e) => e.code === "IncorrectStatus.Listener" || e.code === "ResourceInConfiguring.Listener")).toEqual([]);
+    const outside = jobOf(h, jobId);
+    const accepted = h.sim.backend.requestLog().find((e) => e.action === "AssociateAdditionalCertificatesWithListener" && e.params.DryRun !== "true" && e.code === null)!;
+    expect(accepted.time).toBeGreaterThanOrEqual(outside.modifyTime);
+    const refused = h.sim.backend.requestLog().filter((e) => e.code === "IncorrectStatus.Listener" || e.code === "ResourceInConfiguring.Listener");
+    if ((behaviour.readLagMs ?? 0) > 0) {
+      // While the service still shows the listener as before the other writer's change, only a refusal tells
+      // the job runs: a few refused tries of the same logical call (one ClientToken), never a second job.
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.length).toBeLessThanOrEqual(6);
+      const refusedChanges = refused.filter((e) => e.params.DryRun !== "true");
+      expect(new Set(refusedChanges.map((e) => e.params.ClientToken))).toEqual(new Set([accepted.params.ClientToken]));
+    } else {
+      expect(refused).toEqual([]);
+    }
     expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`, `${D}:Associated`]);
+  });
+
+  it("leaves a mutual-TLS listener's CA certificate alone, even when exclusive, and refuses it in the declared set", async () => {
+    h = await startHarness();
+    const stack = new LifecycleStack(h.provider);
+    await stack.up([set("sni", [A], { exclusive: true })]);
+    expect(liveSet(h.sim, L)).toEqual([`${A}:Associated`]);
+    expect(h.sim.backend.listenerView(L).caCertificateId ?? CA).toBe(CA);
+    expect(mutationLog(h.sim).filter((m) => m.includes(CA))).toEqual([]);
+    h.sim.backend.clearRequestLog();
+    const error = await stack.up([set("sni", [A, CA], { exclusive: true })]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CheckFailedError);
+    expect((error as CheckFailedError).failures).toEqual([
+      {
+        property: "certificateIds",
+        reason: `${CA} is a CA certificate of listener ${L} (mutual TLS), not a server certificate. Remove it from certificateIds: CA certificates are managed on the listener itself.`,
+      },
+    ]);
+    expect(mutationLog(h.sim)).toEqual([]);
   });
 });
