@@ -8,11 +8,11 @@ import { networkInterfaces } from "node:os";
 import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
-import { EngineStack } from "../../bench/engine";
-import { startWorld, type World } from "../../bench/harness";
 import { serializableProvider } from "../../provider/resource";
 import { DEMO_FIXTURE, startSimulator, type RunningSimulator } from "../../simulator";
-import { rawRequest, signedV1Body } from "../helpers/simulator-wire";
+import { EngineStack } from "../kit/engine";
+import { rawRequest, signedV1Body } from "../kit/simulator-wire";
+import { startWorld, type World, type WorldOptions } from "../kit/world";
 
 const KEY_ID = "LTAI5tSecurityTestKey01";
 const SECRET = "sEcReT-0f9e8d7c6b5a-never-to-be-seen";
@@ -31,11 +31,12 @@ afterEach(async () => {
   await Promise.all([...worlds.splice(0), ...simulators.splice(0)].map((w) => w.close()));
 });
 
-async function world(options: Parameters<typeof startWorld>[0] = {}): Promise<World> {
+async function world(options: WorldOptions = {}): Promise<World> {
   const started = await startWorld({
+    serializeRequests: true,
     accessKeys: [{ accessKeyId: KEY_ID, accessKeySecret: SECRET }],
-    credentials: { accessKeyId: KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN },
     ...options,
+    providers: { accessKey: { accessKeyId: KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN }, ...options.providers },
   });
   worlds.push(started);
   return started;
@@ -61,7 +62,7 @@ function expectNoCredential(where: string, text: string): void {
 
 describe("credentials never leak", () => {
   it("not into state, progress lines, warnings, errors, the request log or the inspection routes", async () => {
-    const w = await world({ requestTimeoutMs: 300 });
+    const w = await world({ providers: { requestTimeoutMs: 300 } });
     const process = w.newProcess("stack");
     const stack = new EngineStack(process.provider);
     const errors: unknown[] = [];
@@ -88,7 +89,7 @@ describe("credentials never leak", () => {
     w.sim.backend.clearFaults();
     expect((await up([C])).failures).toEqual([]);
     // A wrong secret: the service answers SignatureDoesNotMatch, echoing its string to sign.
-    const wrong = await world({ credentials: { accessKeyId: KEY_ID, accessKeySecret: WRONG_SECRET, securityToken: TOKEN } });
+    const wrong = await world({ providers: { accessKey: { accessKeyId: KEY_ID, accessKeySecret: WRONG_SECRET, securityToken: TOKEN } } });
     const wrongStack = new EngineStack(wrong.newProcess("wrong").provider);
     const refused = await wrongStack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }]);
     errors.push(...refused.failures.map((f) => f.error));
@@ -252,7 +253,7 @@ describe("hostile inputs get a clear check failure, and nothing is sent", () => 
   });
 
   it("an endpoint override that is not http(s) fails every operation before anything is sent", async () => {
-    const w = await world({ config: { "alb-listener-certificates:endpoint": "gopher://127.0.0.1:70" } });
+    const w = await world({ providers: { config: { "alb-listener-certificates:endpoint": "gopher://127.0.0.1:70" } } });
     const process = w.newProcess("stack");
     const props = { listenerId: L, certificates: { [A]: "Associated" }, exclusive: false, region: "cn-hangzhou", waitTimeoutSeconds: 600, resourceName: "sni" };
     const attempts = [
@@ -270,7 +271,7 @@ describe("hostile inputs get a clear check failure, and nothing is sent", () => 
 
   it("a hostile maxCertificatesPerListener config is refused with the key named", async () => {
     for (const value of ["lots", "1e9", "-5", "25.5"]) {
-      const w = await world({ config: { "alb-listener-certificates:maxCertificatesPerListener": value } });
+      const w = await world({ providers: { config: { "alb-listener-certificates:maxCertificatesPerListener": value } } });
       await expect(w.newProcess("stack").provider.check({}, { ...base, resourceName: "sni" })).rejects.toThrow(
         `Stack config alb-listener-certificates:maxCertificatesPerListener must be a whole number from 1 to 300, got ${JSON.stringify(value)}.`,
       );

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { call, certificates, createClients, FREE_CERTS, HTTPS_LISTENER } from "../helpers/simulator";
+import { call, certificates, createClients, FREE_CERTS, HTTPS_LISTENER } from "../kit/simulator-clients";
 
 const ROOT = resolve(__dirname, "../..");
 const CLI = join(ROOT, "dist/simulator/cli.js");

@@ -2,8 +2,8 @@ import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { describe, expect, it } from "vitest";
 import { DEMO_FIXTURE } from "../../simulator";
-import { call, certificates, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../helpers/simulator";
-import { postSignedV1, rawRequest, signedV1Body, type RawResponse } from "../helpers/simulator-wire";
+import { call, certificates, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../kit/simulator-clients";
+import { postSignedV1, rawRequest, signedV1Body, type RawResponse } from "../kit/simulator-wire";
 
 const GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
