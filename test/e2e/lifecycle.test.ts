@@ -1,7 +1,8 @@
 // End-to-end: one stack's life on the demo HTTPS listener, with the real pulumi CLI against the simulator.
-// Scenarios (numbered as in docs/e2e-and-previews.md): 1 up of a set; 2 a change (add 2, remove 1) previewed by ID and applied
-// associate-before-dissociate; 3 a reorder is no change (and a listener move previews as a replacement);
-// 4 out-of-band drift shown by refresh and repaired by up; 9 destroy restores the listener's original set.
+// Scenarios (numbered as in docs/e2e-and-previews.md): 1 up of a set; 2 a change (add 2, remove 1)
+// previewed by ID and applied associate-before-dissociate; 3 a reorder is no change (and a listener move
+// previews as a replacement); 4 out-of-band drift shown by refresh and repaired by up; 9 destroy restores
+// the listener's original set.
 // The tests share the stack and run in order. The preview JSON they see also feeds the preview report
 // (asserted here on live JSON, and compared with the committed fixtures of test/fixtures/preview).
 //
