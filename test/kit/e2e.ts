@@ -234,9 +234,12 @@ export function writeLegacyBuild(nodeModulesDir: string): string {
   const target = path.join(nodeModulesDir, "alb-listener-certificates");
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(path.join(target, "dist"), { recursive: true });
-  fs.cpSync(path.join(REPO_ROOT, "dist", "provider"), path.join(target, "dist", "provider"), { recursive: true });
-  fs.writeFileSync(path.join(target, "dist", "provider", "runtime.js"), LEGACY_RUNTIME);
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Record<string, unknown>;
+  // Every built directory the package ships (the provider needs the contract module next to it).
+  for (const entry of manifest.files as string[]) {
+    if (entry.startsWith("dist/")) fs.cpSync(path.join(REPO_ROOT, entry), path.join(target, entry), { recursive: true });
+  }
+  fs.writeFileSync(path.join(target, "dist", "provider", "runtime.js"), LEGACY_RUNTIME);
   const { name, main, types, exports } = manifest;
   fs.writeFileSync(
     path.join(target, "package.json"),
