@@ -46,10 +46,10 @@ function pathsContaining(value: unknown, needles: readonly string[], at = "$"): 
 /**
  * The credentials are nowhere in the CLI's output, nowhere in clear in the state files, and nowhere in
  * `pulumi stack export --show-secrets` except the engine's default provider resource of dynamic providers:
- * since Pulumi 3.13x the engine hands dynamic providers the whole stack config and records it as that
- * resource's inputs (pulumi/pulumi pkg/resource/deploy/target.go, GetPackageConfig; secure values stay
- * secrets, encrypted at rest), whatever the provider does. The resource's own state (its inputs, outputs
- * and the serialized `__provider`) never holds one.
+ * the engine hands dynamic providers the whole stack config and records it as that resource's inputs
+ * (secure values stay secrets, encrypted at rest), whatever the provider does; docs/e2e-and-previews.md
+ * ("Known limitations") has the details and the engine source. The resource's own state (its inputs,
+ * outputs and the serialized `__provider`) never holds one.
  */
 async function expectNoCredentialLeak(s: E2eStack, cliOutput: string): Promise<void> {
   for (const secret of CREDENTIALS) expect(cliOutput).not.toContain(secret);
