@@ -23,7 +23,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**", "examples/**", "test/**", "simulator/cli.ts", "bench/**"],
+    files: ["scripts/**", "examples/**", "test/**", "simulator/cli.ts", "bench/**", "reliability/**"],
     rules: { "no-console": "off" },
   },
 );

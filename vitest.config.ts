@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { simulatorCaFile } from "./test/helpers/simulator-ca";
+import { simulatorCaFile } from "./test/kit/simulator-ca";
 
 export default defineConfig({
   test: {

@@ -3,7 +3,7 @@
  * provider driven in the engine's order (check → diff → update) on virtual time shared with the simulator.
  * Each run is a fresh provider process, as each `pulumi up` is: the first job it waits for is "cold".
  */
-import { benchCertificates, benchFixture, benchListenerId, startDirectWorld } from "./bench-world";
+import { benchCertificates, benchFixture, benchListenerId, startBenchWorld } from "./bench-fixture";
 import { countCalls, minimumJobs, type CallCounts } from "./bench-stats";
 
 export interface RotationResult {
@@ -30,18 +30,18 @@ export interface RotationResult {
 export async function directRotation(k: number, jobMs: number, options: { seed?: number; learn?: boolean } = {}): Promise<RotationResult> {
   const seed = options.seed ?? 1;
   const listenerId = benchListenerId(0);
-  const world = await startDirectWorld(benchFixture({ listeners: 1, certificates: k }), jobMs);
+  const world = await startBenchWorld(benchFixture({ listeners: 1, certificates: k }), jobMs);
   try {
     const before = benchCertificates(0, 0, k);
     const after = benchCertificates(0, 1, k);
     // Adopt the live set (no mutation: the certificates are already there), in a first "process".
-    const first = world.newProvider(seed).provider;
+    const first = world.newProcess(undefined, { seed }).provider;
     const adopted = await first.check({}, { listenerId, certificateIds: before, resourceName: "sni" });
     const created = await first.create(adopted.inputs!);
     world.sim.backend.clearRequestLog();
 
     // The measured `up`, in a new process.
-    const { provider } = world.newProvider(seed + 1, options.learn ?? true);
+    const { provider } = world.newProcess(undefined, { seed: seed + 1, learnJobTimings: options.learn ?? true });
     const realStart = Date.now();
     const start = world.clock.now();
     const news = { listenerId, certificateIds: after, resourceName: "sni" };

@@ -1,41 +1,28 @@
 /**
  * The engine scenarios: the real `pulumi` CLI (scripts/pulumi-cli.sh: built from Go modules, cached)
- * runs bench/programs/fleet against an in-process simulator on the real clock, offline and isolated
- * (own PULUMI_HOME, file:// backend, passphrase secrets; README "The Pulumi CLI").
+ * runs bench/programs/fleet against an in-process simulator on the real clock, in the test kit's isolated,
+ * offline Pulumi workspace (test/kit/pulumi.ts: own PULUMI_HOME, file:// backend, passphrase secrets).
  *
  * Every measured command is `pulumi up --yes --skip-preview` or `pulumi preview`; API calls come from
  * the simulator's request log. The provider process's memory is sampled from /proc while a run lasts.
  */
-import { execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, startSimulator, type RunningSimulator } from "../simulator";
+import { startSimulator, type RunningSimulator } from "../simulator";
+import { providerEnv } from "../test/kit/cli-stack";
+import { commandLine, processTree } from "../test/kit/processes";
+import { createPulumiWorkspace, REPO_ROOT, type PulumiWorkspace } from "../test/kit/pulumi";
+import { BENCH_QUOTA, benchCertificates, benchFixture, benchListenerId, REGION } from "./bench-fixture";
 import { countCalls, fleetBounds, minimumJobs, type CallCounts } from "./bench-stats";
-import { BENCH_QUOTA, benchCertificates, benchFixture, benchListenerId, REGION } from "./bench-world";
 
-/** Repository root (this file runs from dist/bench/). */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export { REPO_ROOT };
 const PROGRAM_DIR = path.join(REPO_ROOT, "bench", "programs", "fleet");
 
-/** Pulumi's default parallelism: 4 × GOMAXPROCS (pkg/cmd/pulumi/operations/up.go, pulumi/pulumi #14989). */
+/** Pulumi's default parallelism: 4 × the CPU count (docs/crash-and-concurrency.md). */
 export function defaultEngineParallelism(): number {
   return 4 * os.availableParallelism();
-}
-
-/** Provisions the CLI once; resolves to the directory holding `pulumi`. */
-export function provisionPulumiCli(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile("bash", [path.join(REPO_ROOT, "scripts", "pulumi-cli.sh")], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const dir = stdout.trim().split("\n").pop()?.trim() ?? "";
-      if (error || !dir || !fs.existsSync(path.join(dir, "pulumi"))) {
-        reject(new Error(`scripts/pulumi-cli.sh could not provide the Pulumi CLI:\n${stderr.trim().split("\n").slice(-20).join("\n")}`));
-        return;
-      }
-      resolve(dir);
-    });
-  });
 }
 
 /** Resident memory samples of one process, KiB over real ms since the run started. */
@@ -54,33 +41,6 @@ export interface CliRun {
   readonly providerMemory?: MemorySeries;
 }
 
-/** All processes below `root` (from /proc), with their command lines. */
-function descendants(root: number): { pid: number; cmdline: string }[] {
-  const parent = new Map<number, number>();
-  const cmd = new Map<number, string>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parent.set(Number(entry), ppid);
-      cmd.set(Number(entry), fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").replace(/\0/g, " "));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  const out: { pid: number; cmdline: string }[] = [];
-  for (const [pid] of parent) {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
-      if (p === root) {
-        out.push({ pid, cmdline: cmd.get(pid) ?? "" });
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 function rssKiB(pid: number): number | undefined {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -92,50 +52,20 @@ function rssKiB(pid: number): number | undefined {
 
 /** An isolated workspace holding a copy of the benchmark program and one stack. */
 export class EngineWorkspace {
-  private constructor(
-    readonly root: string,
-    readonly cliDir: string,
-    readonly programDir: string,
-    readonly env: NodeJS.ProcessEnv,
-  ) {}
+  private constructor(private readonly workspace: PulumiWorkspace) {}
 
-  static async create(cliDir: string): Promise<EngineWorkspace> {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "alb-bench-"));
-    const programDir = path.join(root, "program");
-    fs.mkdirSync(path.join(root, "home"));
-    fs.mkdirSync(path.join(root, "state"));
-    fs.cpSync(PROGRAM_DIR, programDir, { recursive: true, filter: (src) => !/Pulumi\.[^/]+\.ya?ml$/.test(path.basename(src)) || path.basename(src) === "Pulumi.yaml" });
-    fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(programDir, "node_modules"), "dir");
-    const env: NodeJS.ProcessEnv = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      // Never inherit a developer's Pulumi settings (token, backend, PULUMI_PARALLEL…) or cloud credentials.
-      if (!key.startsWith("PULUMI_") && !key.startsWith("ALIBABA_CLOUD_") && !key.startsWith("ALICLOUD_") && value !== undefined) env[key] = value;
-    }
-    Object.assign(env, {
-      PATH: [cliDir, process.env.PATH].filter(Boolean).join(path.delimiter),
-      PULUMI_HOME: path.join(root, "home"),
-      PULUMI_BACKEND_URL: `file://${path.join(root, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: randomBytes(12).toString("hex"),
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
-      PULUMI_SKIP_CONFIRMATIONS: "true",
-      PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: "true",
-      NO_COLOR: "1",
-      ALIBABA_CLOUD_ACCESS_KEY_ID: DEMO_ACCESS_KEY_ID,
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: DEMO_ACCESS_KEY_SECRET,
-      ALIBABA_CLOUD_CLI_PROFILE_DISABLED: "true",
-    });
-    return new EngineWorkspace(root, cliDir, programDir, env);
+  /** A workspace whose provider finds the demo key in its environment and nothing else of the developer's. */
+  static async create(): Promise<EngineWorkspace> {
+    return new EngineWorkspace(await createPulumiWorkspace(PROGRAM_DIR, { env: providerEnv() }));
   }
 
   /** Runs `pulumi <args>`; with `sampleProvider`, samples the dynamic provider's memory every 250 ms. */
   run(args: readonly string[], options: { sampleProvider?: boolean; timeoutMs?: number } = {}): Promise<CliRun> {
     return new Promise((resolve, reject) => {
       const started = Date.now();
-      const child = spawn(path.join(this.cliDir, "pulumi"), ["--non-interactive", "--color=never", ...args], {
-        cwd: this.programDir,
-        env: this.env,
+      const child = spawn(path.join(this.workspace.cliDir, "pulumi"), ["--non-interactive", "--color=never", ...args], {
+        cwd: this.workspace.programDir,
+        env: this.workspace.env,
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";
@@ -149,7 +79,10 @@ export class EngineWorkspace {
             if (child.pid === undefined) return;
             if (providerPid === undefined || rssKiB(providerPid) === undefined) {
               // node …/@pulumi/pulumi/cmd/dynamic-provider …, not the `node -e require.resolve(…)` its launcher runs first.
-              providerPid = descendants(child.pid).find((p) => p.cmdline.includes("dynamic-provider") && !p.cmdline.includes("require.resolve"))?.pid;
+              providerPid = processTree(child.pid).find((pid) => {
+                const cmdline = commandLine(pid);
+                return cmdline.includes("dynamic-provider") && !cmdline.includes("require.resolve");
+              });
             }
             const rss = providerPid === undefined ? undefined : rssKiB(providerPid);
             if (rss !== undefined) samples.push({ t: Date.now() - started, rssKiB: rss });
@@ -191,8 +124,8 @@ export class EngineWorkspace {
     await this.runOrThrow(["config", "set-all", ...Object.entries(values).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`])]);
   }
 
-  cleanup(): void {
-    fs.rmSync(this.root, { recursive: true, force: true });
+  cleanup(): Promise<void> {
+    return this.workspace.cleanup();
   }
 }
 
@@ -245,7 +178,6 @@ function warningsOf(run: CliRun): string[] {
  * then the measured rotation to generation 1; `after` runs more measured commands on the same stack.
  */
 export async function engineRotation(
-  cliDir: string,
   label: string,
   listeners: number,
   k: number,
@@ -255,7 +187,7 @@ export async function engineRotation(
   after?: (ws: EngineWorkspace, sim: RunningSimulator) => Promise<void>,
 ): Promise<EngineRunResult> {
   const sim = await startSimulator({ jobMs, fixture: benchFixture({ listeners, certificates: k, ...limits }), seed: 1 });
-  const ws = await EngineWorkspace.create(cliDir);
+  const ws = await EngineWorkspace.create();
   try {
     await ws.initStack(sim.endpoint, listeners, k);
     await ws.runOrThrow(["up", "--yes", "--skip-preview"]);
@@ -296,7 +228,7 @@ export async function engineRotation(
     if (after) await after(ws, sim);
     return result;
   } finally {
-    ws.cleanup();
+    await ws.cleanup();
     await sim.close();
   }
 }

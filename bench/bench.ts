@@ -19,10 +19,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { directRotation, type RotationResult } from "./bench-direct";
 import type { RunningSimulator } from "../simulator";
-import { defaultEngineParallelism, engineNoop, engineRotation, provisionPulumiCli, REPO_ROOT, type EngineRunResult, type EngineWorkspace, type MemorySeries } from "./bench-engine";
+import { ensurePulumiCli } from "../test/kit/pulumi";
+import { defaultEngineParallelism, engineNoop, engineRotation, REPO_ROOT, type EngineRunResult, type EngineWorkspace, type MemorySeries } from "./bench-engine";
 import { checkLines, ratio, secs, table, wallTimeSvg, type Check } from "./bench-report";
 import { countCalls, idealFleetMs, minimumJobs, type CallCounts } from "./bench-stats";
-import { benchCertificates, benchFixture, benchListenerId, startDirectWorld } from "./bench-world";
+import { benchCertificates, benchFixture, benchListenerId, startBenchWorld } from "./bench-fixture";
 import { PER_CERTIFICATE_TIMINGS, runPerCertificateModel } from "./per-certificate-model";
 
 interface Settings {
@@ -92,7 +93,7 @@ interface ModelResult {
 }
 
 async function modelRotation(k: number, jobMs: number, parallelism: number): Promise<ModelResult> {
-  const world = await startDirectWorld(benchFixture({ listeners: 1, certificates: k }), jobMs);
+  const world = await startBenchWorld(benchFixture({ listeners: 1, certificates: k }), jobMs);
   try {
     const listenerId = benchListenerId(0);
     const result = await runPerCertificateModel({
@@ -200,12 +201,12 @@ async function main(): Promise<void> {
   const noop: EngineRunResult[] = [];
   const engineErrors: string[] = [];
   if (settings.engineKs.length + settings.fleets.length > 0) {
-    const cliDir = await provisionPulumiCli();
+    const cliDir = await ensurePulumiCli();
     info.pulumiCli = execFileSync(path.join(cliDir, "pulumi"), ["version"], { env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" }, encoding: "utf8" }).trim();
     say(`pulumi ${info.pulumiCli} from ${cliDir}; engine parallelism ${settings.engineParallelism} (4 × ${info.cpus} CPUs)`);
     for (const k of settings.engineKs) {
       try {
-        const r = await engineRotation(cliDir, `pulumi up, K=${k}`, 1, k, settings.engineJobMs, { mutationsPerWindow: 200, rateWindowMs: 60_000 });
+        const r = await engineRotation(`pulumi up, K=${k}`, 1, k, settings.engineJobMs, { mutationsPerWindow: 200, rateWindowMs: 60_000 });
         engineSingle.push(r);
         say(`pulumi up K=${k}: CLI ${secs(r.cliMs)}, provider span ${secs(r.spanMs)} (floor ${secs(r.boundMs)}), ${r.calls.associate + r.calls.dissociate} mutations`);
         const limit = 1.1 * r.boundMs + 1000;
@@ -225,7 +226,7 @@ async function main(): Promise<void> {
                 noop.push(await engineNoop(ws, sim, `no-op up, ${n} resources`, n, ["up", "--yes", "--skip-preview"]));
               }
             : undefined;
-        const r = await engineRotation(cliDir, `fleet of ${n}`, n, settings.fleetCertificates, settings.fleetJobMs, settings.fleetLimit, after);
+        const r = await engineRotation(`fleet of ${n}`, n, settings.fleetCertificates, settings.fleetJobMs, settings.fleetLimit, after);
         const idealMs = idealFleetMs({
           listeners: n,
           jobsPerListener: minimumJobs(settings.fleetCertificates, settings.fleetCertificates),
@@ -559,8 +560,8 @@ function renderMarkdown(
   out.push("");
   out.push(
     "bench/per-certificate-model.ts models `alicloud_alb_listener_additional_certificate_attachment` (Terraform) and " +
-      "`alicloud.alb.ListenerAdditionalCertificateAttachment` (Pulumi, bridged) as /work/shared/reference/anchors.md §1 and §5 " +
-      "document them: one resource and one call per certificate, ClientToken fixed per create/delete; on a busy listener or " +
+      "`alicloud.alb.ListenerAdditionalCertificateAttachment` (Pulumi, bridged) as docs/per-certificate-tools.md " +
+      "describes them: one resource and one call per certificate, ClientToken fixed per create/delete; on a busy listener or " +
       "throttling it sleeps 5 s, then the SDK's retry waits 0.5 s doubling to 10 s; the JobId is ignored and the wait polls " +
       "ListListenerCertificates (50 per page, every page) after 5 s, then every 3 s doubling to 10 s; a create reads once more; " +
       `5 min timeout per resource. A rotation is K replacements: K creates, then the K deletes, ${settings.modelParallelism} at a ` +

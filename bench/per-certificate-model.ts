@@ -1,8 +1,8 @@
 /**
  * Scenario 4: a model of the per-certificate tools (terraform-provider-alicloud's
  * `alicloud_alb_listener_additional_certificate_attachment` and pulumi-alicloud's bridged
- * `alicloud.alb.ListenerAdditionalCertificateAttachment`), as /work/shared/reference/anchors.md §1 and
- * §5 document them, run against the same simulator on the same virtual clock:
+ * `alicloud.alb.ListenerAdditionalCertificateAttachment`), as docs/per-certificate-tools.md describes them,
+ * run against the same simulator on the same virtual clock:
  *
  * - one resource, hence one API call, per certificate: `Associate…` / `Dissociate…` with exactly one
  *   certificate and a ClientToken fixed per create/delete;
@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import { Action, ALB_API_VERSION, CertificateStatus } from "../contract/alb-contract";
 import { toApiError } from "../provider/alb-client";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "../simulator";
-import type { BenchClock } from "./bench-clock";
+import type { VirtualClock } from "../test/kit/clock";
 
 /** The documented timings of the per-certificate tools, in ms. */
 export const PER_CERTIFICATE_TIMINGS = Object.freeze({
@@ -41,7 +41,7 @@ export const PER_CERTIFICATE_TIMINGS = Object.freeze({
 
 export interface PerCertificateOptions {
   readonly endpoint: string;
-  readonly clock: BenchClock;
+  readonly clock: VirtualClock;
   readonly listenerId: string;
   /** Certificates to attach (new attachments). */
   readonly add: readonly string[];

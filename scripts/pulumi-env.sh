@@ -6,7 +6,7 @@
 #
 # SANDBOX_DIR (default: a new temporary directory) receives PULUMI_HOME (home/) and the file:// state
 # backend (state/). The CLI directory from scripts/pulumi-cli.sh goes first on PATH. Tests use the same
-# variables through test/helpers/pulumi.ts (pulumiIsolatedEnv).
+# variables through test/kit/pulumi.ts (pulumiIsolatedEnv).
 #
 # Variables:
 #   PATH=<cli dir>:$PATH                              pulumi, pulumi-language-nodejs, pulumi-resource-pulumi-nodejs

@@ -202,6 +202,11 @@ export interface RequestLogEntry {
   readonly action: string | null;
   /** Business parameters in wire form (`Certificates.1.CertificateId`), protocol and auth parameters removed. */
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * The certificate IDs the request names, in N order: `Certificates.N.CertificateId` (Associate,
+   * Dissociate), then `CertificateIds.N` (ListListenerCertificates). Absent when it names none.
+   */
+  readonly certificateIds?: readonly string[];
   /** HTTP status sent; null when no response was sent (`reset`, `lostResponse` faults). */
   readonly status: number | null;
   /** The error `Code` sent, or null on success. */

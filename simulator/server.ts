@@ -153,6 +153,22 @@ function jobFaultEffect(chosen: ChosenFault): JobFaultEffect {
 }
 
 /**
+ * The certificate IDs of a request's parameters for its log entry (`Certificates.N.CertificateId`, then
+ * `CertificateIds.N`, each in N order), or nothing when it names none. Never throws: malformed keys are
+ * skipped (the handler reports them).
+ */
+function certificateIdsOf(params: Readonly<Record<string, string>>): { certificateIds?: readonly string[] } {
+  const inOrder = (pattern: RegExp): string[] =>
+    Object.entries(params)
+      .map(([key, value]) => [pattern.exec(key)?.[1], value] as const)
+      .filter((entry): entry is readonly [string, string] => entry[0] !== undefined)
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([, value]) => value);
+  const ids = [...inOrder(/^Certificates\.(\d+)\.CertificateId$/), ...inOrder(/^CertificateIds\.(\d+)$/)];
+  return ids.length === 0 ? {} : { certificateIds: Object.freeze(ids) };
+}
+
+/**
  * Creates the HTTP server of a simulator (not yet listening). Sockets are tracked so `close` can end
  * keep-alive connections (see `start.ts`).
  */
@@ -173,6 +189,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
     let jobId: string | undefined;
     const record = (status: number | null, code: string | null): RequestLogEntry => backend.recordRequest({
       time, action, params: logParams, status, code, requestId,
+      ...certificateIdsOf(logParams),
       ...(jobId === undefined ? {} : { jobId }),
       ...(fault === undefined ? {} : { fault }),
     });

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPulumiWorkspace, PULUMI_CLI_VERSION, type PulumiWorkspace } from "../helpers/pulumi";
+import { createPulumiWorkspace, PULUMI_CLI_VERSION, type PulumiWorkspace } from "../kit/pulumi";
 
 const PROGRAM_DIR = path.join(__dirname, "cli-smoke");
 const STACK = "smoke";

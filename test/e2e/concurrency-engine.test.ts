@@ -1,4 +1,4 @@
-// Issue 5 §4 (engine part): many resources on many listeners in one stack at the engine's default
+// Concurrency with the real engine: many resources on many listeners in one stack at the engine's default
 // parallelism (two resources on every listener), and two stacks on disjoint sets of one listener applied at
 // the same time, with the real engine (v3.248.0) against the simulator.
 //
@@ -9,21 +9,8 @@
 // refusals and bounds them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type JobView, type RequestLogEntry, type RunningSimulator } from "../../simulator";
-import {
-  allAssociated,
-  ASSOCIATE,
-  cert,
-  CrashStack,
-  crashFixture,
-  foreignCert,
-  listenerId,
-  liveCertificates,
-  newJobs,
-  realMutations,
-  refusedCalls,
-  tokenViolations,
-  type DeclaredResource,
-} from "../helpers/e2e-crash";
+import { cert, crashFixture, CrashStack, type DeclaredResource, foreignCert, listenerId } from "../kit/crash";
+import { allAssociated, ASSOCIATE, liveCertificates, newJobs, realMutations, refusedCalls, tokenViolations } from "../kit/request-log";
 
 const JOB_MS = 1000;
 /** Listeners 1-10 carry the big stack; listener 11 the two stacks. */

@@ -1,4 +1,4 @@
-// Issue 5 §3: `pulumi up` interrupted with Ctrl-C (SIGINT to the CLI) during a certificate rotation, with the
+// `pulumi up` interrupted with Ctrl-C (SIGINT to the CLI) during a certificate rotation, with the
 // real engine (v3.248.0) against the simulator. Kill points come from the simulator's request log and jobs.
 //
 // One Ctrl-C is a graceful cancel: the engine starts no new step but waits for the resource operation in
@@ -10,28 +10,19 @@
 // "updating" operation but no lock; the next `up` (no `pulumi cancel` needed) finishes the rotation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type JobView, type RequestLogEntry, type RunningSimulator } from "../../simulator";
+import { cert, crashFixture, CrashStack, type DeclaredResource, foreignCert, listenerId, watchRotation } from "../kit/crash";
+import { isAlive, type SpawnedCli, until, untilDuring } from "../kit/processes";
 import {
   allAssociated,
   ASSOCIATE,
-  cert,
-  CrashStack,
-  crashFixture,
   describeJobs,
   DISSOCIATE,
-  foreignCert,
-  isAlive,
-  listenerId,
   liveCertificates,
   newJobs,
   realMutations,
   refusedCalls,
   tokenViolations,
-  until,
-  untilDuring,
-  watchRotation,
-  type DeclaredResource,
-  type SpawnedCli,
-} from "../helpers/e2e-crash";
+} from "../kit/request-log";
 
 const JOB_MS = 1000;
 const SCENARIO_TIMEOUT_MS = 4 * 60_000;

@@ -1,4 +1,4 @@
-// Issue 5 §3: `pulumi up` killed with SIGKILL at chosen points of a certificate rotation, with the real
+// `pulumi up` killed with SIGKILL at chosen points of a certificate rotation, with the real
 // engine (v3.248.0) against the simulator. Kill points come from the simulator's request log and job list.
 //
 // After each kill the listener still serves the old or the new set (never neither; sampled every 25 ms
@@ -10,29 +10,19 @@
 // job: no ClientToken started two jobs and the recovery repeated nothing the killed run had done.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type JobView, type RequestLogEntry, type RunningSimulator } from "../../simulator";
+import { cert, crashFixture, CrashStack, type DeclaredResource, foreignCert, listenerId, watchRotation } from "../kit/crash";
+import { commandLine, isAlive, killAll, type SpawnedCli, untilDuring } from "../kit/processes";
 import {
   allAssociated,
   ASSOCIATE,
-  cert,
-  commandLine,
-  CrashStack,
-  crashFixture,
   describeJobs,
   DISSOCIATE,
-  foreignCert,
-  isAlive,
-  killAll,
-  listenerId,
   liveCertificates,
   newJobs,
   realMutations,
   refusedCalls,
   tokenViolations,
-  untilDuring,
-  watchRotation,
-  type DeclaredResource,
-  type SpawnedCli,
-} from "../helpers/e2e-crash";
+} from "../kit/request-log";
 
 /** Long enough that every kill window is hundreds of milliseconds wide; the test polls every 20 ms. */
 const JOB_MS = 1000;

@@ -1,31 +1,24 @@
-// Issue 5 §3: the ALB endpoint going away in the middle of a `pulumi up` and coming back. The simulator runs as
+// The ALB endpoint going away in the middle of a `pulumi up` and coming back. The simulator runs as
 // its own process (`node dist/simulator/cli.js --state FILE`), is killed or stopped while the provider waits
 // for a job, and is restarted on the same port from its state file. The provider's retries (network errors
 // are transient, within the deadline) absorb the outage: the same `pulumi up` succeeds, and no mutation is
 // applied twice, even when the simulator died right after accepting a call whose answer never arrived.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestLogEntry } from "../../simulator";
+import { cert, crashFixture, CrashStack, type DeclaredResource, foreignCert, listenerId, watchRotation } from "../kit/crash";
+import { type SpawnedCli, untilDuring } from "../kit/processes";
 import {
   allAssociated,
   ASSOCIATE,
-  cert,
-  CrashStack,
-  crashFixture,
   describeJobs,
-  foreignCert,
-  listenerId,
   liveCertificates,
+  type MutationCall,
   newJobs,
   realMutations,
   refusedCalls,
-  SimulatorProcess,
   tokenViolations,
-  untilDuring,
-  watchRotation,
-  type DeclaredResource,
-  type Mutation,
-  type SpawnedCli,
-} from "../helpers/e2e-crash";
+} from "../kit/request-log";
+import { SimulatorProcess } from "../kit/simulator-process";
 
 const JOB_MS = 1000;
 /** How long the simulator stays down: longer than the rest of the job, shorter than any deadline. */
@@ -123,7 +116,7 @@ describe("the simulator restarting (with --state) in the middle of a pulumi up",
       { action: ASSOCIATE, listenerId: LISTENER, kind: "delay", delayMs: 1, count: 1 },
       { action: ASSOCIATE, listenerId: LISTENER, kind: "lostResponse", count: 1 },
     ]);
-    let lost: Mutation | undefined;
+    let lost: MutationCall | undefined;
     const { log } = await rotationWithOutages([cert(L, 4), cert(L, 5)], async (run, logs) => {
       await untilDuring(run, "the lost associate answer", async () => {
         lost = realMutations(await sim.requests()).find((m) => m.fault === "lostResponse");

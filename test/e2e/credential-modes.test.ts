@@ -12,8 +12,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_OIDC_PROVIDER_ARN, DEMO_ROLE_ARN, unsignedJwt, type RunningSimulator } from "../../simulator";
-import { CERT, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, E2eStack, HTTPS_LISTENER, liveIds, PREEXISTING_CERT, progressLines, RESOURCE_TYPE, startE2eSimulator } from "../helpers/e2e";
-import { ensurePulumiCli } from "../helpers/pulumi";
+import { RESOURCE_TYPE } from "../kit/cli-stack";
+import { CERT, E2eStack, HTTPS_LISTENER, PREEXISTING_CERT, progressLines, startE2eSimulator } from "../kit/e2e";
+import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "../../simulator";
+import { liveIds } from "../kit/request-log";
+import { ensurePulumiCli } from "../kit/pulumi";
 
 const { a, b, c } = CERT;
 const TEST_TIMEOUT = 12 * 60_000;
@@ -30,7 +33,7 @@ function expectAllAlbRequestsOnTemporaryKeys(sim: RunningSimulator): void {
 /** No credential in the CLI's output, and none in the resource's state (plain or with secrets shown). */
 async function expectNoCredentialIn(s: E2eStack, output: string, needles: readonly string[]): Promise<void> {
   for (const needle of needles) expect(output.includes(needle), `output contains ${needle.slice(0, 12)}…`).toBe(false);
-  const shown = JSON.parse((await s.exportState(true)).raw) as { deployment: { resources?: { urn: string; type: string }[] } };
+  const shown = JSON.parse((await s.deployment(true)).raw) as { deployment: { resources?: { urn: string; type: string }[] } };
   const ours = JSON.stringify((shown.deployment.resources ?? []).filter((r) => r.type === RESOURCE_TYPE));
   for (const needle of needles) expect(ours.includes(needle), `state contains ${needle.slice(0, 12)}…`).toBe(false);
   // Temporary keys and tokens: `STS.` key IDs and `CAIS` tokens never appear in the resource's state.

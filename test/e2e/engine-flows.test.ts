@@ -8,8 +8,9 @@
 // A CLI that cannot be provisioned FAILS these tests (never skips them): see test/e2e/cli-smoke.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Fixture, type RequestLogEntry, type RunningSimulator } from "../../simulator";
-import { cert, CrashStack, crashFixture, foreignCert, listenerId, realMutations, watchRotation, type DeclaredResource } from "../helpers/e2e-crash";
-import { ensurePulumiCli } from "../helpers/pulumi";
+import { cert, CrashStack, crashFixture, foreignCert, listenerId, watchRotation, type DeclaredResource } from "../kit/crash";
+import { realMutations } from "../kit/request-log";
+import { ensurePulumiCli } from "../kit/pulumi";
 
 const TEST_TIMEOUT = 8 * 60_000;
 const L1 = listenerId(1);

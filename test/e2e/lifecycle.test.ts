@@ -1,7 +1,8 @@
 // End-to-end: one stack's life on the demo HTTPS listener, with the real pulumi CLI against the simulator.
-// Scenarios (issue 4 §2): 1 up of a set; 2 a change (add 2, remove 1) previewed by ID and applied
-// associate-before-dissociate; 3 a reorder is no change (and a listener move previews as a replacement);
-// 4 out-of-band drift shown by refresh and repaired by up; 9 destroy restores the listener's original set.
+// Scenarios (numbered as in docs/e2e-and-previews.md): 1 up of a set; 2 a change (add 2, remove 1)
+// previewed by ID and applied associate-before-dissociate; 3 a reorder is no change (and a listener move
+// previews as a replacement); 4 out-of-band drift shown by refresh and repaired by up; 9 destroy restores
+// the listener's original set.
 // The tests share the stack and run in order. The preview JSON they see also feeds the preview report
 // (asserted here on live JSON, and compared with the committed fixtures of test/fixtures/preview).
 //
@@ -9,27 +10,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport, previewReport } from "../../report/preview-report";
 import type { RunningSimulator } from "../../simulator";
+import { RESOURCE_TYPE } from "../kit/cli-stack";
 import {
   CERT,
   certificateDiffLines,
   E2eStack,
   HTTP_LISTENER,
   HTTPS_LISTENER,
-  liveAdditional,
-  liveIds,
-  logMark,
-  mutationCalls,
+  inSequence,
   PREEXISTING_CERT,
   previewFixture,
   progressLines,
   QUIC_LISTENER,
-  realMutations,
-  RESOURCE_TYPE,
   startE2eSimulator,
   waitUntilIdle,
-  inSequence,
-} from "../helpers/e2e";
-import { ensurePulumiCli } from "../helpers/pulumi";
+} from "../kit/e2e";
+import { ensurePulumiCli } from "../kit/pulumi";
+import { liveAdditional, liveIds, logMark, mutationCalls, realMutations } from "../kit/request-log";
 
 const { a, b, c, d, e, f } = CERT;
 // Steps of one scenario wait for each other; the two scenarios run side by side.

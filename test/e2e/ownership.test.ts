@@ -1,4 +1,4 @@
-// End-to-end, real pulumi CLI against the simulator (issue 4 §2):
+// End-to-end, real pulumi CLI against the simulator (scenarios numbered as in docs/e2e-and-previews.md):
 // 5 preview-time validation (HTTP listener, the default certificate, an unknown certificate; on create and
 //   on update): the preview fails with the provider's message and nothing is mutated;
 // 6 renaming the resource (same listener, same set) leaves every certificate attached;
@@ -9,28 +9,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport, previewReport } from "../../report/preview-report";
 import type { RunningSimulator } from "../../simulator";
+import { RESOURCE_TYPE } from "../kit/cli-stack";
 import {
   CERT,
   DEFAULT_CERT,
   E2eStack,
   HTTP_LISTENER,
   HTTPS_LISTENER,
-  liveAdditional,
-  liveIds,
-  logMark,
-  mutationCalls,
+  inSequence,
   PREEXISTING_CERT,
   previewFixture,
   progressLines,
   QUIC_LISTENER,
-  realMutations,
-  RESOURCE_TYPE,
   startE2eSimulator,
   UNKNOWN_CERT,
   waitUntilIdle,
-  inSequence,
-} from "../helpers/e2e";
-import { ensurePulumiCli } from "../helpers/pulumi";
+} from "../kit/e2e";
+import { ensurePulumiCli } from "../kit/pulumi";
+import { liveAdditional, liveIds, logMark, mutationCalls, realMutations } from "../kit/request-log";
 
 const { a, c, d, e, f, g } = CERT;
 const TEST_TIMEOUT = 12 * 60_000;

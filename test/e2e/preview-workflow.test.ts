@@ -1,4 +1,4 @@
-// The pull-request preview workflow (examples/github-actions/preview.yml, issue 4 §4), run here as far as
+// The pull-request preview workflow (examples/github-actions/preview.yml), run here as far as
 // a machine without GitHub can: its preview step's own shell script, with the real pulumi CLI against the
 // simulator, produces the report (checked against the report of the same preview JSON); its github-script
 // step, given a fake GitHub client, creates the comment once and then updates it. The YAML itself uses
@@ -15,8 +15,9 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport, previewReport, REPORT_MARKER } from "../../report/preview-report";
 import { DEMO_OIDC_PROVIDER_ARN, DEMO_ROLE_ARN, unsignedJwt, type RunningSimulator } from "../../simulator";
-import { CERT, E2eStack, HTTP_LISTENER, HTTPS_LISTENER, installOwnNodeModules, mutationCalls, realMutations, startE2eSimulator } from "../helpers/e2e";
-import { ensurePulumiCli, REPO_ROOT } from "../helpers/pulumi";
+import { CERT, E2eStack, HTTP_LISTENER, HTTPS_LISTENER, installOwnNodeModules, startE2eSimulator } from "../kit/e2e";
+import { ensurePulumiCli, REPO_ROOT } from "../kit/pulumi";
+import { mutationCalls, realMutations } from "../kit/request-log";
 
 // js-yaml comes with @pulumi/pulumi; it only parses the workflow here.
 const yaml = require("js-yaml") as { load(text: string): unknown };

@@ -1,6 +1,6 @@
-// End-to-end, real pulumi CLI against the simulator (issue 4 §2):
+// End-to-end, real pulumi CLI against the simulator (scenarios numbered as in docs/e2e-and-previews.md):
 // 8 upgrade: stacks written by an older build of the provider (state holding the legacy `certificateIds`
-//   array; see writeLegacyBuild in test/helpers/e2e.ts) are previewed, refreshed, updated and destroyed by
+//   array; see writeLegacyBuild in test/kit/e2e.ts) are previewed, refreshed, updated and destroyed by
 //   the current build once the program's node_modules holds it;
 // 10 credentials only through stack config (`pulumi config set --secret alicloud:secretKey …`, no credential
 //   variable in the environment) work, and no credential is anywhere in the exported state or the backend.
@@ -10,26 +10,21 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningSimulator } from "../../simulator";
+import { CREDENTIAL_ENV_KEYS, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "../kit/cli-stack";
 import {
   CERT,
-  CREDENTIAL_ENV_KEYS,
-  DEMO_ACCESS_KEY_ID,
-  DEMO_ACCESS_KEY_SECRET,
   E2eStack,
   HTTPS_LISTENER,
   installLegacyBuild,
   LEGACY_MARK,
-  liveAdditional,
-  liveIds,
-  logMark,
   PREEXISTING_CERT,
   progressLines,
   QUIC_LISTENER,
-  realMutations,
   startE2eSimulator,
   upgradeToCurrentBuild,
-} from "../helpers/e2e";
-import { ensurePulumiCli } from "../helpers/pulumi";
+} from "../kit/e2e";
+import { ensurePulumiCli } from "../kit/pulumi";
+import { liveAdditional, liveIds, logMark, realMutations } from "../kit/request-log";
 
 const { a, b, c, d, e } = CERT;
 const TEST_TIMEOUT = 12 * 60_000;
@@ -51,10 +46,10 @@ function pathsContaining(value: unknown, needles: readonly string[], at = "$"): 
 /**
  * The credentials are nowhere in the CLI's output, nowhere in clear in the state files, and nowhere in
  * `pulumi stack export --show-secrets` except the engine's default provider resource of dynamic providers:
- * since Pulumi 3.13x the engine hands dynamic providers the whole stack config and records it as that
- * resource's inputs (pulumi/pulumi pkg/resource/deploy/target.go, GetPackageConfig; secure values stay
- * secrets, encrypted at rest), whatever the provider does. The resource's own state (its inputs, outputs
- * and the serialized `__provider`) never holds one.
+ * the engine hands dynamic providers the whole stack config and records it as that resource's inputs
+ * (secure values stay secrets, encrypted at rest), whatever the provider does; docs/e2e-and-previews.md
+ * ("Known limitations") has the details and the engine source. The resource's own state (its inputs,
+ * outputs and the serialized `__provider`) never holds one.
  */
 async function expectNoCredentialLeak(s: E2eStack, cliOutput: string): Promise<void> {
   for (const secret of CREDENTIALS) expect(cliOutput).not.toContain(secret);
@@ -62,9 +57,9 @@ async function expectNoCredentialLeak(s: E2eStack, cliOutput: string): Promise<v
     const text = fs.readFileSync(file, "utf8");
     for (const secret of CREDENTIALS) expect(text.includes(secret), `${secret} in ${file}`).toBe(false);
   }
-  const plain = await s.exportState(false);
+  const plain = await s.deployment(false);
   expect(pathsContaining(JSON.parse(plain.raw), CREDENTIALS)).toEqual([]);
-  const shown = await s.exportState(true);
+  const shown = await s.deployment(true);
   const resources = (JSON.parse(shown.raw) as { deployment: { resources?: { urn: string }[] } }).deployment.resources ?? [];
   const leaks = resources.flatMap((r, i) => pathsContaining(r, CREDENTIALS, `resources[${i}]`).map((p) => ({ urn: r.urn, path: p })));
   expect(leaks.filter((l) => !DEFAULT_DYNAMIC_PROVIDER.test(l.urn))).toEqual([]);

@@ -11,8 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, unsignedJwt } from "../../simulator";
-import { credentialsWorld as world, useCredentialsWorlds, type CredentialsWorld as World } from "../helpers/credentials-world";
-import { FakeClock } from "../helpers/fake-clock";
+import { credentialsWorld as world, useCredentialsWorlds, type CredentialsWorld as World } from "../kit/credentials-world";
+import { VirtualClock } from "../kit/clock";
 
 const L = "lsn-demo-https-443";
 const A = "25112233-cn-hangzhou";
@@ -38,8 +38,8 @@ function expectAllAlbRequestsOnTemporaryKeys(w: World): void {
 describe("assumeRole (stack config) through the official RAM-role provider", () => {
   it("assumes the role once, with the base key, and signs every ALB request of a create and an update with the temporary key", async () => {
     const w = await world({ config: { ...demoKeys, "alicloud:assumeRole": JSON.stringify({ roleArn: ROLE, sessionName: "deploy-42" }) } });
-    await w.stack.up(declare([A]));
-    await w.stack.up(declare([A, B]));
+    await w.stack.upOrThrow(declare([A]));
+    await w.stack.upOrThrow(declare([A, B]));
     expect(w.sts().map((e) => [e.action, e.status, e.params.RoleArn, e.params.RoleSessionName, e.params.DurationSeconds])).toEqual([["AssumeRole", 200, ROLE, "deploy-42", "3600"]]);
     expect(w.sim.backend.requestLog()[0]?.action).toBe("AssumeRole");
     expectAllAlbRequestsOnTemporaryKeys(w);
@@ -48,7 +48,7 @@ describe("assumeRole (stack config) through the official RAM-role provider", () 
 
   it("a role STS does not know fails the apply with STS's code and the fix, and no ALB request is sent", async () => {
     const w = await world({ config: { ...demoKeys, "alicloud:assumeRole": JSON.stringify({ roleArn: "acs:ram::1234567890123456:role/missing" }) } });
-    const error = await w.stack.up(declare([A])).catch((e: unknown) => e as Error);
+    const error = await w.stack.upOrThrow(declare([A])).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(
       /EntityNotExist\.Role: Could not get Alibaba Cloud credentials from AssumeRole acs:ram::1234567890123456:role\/missing \(stack config alicloud:assumeRole\) with the access key of stack config alicloud:accessKey\/alicloud:secretKey: EntityNotExist\.Role: The role not exists: acs:ram::1234567890123456:role\/missing\. \(RequestId [0-9A-F-]+\)\. Fix: check the role ARN/,
@@ -70,7 +70,7 @@ describe("assumeRole (stack config) through the official RAM-role provider", () 
     const saved = process.env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED;
     process.env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED = "true";
     try {
-      await w.stack.up(declare([A]));
+      await w.stack.upOrThrow(declare([A]));
     } finally {
       if (saved === undefined) delete process.env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED;
       else process.env.ALIBABA_CLOUD_CLI_PROFILE_DISABLED = saved;
@@ -86,7 +86,7 @@ describe("assumeRoleWithOidc through the official OIDC provider", () => {
       files: { "run/oidc-token": SHARED_TOKEN },
       config: { "alicloud:assumeRoleWithOidc": JSON.stringify({ oidcProviderArn: PROVIDER, roleArn: ROLE, oidcTokenFile: "$HOME/run/oidc-token", roleSessionName: "gha-1" }) },
     });
-    await w.stack.up(declare([A]));
+    await w.stack.upOrThrow(declare([A]));
     expect(w.sts().map((e) => [e.action, e.status, e.params])).toEqual([
       ["AssumeRoleWithOIDC", 200, { DurationSeconds: "3600", OIDCProviderArn: PROVIDER, RoleArn: ROLE, RoleSessionName: "gha-1" }],
     ]);
@@ -94,11 +94,11 @@ describe("assumeRoleWithOidc through the official OIDC provider", () => {
   });
 
   it("with an inline oidcToken (a JWT), leaving no token file behind", async () => {
-    const clock = new FakeClock(Date.now());
+    const clock = new VirtualClock(Date.now());
     const jwt = unsignedJwt({ iss: ISSUER, aud: "sts.aliyuncs.com", sub: "repo:acme/infra:ref:refs/heads/main", exp: Math.floor(clock.now() / 1000) + 600 });
     const before = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("alb-listener-certificates-oidc-"));
     const w = await world({ clock, config: { "alicloud:assumeRoleWithOidc": JSON.stringify({ oidcProviderArn: PROVIDER, roleArn: ROLE, oidcToken: jwt }) } });
-    await w.stack.up(declare([A]));
+    await w.stack.upOrThrow(declare([A]));
     expect(w.sts().map((e) => [e.action, e.status])).toEqual([["AssumeRoleWithOIDC", 200]]);
     expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("alb-listener-certificates-oidc-"))).toEqual(before);
     expectAllAlbRequestsOnTemporaryKeys(w);
@@ -109,16 +109,16 @@ describe("assumeRoleWithOidc through the official OIDC provider", () => {
       files: { "run/token": SHARED_TOKEN },
       env: { ALIBABA_CLOUD_ROLE_ARN: ROLE, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER, ALIBABA_CLOUD_OIDC_TOKEN_FILE: "$HOME/run/token", ALIBABA_CLOUD_ROLE_SESSION_NAME: "rrsa-pod" },
     });
-    await w.stack.up(declare([A]));
+    await w.stack.upOrThrow(declare([A]));
     expect(w.sts().map((e) => [e.action, e.params.RoleSessionName])).toEqual([["AssumeRoleWithOIDC", "rrsa-pod"]]);
     expectAllAlbRequestsOnTemporaryKeys(w);
   });
 
   it("an expired OIDC token fails the apply with STS's code and names the token file; nothing reaches ALB", async () => {
-    const clock = new FakeClock(Date.now());
+    const clock = new VirtualClock(Date.now());
     const expired = unsignedJwt({ iss: ISSUER, aud: "sts.aliyuncs.com", sub: "s", exp: Math.floor(clock.now() / 1000) - 1 });
     const w = await world({ clock, files: { "run/token": expired }, env: { ALIBABA_CLOUD_ROLE_ARN: ROLE, ALIBABA_CLOUD_OIDC_PROVIDER_ARN: PROVIDER, ALIBABA_CLOUD_OIDC_TOKEN_FILE: "$HOME/run/token" } });
-    const error = await w.stack.up(declare([A])).catch((e: unknown) => e as Error);
+    const error = await w.stack.upOrThrow(declare([A])).catch((e: unknown) => e as Error);
     expect((error as Error).message).toContain("AuthenticationFail.OIDCToken.Expired: This JsonWebToken is expired. (RequestId ");
     expect((error as Error).message).toContain(`(token file ${w.home}/run/token). Fix: the OIDC token has expired`);
     expect((error as Error).message).not.toContain(expired);
@@ -134,13 +134,13 @@ describe("temporary credentials are refreshed before they expire during a long a
 
   for (const mode of ["AssumeRole", "AssumeRoleWithOIDC"] as const) {
     it(`${mode}: a second session is fetched before the first expires, and no ALB request is refused`, async () => {
-      const clock = new FakeClock(Date.now());
+      const clock = new VirtualClock(Date.now());
       const config: Record<string, string> = mode === "AssumeRole"
         ? { ...demoKeys, "alicloud:assumeRole": JSON.stringify({ roleArn: ROLE }) }
         : { "alicloud:assumeRoleWithOidc": JSON.stringify({ oidcProviderArn: PROVIDER, roleArn: ROLE, oidcTokenFile: "$HOME/token" }) };
       const w = await world({ clock, jobMs: JOB_MS, sts: { credentialLifetimeSeconds: LIFETIME_MS / 1000 }, config, files: { token: SHARED_TOKEN } });
       const startedAt = clock.now();
-      await w.stack.up(declare([A, B]));
+      await w.stack.upOrThrow(declare([A, B]));
       expect(clock.now() - startedAt).toBeGreaterThanOrEqual(JOB_MS);
       expect(w.sim.backend.listenerView(L).additional.map((c) => `${c.certificateId}:${c.status}`)).toEqual(["24664588-cn-hangzhou:Associated", `${A}:Associated`, `${B}:Associated`]);
 
@@ -162,7 +162,7 @@ describe("temporary credentials are refreshed before they expire during a long a
 
 describe("credentials URI (the official URI provider)", () => {
   it("fetches from the URI and fetches again only when the served credentials are due for refresh", async () => {
-    const clock = new FakeClock(Date.now());
+    const clock = new VirtualClock(Date.now());
     const served: number[] = [];
     const server: Server = createServer((_req, res) => {
       served.push(clock.now());
@@ -174,7 +174,7 @@ describe("credentials URI (the official URI provider)", () => {
     try {
       const uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/credentials`;
       const w = await world({ clock, jobMs: 200_000, env: { ALIBABA_CLOUD_CREDENTIALS_URI: uri } });
-      await w.stack.up(declare([A]));
+      await w.stack.upOrThrow(declare([A]));
       expect(served.length).toBeGreaterThanOrEqual(3);
       expect(served[1]! - served[0]!).toBeGreaterThanOrEqual(60_000 - 1000);
       expect(w.alb().filter((e) => e.code !== null && e.code !== "DryRunOperation")).toEqual([]);
@@ -187,9 +187,9 @@ describe("credentials URI (the official URI provider)", () => {
 describe("profiles read by the official library's profile providers", () => {
   it("the INI file's [default] section, the CLI file's current AK profile, and an External-mode profile's program", async () => {
     const ini = await world({ files: { ".alibabacloud/credentials": `[default]\ntype = access_key\naccess_key_id = ${DEMO_ACCESS_KEY_ID}\naccess_key_secret = ${DEMO_ACCESS_KEY_SECRET}\n` } });
-    await ini.stack.up(declare([A]));
+    await ini.stack.upOrThrow(declare([A]));
     const cli = await world({ files: { ".aliyun/config.json": JSON.stringify({ current: "dev", profiles: [{ name: "dev", mode: "AK", access_key_id: DEMO_ACCESS_KEY_ID, access_key_secret: DEMO_ACCESS_KEY_SECRET }] }) } });
-    await cli.stack.up(declare([A]));
+    await cli.stack.upOrThrow(declare([A]));
     const program = `process.stdout.write(JSON.stringify({ mode: "AK", access_key_id: ${JSON.stringify(DEMO_ACCESS_KEY_ID)}, access_key_secret: ${JSON.stringify(DEMO_ACCESS_KEY_SECRET)}, expiration: "2100-01-01T00:00:00Z" }))`;
     const external = await world({
       env: { ALIBABA_CLOUD_PROFILE: "ext" },
@@ -198,7 +198,7 @@ describe("profiles read by the official library's profile providers", () => {
         ".aliyun/config.json": JSON.stringify({ current: "dev", profiles: [{ name: "ext", mode: "External", process_command: `${process.execPath} $HOME/bin/credentials.js` }] }),
       },
     });
-    await external.stack.up(declare([A]));
+    await external.stack.upOrThrow(declare([A]));
     for (const w of [ini, cli, external]) {
       expect(w.sts()).toEqual([]);
       expect(w.alb().filter((e) => e.code !== null && e.code !== "DryRunOperation")).toEqual([]);

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_FIXTURE, type Fixture } from "../../simulator";
-import { API_READINGS } from "../helpers/api-readings";
-import { actionLog, liveSet, mutationLog, startHarness as startDefaultHarness, type Harness, type HarnessOptions } from "../helpers/provider-harness";
-import { CheckFailedError, LifecycleStack } from "../helpers/lifecycle";
+import { API_READINGS } from "../kit/api-readings";
+import { actionLog, liveSet, mutationLog } from "../kit/request-log";
+import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../kit/world";
+import { CheckFailedError, EngineStack } from "../kit/engine";
 
 const L = "lsn-demo-https-443"; // default 23759533, additional 24664588 (not ours)
 const A = "25112233-cn-hangzhou";
@@ -17,66 +18,74 @@ const MTLS_DEMO: Fixture = { ...DEMO_FIXTURE, listeners: DEMO_FIXTURE.listeners!
 
 const set = (name: string, certificateIds: string[], extra: Record<string, unknown> = {}) => ({ name, args: { listenerId: L, certificateIds, ...extra } });
 
-let h: Harness;
+let world: World;
+/** The provider process of the test's world. */
+let proc: ProviderProcess;
 
 /** Time after which an out-of-band change has finished under every reading (the longest job plus its read lag). */
 const OUT_OF_BAND_DONE_MS = 30_000;
 
 /** A job as the simulator holds it (whether or not its ListAsynJobs would list it). */
-const jobOf = (harness: Harness, jobId: string) => harness.sim.backend.snapshot().jobs.find((j) => j.jobId === jobId)!;
-afterEach(async () => h?.close());
+const jobOf = (jobId: string) => world.sim.backend.snapshot().jobs.find((j) => j.jobId === jobId)!;
+afterEach(async () => world?.close());
+
+/** A world with one provider process (ClientTokens `token-1`, `token-2`, …; no backoff jitter). */
+async function startWithProcess(options: WorldOptions = {}): Promise<void> {
+  world = await startWorld(options);
+  proc = world.newProcess("token", { random: () => 0.5 });
+}
 
 // The whole suite runs under every reading of the ALB API the simulator can play: the provider decides from
 // the live rows and the listener, so its calls and results are the same under each.
 describe.each(API_READINGS)("ListenerCertificatesProvider against the simulator, under $name", ({ behaviour }) => {
-  const startHarness = (options: HarnessOptions = {}) => startDefaultHarness({ fixture: MTLS_DEMO, ...options, behaviour });
+  const start = (options: WorldOptions = {}) => startWithProcess({ fixture: MTLS_DEMO, ...options, behaviour });
 
   it("creates: validates with a dry run, associates in one call, waits, and leaves foreign certificates alone", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    expect(await stack.up([set("sni", [B, A, A])])).toEqual({ sni: "create" });
-    expect(mutationLog(h.sim)).toEqual([`dry-associate ${A},${B}`, `associate ${A},${B}`]);
-    expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`]);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    expect(await stack.upOrThrow([set("sni", [B, A, A])])).toEqual({ sni: "create" });
+    expect(mutationLog(world.sim)).toEqual([`dry-associate ${A},${B}`, `associate ${A},${B}`]);
+    expect(liveSet(world.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`]);
     expect(stack.state.get("sni")).toMatchObject({ id: L, outputs: { listenerId: L, certificates: { [A]: "Associated", [B]: "Associated" } } });
-    expect(h.logs.some((l) => l.startsWith(`${L}: associated 2 certificate(s) [${A}, ${B}], job `))).toBe(true);
+    expect(proc.logs.some((l) => l.startsWith(`${L}: associated 2 certificate(s) [${A}, ${B}], job `))).toBe(true);
   });
 
   it("updates add-before-remove: associates the new ones, waits for the job, then dissociates the old one", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [A, B])]);
-    h.sim.backend.clearRequestLog();
-    expect(await stack.up([set("sni", [B, C, D])])).toEqual({ sni: "update" });
-    expect(mutationLog(h.sim)).toEqual([`dry-associate ${C},${D}`, `associate ${C},${D}`, `dissociate ${A}`]);
-    const log = h.sim.backend.requestLog();
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [A, B])]);
+    world.sim.backend.clearRequestLog();
+    expect(await stack.upOrThrow([set("sni", [B, C, D])])).toEqual({ sni: "update" });
+    expect(mutationLog(world.sim)).toEqual([`dry-associate ${C},${D}`, `associate ${C},${D}`, `dissociate ${A}`]);
+    const log = world.sim.backend.requestLog();
     const assoc = log.find((e) => e.action === "AssociateAdditionalCertificatesWithListener" && e.params.DryRun !== "true")!;
     const dissoc = log.find((e) => e.action === "DissociateAdditionalCertificatesFromListener")!;
-    const assocJob = jobOf(h, assoc.jobId!);
+    const assocJob = jobOf(assoc.jobId!);
     expect(dissoc.time).toBeGreaterThanOrEqual(assocJob.modifyTime);
-    expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${B}:Associated`, `${C}:Associated`, `${D}:Associated`]);
+    expect(liveSet(world.sim, L)).toEqual([`${FOREIGN}:Associated`, `${B}:Associated`, `${C}:Associated`, `${D}:Associated`]);
     expect(stack.state.get("sni")!.outputs.certificates).toEqual({ [B]: "Associated", [C]: "Associated", [D]: "Associated" });
   });
 
   it("sees a reorder or duplicates as no change, at the cost of one read", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [A, B])]);
-    h.sim.backend.clearRequestLog();
-    expect(await stack.up([set("sni", [B, A, B])])).toEqual({ sni: "same" });
-    expect(actionLog(h.sim)).toEqual(["ListListenerCertificates"]);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [A, B])]);
+    world.sim.backend.clearRequestLog();
+    expect(await stack.upOrThrow([set("sni", [B, A, B])])).toEqual({ sni: "same" });
+    expect(actionLog(world.sim)).toEqual(["ListListenerCertificates"]);
   });
 
   it("a provider code upgrade alone is no change", async () => {
-    h = await startHarness();
-    const diff = await h.provider.diff(
+    await start();
+    const diff = await proc.provider.diff(
       L,
       { listenerId: L, certificates: { [A]: "Associated" }, exclusive: false, region: "cn-hangzhou", waitTimeoutSeconds: 600, __provider: "old code" },
       { listenerId: L, certificates: { [A]: "Associated" }, exclusive: false, region: "cn-hangzhou", waitTimeoutSeconds: 600, __provider: "new code" },
     );
     expect(diff).toEqual({ changes: true }); // A is declared but not live yet: drift
-    h.sim.backend.associateOutOfBand(L, [A]);
-    h.clock.advance(OUT_OF_BAND_DONE_MS);
-    const same = await h.provider.diff(
+    world.sim.backend.associateOutOfBand(L, [A]);
+    world.clock.advance(OUT_OF_BAND_DONE_MS);
+    const same = await proc.provider.diff(
       L,
       { listenerId: L, certificates: { [A]: "Associated" }, exclusive: false, region: "cn-hangzhou", waitTimeoutSeconds: 600, __provider: "old code" },
       { listenerId: L, certificates: { [A]: "Associated" }, exclusive: false, region: "cn-hangzhou", waitTimeoutSeconds: 900, __provider: "new code" },
@@ -85,14 +94,14 @@ describe.each(API_READINGS)("ListenerCertificatesProvider against the simulator,
   });
 
   it("replaces only when listenerId or region changes, creating before deleting", async () => {
-    h = await startHarness();
+    await start();
     const base = { certificates: {}, exclusive: false, waitTimeoutSeconds: 600 };
-    expect(await h.provider.diff(L, { ...base, listenerId: L, region: "cn-hangzhou" }, { ...base, listenerId: "lsn-demo-quic-443", region: "cn-hangzhou" })).toEqual({
+    expect(await proc.provider.diff(L, { ...base, listenerId: L, region: "cn-hangzhou" }, { ...base, listenerId: "lsn-demo-quic-443", region: "cn-hangzhou" })).toEqual({
       changes: true,
       replaces: ["listenerId"],
       deleteBeforeReplace: false,
     });
-    expect(await h.provider.diff(L, { ...base, listenerId: L, region: "cn-hangzhou" }, { ...base, listenerId: L, region: "cn-shanghai" })).toMatchObject({ replaces: ["region"] });
+    expect(await proc.provider.diff(L, { ...base, listenerId: L, region: "cn-hangzhou" }, { ...base, listenerId: L, region: "cn-shanghai" })).toMatchObject({ replaces: ["region"] });
   });
 
   it("rotates 40 certificates in the minimum number of calls: 3 associate batches, then 3 dissociate batches (15 per call both ways)", async () => {
@@ -102,12 +111,12 @@ describe.each(API_READINGS)("ListenerCertificatesProvider against the simulator,
       listeners: [{ listenerId: "lsn-big", loadBalancerId: "alb-big", protocol: "HTTPS", port: 443, defaultCertificateId: "99999-cn-hangzhou" }],
       limits: { maxAdditionalCertificatesPerListener: 100, maxAdditionalCertificatesPerLoadBalancer: 100 },
     };
-    h = await startHarness({ fixture, config: { "alb-listener-certificates:maxCertificatesPerListener": "100" } });
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([{ name: "big", args: { listenerId: "lsn-big", certificateIds: ids(10000) } }]);
-    h.sim.backend.clearRequestLog();
-    await stack.up([{ name: "big", args: { listenerId: "lsn-big", certificateIds: ids(20000) } }]);
-    const real = mutationLog(h.sim).filter((m) => !m.startsWith("dry-"));
+    await start({ fixture, providers: { config: { "alb-listener-certificates:maxCertificatesPerListener": "100" } } });
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([{ name: "big", args: { listenerId: "lsn-big", certificateIds: ids(10000) } }]);
+    world.sim.backend.clearRequestLog();
+    await stack.upOrThrow([{ name: "big", args: { listenerId: "lsn-big", certificateIds: ids(20000) } }]);
+    const real = mutationLog(world.sim).filter((m) => !m.startsWith("dry-"));
     expect(real.map((m) => `${m.split(" ")[0]} ${m.split(" ")[1]!.split(",").length}`)).toEqual([
       "associate 15",
       "associate 15",
@@ -116,90 +125,91 @@ describe.each(API_READINGS)("ListenerCertificatesProvider against the simulator,
       "dissociate 15",
       "dissociate 10",
     ]);
-    expect(h.sim.backend.listenerView("lsn-big").additional.map((c) => c.certificateId)).toEqual(ids(20000));
-    expect(h.sim.backend.requestLog().filter((e) => e.code !== null && e.code !== "DryRunOperation")).toEqual([]);
+    expect(world.sim.backend.listenerView("lsn-big").additional.map((c) => c.certificateId)).toEqual(ids(20000));
+    expect(world.sim.backend.requestLog().filter((e) => e.code !== null && e.code !== "DryRunOperation")).toEqual([]);
   });
 
   it("handles the empty set: creating it costs no mutation, emptying a set dissociates what was declared", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [])]);
-    expect(mutationLog(h.sim)).toEqual([]);
-    await stack.up([set("sni", [A, B])]);
-    h.sim.backend.clearRequestLog();
-    await stack.up([set("sni", [])]);
-    expect(mutationLog(h.sim)).toEqual([`dissociate ${A},${B}`]);
-    expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`]);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [])]);
+    expect(mutationLog(world.sim)).toEqual([]);
+    await stack.upOrThrow([set("sni", [A, B])]);
+    world.sim.backend.clearRequestLog();
+    await stack.upOrThrow([set("sni", [])]);
+    expect(mutationLog(world.sim)).toEqual([`dissociate ${A},${B}`]);
+    expect(liveSet(world.sim, L)).toEqual([`${FOREIGN}:Associated`]);
   });
 
   it("exclusive: dissociates undeclared certificates, and refresh reports them as drift", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [A], { exclusive: true })]);
-    expect(mutationLog(h.sim)).toEqual([`dry-associate ${A}`, `associate ${A}`, `dissociate ${FOREIGN}`]);
-    expect(liveSet(h.sim, L)).toEqual([`${A}:Associated`]);
-    h.sim.backend.associateOutOfBand(L, [C]);
-    h.clock.advance(OUT_OF_BAND_DONE_MS);
-    await stack.refresh();
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [A], { exclusive: true })]);
+    expect(mutationLog(world.sim)).toEqual([`dry-associate ${A}`, `associate ${A}`, `dissociate ${FOREIGN}`]);
+    expect(liveSet(world.sim, L)).toEqual([`${A}:Associated`]);
+    world.sim.backend.associateOutOfBand(L, [C]);
+    world.clock.advance(OUT_OF_BAND_DONE_MS);
+    await stack.refreshOrThrow();
     expect(stack.state.get("sni")!.outputs.certificates).toEqual({ [A]: "Associated", [C]: "Associated" });
-    h.sim.backend.clearRequestLog();
-    expect(await stack.up([set("sni", [A], { exclusive: true })])).toEqual({ sni: "update" });
-    expect(mutationLog(h.sim)).toEqual([`dissociate ${C}`]);
+    world.sim.backend.clearRequestLog();
+    expect(await stack.upOrThrow([set("sni", [A], { exclusive: true })])).toEqual({ sni: "update" });
+    expect(mutationLog(world.sim)).toEqual([`dissociate ${C}`]);
   });
 
   it("adopts certificates that are already associated without any mutation", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    expect(await stack.up([set("adopt", [FOREIGN])])).toEqual({ adopt: "create" });
-    expect(mutationLog(h.sim)).toEqual([]);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    expect(await stack.upOrThrow([set("adopt", [FOREIGN])])).toEqual({ adopt: "create" });
+    expect(mutationLog(world.sim)).toEqual([]);
     expect(stack.state.get("adopt")!.outputs.certificates).toEqual({ [FOREIGN]: "Associated" });
   });
 
   it("repairs drift: refresh shows a certificate removed out of band, and the next up associates it again", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [A, B])]);
-    h.sim.backend.dissociateOutOfBand(L, [A]);
-    h.clock.advance(OUT_OF_BAND_DONE_MS);
-    await stack.refresh();
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [A, B])]);
+    world.sim.backend.dissociateOutOfBand(L, [A]);
+    world.clock.advance(OUT_OF_BAND_DONE_MS);
+    await stack.refreshOrThrow();
     expect(stack.state.get("sni")!.outputs.certificates).toEqual({ [B]: "Associated" });
     expect(stack.state.get("sni")!.inputs.certificates).toEqual({ [B]: "Associated" });
-    h.sim.backend.clearRequestLog();
-    expect(await stack.up([set("sni", [A, B])])).toEqual({ sni: "update" });
-    expect(mutationLog(h.sim)).toEqual([`dry-associate ${A}`, `associate ${A}`]);
+    world.sim.backend.clearRequestLog();
+    expect(await stack.upOrThrow([set("sni", [A, B])])).toEqual({ sni: "update" });
+    expect(mutationLog(world.sim)).toEqual([`dry-associate ${A}`, `associate ${A}`]);
   });
 
   it("repairs drift on up even without a refresh", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [A, B])]);
-    h.sim.backend.dissociateOutOfBand(L, [B]);
-    h.clock.advance(OUT_OF_BAND_DONE_MS);
-    h.sim.backend.clearRequestLog();
-    expect(await stack.up([set("sni", [A, B])])).toEqual({ sni: "update" });
-    expect(mutationLog(h.sim)).toEqual([`dry-associate ${B}`, `associate ${B}`]);
-    expect(h.logs.some((l) => l.includes(`missing: ${B}`))).toBe(true);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [A, B])]);
+    world.sim.backend.dissociateOutOfBand(L, [B]);
+    world.clock.advance(OUT_OF_BAND_DONE_MS);
+    world.sim.backend.clearRequestLog();
+    expect(await stack.upOrThrow([set("sni", [A, B])])).toEqual({ sni: "update" });
+    expect(mutationLog(world.sim)).toEqual([`dry-associate ${B}`, `associate ${B}`]);
+    expect(proc.logs.some((l) => l.includes(`missing: ${B}`))).toBe(true);
   });
 
   it("renaming the resource (same listener, same set) detaches nothing", async () => {
-    h = await startHarness();
-    const first = new LifecycleStack(h.provider);
-    await first.up([set("old-name", [A, B])]);
+    await start();
+    const first = new EngineStack(proc.provider);
+    await first.upOrThrow([set("old-name", [A, B])]);
     // The engine starts a fresh provider process for each deployment.
-    const stack = new LifecycleStack(h.newProvider());
+    const next = world.newProcess("token2", { random: () => 0.5 });
+    const stack = new EngineStack(next.provider);
     for (const [name, state] of first.state) stack.state.set(name, state);
-    h.sim.backend.clearRequestLog();
-    expect(await stack.up([set("new-name", [A, B])])).toEqual({ "new-name": "create", "old-name": "delete" });
-    expect(mutationLog(h.sim)).toEqual([]);
-    expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`]);
-    expect(h.logs.some((l) => l.includes("declared by another resource of this stack"))).toBe(true);
+    world.sim.backend.clearRequestLog();
+    expect(await stack.upOrThrow([set("new-name", [A, B])])).toEqual({ "new-name": "create", "old-name": "delete" });
+    expect(mutationLog(world.sim)).toEqual([]);
+    expect(liveSet(world.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`]);
+    expect(next.logs.some((l) => l.includes("declared by another resource of this stack"))).toBe(true);
   });
 
   it("two resources on one listener may not both declare a certificate: check names both, the listener and the certificate; nothing is sent", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    h.sim.backend.clearRequestLog();
-    const error = await stack.up([set("one", [A, B]), set("two", [B, C])]).catch((e: unknown) => e);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    world.sim.backend.clearRequestLog();
+    const error = await stack.upOrThrow([set("one", [A, B]), set("two", [B, C])]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CheckFailedError);
     expect((error as CheckFailedError).failures).toEqual([
       {
@@ -209,58 +219,60 @@ describe.each(API_READINGS)("ListenerCertificatesProvider against the simulator,
           `resource never detaches what another declares): declare it in only one of them, for example in one resource that holds the certificates both need.`,
       },
     ]);
-    expect(mutationLog(h.sim).filter((m) => !m.startsWith("dry-"))).toEqual([`associate ${A},${B}`]);
+    // The engine starts "one"'s create while "two" is still being checked; the create waits for the
+    // program's registrations, sees the conflict, and sends nothing either.
+    expect(mutationLog(world.sim).filter((m) => !m.startsWith("dry-"))).toEqual([]);
   });
 
   it("two resources on one listener: removing one dissociates exactly its own certificates", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("one", [A]), set("two", [B, C])]);
-    expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`, `${C}:Associated`]);
-    h.sim.backend.clearRequestLog();
-    await stack.up([set("two", [B, C])]);
-    expect(mutationLog(h.sim)).toEqual([`dissociate ${A}`]);
-    expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${B}:Associated`, `${C}:Associated`]);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("one", [A]), set("two", [B, C])]);
+    expect(liveSet(world.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`, `${C}:Associated`]);
+    world.sim.backend.clearRequestLog();
+    await stack.upOrThrow([set("two", [B, C])]);
+    expect(mutationLog(world.sim)).toEqual([`dissociate ${A}`]);
+    expect(liveSet(world.sim, L)).toEqual([`${FOREIGN}:Associated`, `${B}:Associated`, `${C}:Associated`]);
   });
 
   it("destroy leaves the listener with exactly its original additional set", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    const before = liveSet(h.sim, L);
-    await stack.up([set("sni", [A, B, C])]);
-    await stack.destroy();
-    expect(liveSet(h.sim, L)).toEqual(before);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    const before = liveSet(world.sim, L);
+    await stack.upOrThrow([set("sni", [A, B, C])]);
+    await stack.destroyOrThrow();
+    expect(liveSet(world.sim, L)).toEqual(before);
   });
 
   it("delete succeeds when the listener vanished", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [A])]);
-    h.sim.backend.reset({ certificates: [{ certificateId: A, type: "Server" }], listeners: [] });
-    await expect(stack.destroy()).resolves.toBeUndefined();
-    expect(h.logs.some((l) => l.includes("listener no longer exists"))).toBe(true);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [A])]);
+    world.sim.backend.reset({ certificates: [{ certificateId: A, type: "Server" }], listeners: [] });
+    await expect(stack.destroyOrThrow()).resolves.toEqual({ sni: "delete" });
+    expect(proc.logs.some((l) => l.includes("listener no longer exists"))).toBe(true);
   });
 
   it("refresh drops a resource whose listener vanished", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [A])]);
-    h.sim.backend.reset({ certificates: [], listeners: [] });
-    await stack.refresh();
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [A])]);
+    world.sim.backend.reset({ certificates: [], listeners: [] });
+    await stack.refreshOrThrow();
     expect(stack.state.size).toBe(0);
   });
 
   it("waits out another writer's job on the listener before mutating, without hammering it", async () => {
-    h = await startHarness({ jobMs: 3000 });
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [A])]);
-    const { jobId } = h.sim.backend.associateOutOfBand(L, [D]);
-    h.sim.backend.clearRequestLog();
-    await stack.up([set("sni", [A, B])]);
-    const outside = jobOf(h, jobId);
-    const accepted = h.sim.backend.requestLog().find((e) => e.action === "AssociateAdditionalCertificatesWithListener" && e.params.DryRun !== "true" && e.code === null)!;
+    await start({ jobMs: 3000 });
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [A])]);
+    const { jobId } = world.sim.backend.associateOutOfBand(L, [D]);
+    world.sim.backend.clearRequestLog();
+    await stack.upOrThrow([set("sni", [A, B])]);
+    const outside = jobOf(jobId);
+    const accepted = world.sim.backend.requestLog().find((e) => e.action === "AssociateAdditionalCertificatesWithListener" && e.params.DryRun !== "true" && e.code === null)!;
     expect(accepted.time).toBeGreaterThanOrEqual(outside.modifyTime);
-    const refused = h.sim.backend.requestLog().filter((e) => e.code === "IncorrectStatus.Listener" || e.code === "ResourceInConfiguring.Listener");
+    const refused = world.sim.backend.requestLog().filter((e) => e.code === "IncorrectStatus.Listener" || e.code === "ResourceInConfiguring.Listener");
     if ((behaviour.readLagMs ?? 0) > 0) {
       // While the service still shows the listener as before the other writer's change, only a refusal tells
       // the job runs: a few refused tries of the same logical call (one ClientToken), never a second job.
@@ -271,18 +283,18 @@ describe.each(API_READINGS)("ListenerCertificatesProvider against the simulator,
     } else {
       expect(refused).toEqual([]);
     }
-    expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`, `${D}:Associated`]);
+    expect(liveSet(world.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`, `${D}:Associated`]);
   });
 
   it("leaves a mutual-TLS listener's CA certificate alone, even when exclusive, and refuses it in the declared set", async () => {
-    h = await startHarness();
-    const stack = new LifecycleStack(h.provider);
-    await stack.up([set("sni", [A], { exclusive: true })]);
-    expect(liveSet(h.sim, L)).toEqual([`${A}:Associated`]);
-    expect(h.sim.backend.listenerView(L).caCertificateId ?? CA).toBe(CA);
-    expect(mutationLog(h.sim).filter((m) => m.includes(CA))).toEqual([]);
-    h.sim.backend.clearRequestLog();
-    const error = await stack.up([set("sni", [A, CA], { exclusive: true })]).catch((e: unknown) => e);
+    await start();
+    const stack = new EngineStack(proc.provider);
+    await stack.upOrThrow([set("sni", [A], { exclusive: true })]);
+    expect(liveSet(world.sim, L)).toEqual([`${A}:Associated`]);
+    expect(world.sim.backend.listenerView(L).caCertificateId ?? CA).toBe(CA);
+    expect(mutationLog(world.sim).filter((m) => m.includes(CA))).toEqual([]);
+    world.sim.backend.clearRequestLog();
+    const error = await stack.upOrThrow([set("sni", [A, CA], { exclusive: true })]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CheckFailedError);
     expect((error as CheckFailedError).failures).toEqual([
       {
@@ -290,6 +302,6 @@ describe.each(API_READINGS)("ListenerCertificatesProvider against the simulator,
         reason: `${CA} is a CA certificate of listener ${L} (mutual TLS), not a server certificate. Remove it from certificateIds: CA certificates are managed on the listener itself.`,
       },
     ]);
-    expect(mutationLog(h.sim)).toEqual([]);
+    expect(mutationLog(world.sim)).toEqual([]);
   });
 });

@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serializableProvider } from "../../provider/resource";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, startSimulator } from "../../simulator";
-import { LifecycleStack } from "../helpers/lifecycle";
-import { mutationLog } from "../helpers/provider-harness";
+import { EngineStack } from "../kit/engine";
+import { mutationLog } from "../kit/request-log";
 
 const SECURITY_TOKEN = "sts-token-must-never-leak-0123456789";
 
@@ -49,13 +49,13 @@ describe("the serialized provider", () => {
     process.env.ALIBABA_CLOUD_SECURITY_TOKEN = SECURITY_TOKEN;
     const config: Record<string, string> = { "alicloud:region": "cn-hangzhou", "alb-listener-certificates:endpoint": sim.endpoint };
     await provider.configure!({ config: { get: (k) => config[k], require: (k) => config[k]! } });
-    const stack = new LifecycleStack(provider);
+    const stack = new EngineStack(provider);
     const L = "lsn-demo-quic-443";
-    await stack.up([{ name: "quic", args: { listenerId: L, certificateIds: ["25112233-cn-hangzhou", "25209871-cn-hangzhou"] } }]);
-    await stack.up([{ name: "quic", args: { listenerId: L, certificateIds: ["25209871-cn-hangzhou", "25346102-cn-hangzhou"] } }]);
-    await stack.refresh();
+    await stack.upOrThrow([{ name: "quic", args: { listenerId: L, certificateIds: ["25112233-cn-hangzhou", "25209871-cn-hangzhou"] } }]);
+    await stack.upOrThrow([{ name: "quic", args: { listenerId: L, certificateIds: ["25209871-cn-hangzhou", "25346102-cn-hangzhou"] } }]);
+    await stack.refreshOrThrow();
     expect(stack.state.get("quic")!.outputs.certificates).toEqual({ "25209871-cn-hangzhou": "Associated", "25346102-cn-hangzhou": "Associated" });
-    await stack.destroy();
+    await stack.destroyOrThrow();
     expect(sim.backend.listenerView(L).additional).toEqual([]);
     expect(mutationLog(sim).filter((m) => !m.startsWith("dry-"))).toEqual([
       "associate 25112233-cn-hangzhou,25209871-cn-hangzhou",

@@ -4,7 +4,7 @@
  * violations. Each scenario runs on a virtual clock, so the slice takes seconds.
  */
 import { describe, expect, it } from "vitest";
-import { buildScenario, formatTable, passed, runScenario, summarize, type ScenarioResult } from "../../bench/chaos-core";
+import { buildScenario, formatTable, passed, runScenario, summarize, type ScenarioResult } from "../../reliability/chaos-core";
 
 const SEED = 1;
 const SCENARIOS = 25;

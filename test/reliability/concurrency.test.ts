@@ -8,13 +8,10 @@
  * Requests go on the wire concurrently here (no request gate); the clock is virtual.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { EngineStack, type Declared } from "../../bench/engine";
-import { startWorld, type World } from "../../bench/harness";
 import type { Fixture, RequestLogEntry } from "../../simulator";
-
-const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
-const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";
-const BUSY = new Set(["ResourceInConfiguring.Listener", "IncorrectStatus.Listener"]);
+import { EngineStack, type Declared } from "../kit/engine";
+import { isBusyCode, mutationCalls, realMutations } from "../kit/request-log";
+import { startWorld, type World } from "../kit/world";
 
 let world: World;
 afterEach(async () => world?.close());
@@ -22,7 +19,7 @@ afterEach(async () => world?.close());
 /** A stack whose every deployment runs in a fresh provider process, as with the engine. */
 function stackOf(name: string): EngineStack {
   let deployments = 0;
-  return new EngineStack(() => world.newProcess(`${name}~${++deployments}`, deployments).provider);
+  return new EngineStack(() => world.newProcess(`${name}~${++deployments}`, { seed: deployments }).provider);
 }
 
 const cert = (n: number): string => `${40_000_000 + n}-cn-hangzhou`;
@@ -40,10 +37,10 @@ function fixture(listeners: number, certificates: number): Fixture {
 
 /** Mutation calls the simulator refused because the listener was busy, and accepted mutation calls. */
 function mutationCounts(log: readonly RequestLogEntry[]): { refused: number; accepted: number; total: number } {
-  const mutations = log.filter((e) => (e.action === ASSOCIATE || e.action === DISSOCIATE) && e.params.DryRun !== "true");
+  const mutations = realMutations(log);
   return {
-    refused: mutations.filter((e) => e.code !== null && BUSY.has(e.code)).length,
-    accepted: mutations.filter((e) => e.jobId !== undefined).length,
+    refused: mutations.filter((m) => isBusyCode(m.code)).length,
+    accepted: mutations.filter((m) => m.jobId !== undefined).length,
     total: mutations.length,
   };
 }
@@ -112,7 +109,7 @@ describe("two resources on one listener, one stack", () => {
       const log = world.sim.backend.requestLog();
       expect(mutationCounts(log).refused).toBe(0);
       // Neither resource's dissociations named a certificate the other declares.
-      const dissociated = log.filter((e) => e.action === DISSOCIATE).flatMap((e) => Object.values(e.params).filter((v) => v.endsWith("-cn-hangzhou")));
+      const dissociated = mutationCalls(log).filter((m) => m.kind === "dissociate").flatMap((m) => m.certificateIds);
       for (const id of [...a, ...b].map(cert)) expect(dissociated).not.toContain(id);
     };
     await up([0, 1, 2], [6, 7, 8]);

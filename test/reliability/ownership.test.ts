@@ -4,7 +4,7 @@
  * that gives it up has started applying.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { startWorld, type World } from "../../bench/harness";
+import { startWorld, type World } from "../kit/world";
 import { DEMO_FIXTURE } from "../../simulator";
 
 const L = "lsn-demo-https-443";

@@ -3,9 +3,10 @@
  * when the program changed meanwhile. These are the chaos suite's findings, pinned as exact cases.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { EngineStack } from "../../bench/engine";
-import { startWorld, type World } from "../../bench/harness";
 import { DEMO_FIXTURE } from "../../simulator";
+import { EngineStack } from "../kit/engine";
+import { mutationCalls } from "../kit/request-log";
+import { startWorld, type World } from "../kit/world";
 
 const L = "lsn-demo-https-443"; // default 23759533, additional 24664588 (an outside writer's)
 const FOREIGN = "24664588-cn-hangzhou";
@@ -23,7 +24,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 
 describe("a failed update", () => {
   it("keeps what it associated in state, so a changed program removes it", async () => {
-    world = await startWorld();
+    world = await startWorld({ serializeRequests: true });
     const stack = new EngineStack(world.newProcess("stack").provider);
     expect((await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }])).failures).toEqual([]);
 
@@ -44,7 +45,7 @@ describe("a failed update", () => {
   });
 
   it("that is dropped from the program is deleted with everything it may have associated", async () => {
-    world = await startWorld();
+    world = await startWorld({ serializeRequests: true });
     const stack = new EngineStack(world.newProcess("stack").provider);
     await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }]);
     world.sim.backend.setFaults([{ kind: "jobFail", action: DISSOCIATE, count: 1 }]);
@@ -54,20 +55,19 @@ describe("a failed update", () => {
   });
 
   it("re-run with the same program finishes the job", async () => {
-    world = await startWorld();
+    world = await startWorld({ serializeRequests: true });
     const stack = new EngineStack(world.newProcess("stack").provider);
     await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }]);
     world.sim.backend.setFaults([{ kind: "jobFail", action: DISSOCIATE, count: 1 }]);
     await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [B] } }]);
     world.sim.backend.clearRequestLog();
     expect(await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [B] } }])).toEqual({ ops: { sni: "update" }, failures: [] });
-    const mutations = world.sim.backend.requestLog().filter((e) => e.action === ASSOCIATE || e.action === DISSOCIATE);
-    expect(mutations.map((e) => `${e.action === ASSOCIATE ? "+" : "-"}${e.params["Certificates.1.CertificateId"]}`)).toEqual([`-${A}`]);
+    expect(mutationCalls(world.sim).map((m) => `${m.kind === "associate" ? "+" : "-"}${m.certificateIds.join(",")}`)).toEqual([`-${A}`]);
     expect(live()).toEqual([`${FOREIGN}:Associated`, `${B}:Associated`]);
   });
 
   it("that never got an answer to its mutation still records the certificate it may have associated", async () => {
-    world = await startWorld();
+    world = await startWorld({ serializeRequests: true });
     const process = world.newProcess("stack");
     const stack = new EngineStack(process.provider);
     const news = { listenerId: L, certificateIds: [A], waitTimeoutSeconds: 20, resourceName: "sni" };
@@ -91,6 +91,7 @@ describe("a failed update", () => {
 describe("renaming an exclusive resource", () => {
   it("reports only its own certificates, not those the old name held until its delete", async () => {
     world = await startWorld({
+      serializeRequests: true,
       fixture: { ...DEMO_FIXTURE, listeners: [{ listenerId: L, loadBalancerId: "alb-1", protocol: "HTTPS", port: 443, defaultCertificateId: "23759533-cn-hangzhou" }] },
     });
     // A fresh provider process for each deployment, as the engine does.

@@ -3,9 +3,9 @@
  * retried, that nothing was applied twice, and that another writer's certificates were left alone.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { EngineStack } from "../../bench/engine";
-import { startWorld, type World } from "../../bench/harness";
 import type { FaultRule } from "../../simulator";
+import { EngineStack } from "../kit/engine";
+import { startWorld, type World, type WorldOptions } from "../kit/world";
 
 const L = "lsn-demo-https-443"; // default 23759533, additional 24664588 (an outside writer's)
 const FOREIGN = "24664588-cn-hangzhou";
@@ -22,8 +22,8 @@ const live = (): string[] => world.sim.backend.listenerView(L).additional.map((c
 const mutations = () => world.sim.backend.requestLog().filter((e) => (e.action === ASSOCIATE || e.action === DISSOCIATE) && e.params.DryRun !== "true");
 
 /** Checks (with its dry run) fault-free, then creates the resource under `faults`. */
-async function applyWith(faults: FaultRule[], ids: string[], options: Parameters<typeof startWorld>[0] = {}) {
-  world = await startWorld({ jobMs: 2_000, ...options });
+async function applyWith(faults: FaultRule[], ids: string[], options: WorldOptions = {}) {
+  world = await startWorld({ jobMs: 2_000, serializeRequests: true, ...options });
   const { provider } = world.newProcess("stack");
   const checked = (await provider.check({}, { listenerId: L, certificateIds: ids, resourceName: "sni" })).inputs!;
   world.sim.backend.clearRequestLog();
@@ -64,7 +64,7 @@ describe("the provider under one fault at a time", () => {
   });
 
   it("an answer slower than the client timeout is not applied twice: retry and late original share one job", async () => {
-    const { error } = await applyWith([{ kind: "delay", action: ASSOCIATE, delayMs: 30_000, count: 1 }], [A], { requestTimeoutMs: 200, serializeRequests: false }); // the real client read timeout
+    const { error } = await applyWith([{ kind: "delay", action: ASSOCIATE, delayMs: 30_000, count: 1 }], [A], { providers: { requestTimeoutMs: 200 }, serializeRequests: false }); // the real client read timeout
     expect(error).toBeUndefined();
     const calls = mutations();
     // The retry (sent after the client gave up) starts the job; the slow original, handled 30 s later,
@@ -97,7 +97,7 @@ describe("the provider under one fault at a time", () => {
   });
 
   it("another writer changing the same listener is waited out and its certificates are never touched", async () => {
-    world = await startWorld({ jobMs: 2_000 });
+    world = await startWorld({ jobMs: 2_000, serializeRequests: true });
     const stack = new EngineStack(world.newProcess("stack").provider);
     await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }]);
     world.sim.backend.clearRequestLog();

@@ -8,13 +8,13 @@ import { networkInterfaces } from "node:os";
 import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
-import { EngineStack } from "../../bench/engine";
-import { startWorld, type World } from "../../bench/harness";
 import { serializableProvider } from "../../provider/resource";
 import { DEMO_FIXTURE, startSimulator, type RunningSimulator } from "../../simulator";
-import { rawRequest, signedV1Body } from "../helpers/simulator-wire";
-import { credentialsWorld, useCredentialsWorlds, type CredentialsWorldOptions } from "../helpers/credentials-world";
-import { FakeClock } from "../helpers/fake-clock";
+import { EngineStack } from "../kit/engine";
+import { rawRequest, signedV1Body } from "../kit/simulator-wire";
+import { startWorld, type World, type WorldOptions } from "../kit/world";
+import { credentialsWorld, useCredentialsWorlds, type CredentialsWorldOptions } from "../kit/credentials-world";
+import { VirtualClock } from "../kit/clock";
 import { unsignedJwt } from "../../simulator";
 
 const KEY_ID = "LTAI5tSecurityTestKey01";
@@ -34,11 +34,12 @@ afterEach(async () => {
   await Promise.all([...worlds.splice(0), ...simulators.splice(0)].map((w) => w.close()));
 });
 
-async function world(options: Parameters<typeof startWorld>[0] = {}): Promise<World> {
+async function world(options: WorldOptions = {}): Promise<World> {
   const started = await startWorld({
+    serializeRequests: true,
     accessKeys: [{ accessKeyId: KEY_ID, accessKeySecret: SECRET }],
-    credentials: { accessKeyId: KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN },
     ...options,
+    providers: { accessKey: { accessKeyId: KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN }, ...options.providers },
   });
   worlds.push(started);
   return started;
@@ -64,7 +65,7 @@ function expectNoCredential(where: string, text: string): void {
 
 describe("credentials never leak", () => {
   it("not into state, progress lines, warnings, errors, the request log or the inspection routes", async () => {
-    const w = await world({ requestTimeoutMs: 300 });
+    const w = await world({ providers: { requestTimeoutMs: 300 } });
     const process = w.newProcess("stack");
     const stack = new EngineStack(process.provider);
     const errors: unknown[] = [];
@@ -91,7 +92,7 @@ describe("credentials never leak", () => {
     w.sim.backend.clearFaults();
     expect((await up([C])).failures).toEqual([]);
     // A wrong secret: the service answers SignatureDoesNotMatch, echoing its string to sign.
-    const wrong = await world({ credentials: { accessKeyId: KEY_ID, accessKeySecret: WRONG_SECRET, securityToken: TOKEN } });
+    const wrong = await world({ providers: { accessKey: { accessKeyId: KEY_ID, accessKeySecret: WRONG_SECRET, securityToken: TOKEN } } });
     const wrongStack = new EngineStack(wrong.newProcess("wrong").provider);
     const refused = await wrongStack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }]);
     errors.push(...refused.failures.map((f) => f.error));
@@ -142,9 +143,9 @@ describe("credentials never leak, in every mode", () => {
   const ISSUER = "https://token.actions.githubusercontent.com";
   const BASE_SECRET = "SimulatorDemoSecret000000000000";
   const baseKeys = { "alicloud:accessKey": "LTAI5tSimulatorDemoKey", "alicloud:secretKey": BASE_SECRET };
-  const clock = () => new FakeClock(Date.now());
-  const jwt = (c: FakeClock) => unsignedJwt({ iss: ISSUER, aud: "sts.aliyuncs.com", sub: "repo:acme/infra:pull_request", exp: Math.floor(c.now() / 1000) + 3600 });
-  type Mode = { readonly name: string; readonly options: (c: FakeClock) => CredentialsWorldOptions; readonly secrets: (c: FakeClock) => string[]; readonly broken: (c: FakeClock) => CredentialsWorldOptions };
+  const clock = () => new VirtualClock(Date.now());
+  const jwt = (c: VirtualClock) => unsignedJwt({ iss: ISSUER, aud: "sts.aliyuncs.com", sub: "repo:acme/infra:pull_request", exp: Math.floor(c.now() / 1000) + 3600 });
+  type Mode = { readonly name: string; readonly options: (c: VirtualClock) => CredentialsWorldOptions; readonly secrets: (c: VirtualClock) => string[]; readonly broken: (c: VirtualClock) => CredentialsWorldOptions };
   const modes: readonly Mode[] = [
     {
       name: "an access key pair (and token) in stack config",
@@ -188,15 +189,15 @@ describe("credentials never leak, in every mode", () => {
     const c = clock();
     const w = await credentialsWorld({ ...mode.options(c), requestTimeoutMs: 300 });
     const errors: unknown[] = [];
-    await w.stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A, B] } }]);
+    await w.stack.upOrThrow([{ name: "sni", args: { listenerId: L, certificateIds: [A, B] } }]);
     w.sim.backend.setFaults([{ kind: "jobFail", action: ASSOCIATE, errorCode: "InternalError", count: 1 }]);
-    await w.stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A, B, C] } }]).catch((e: unknown) => errors.push(e));
+    await w.stack.upOrThrow([{ name: "sni", args: { listenerId: L, certificateIds: [A, B, C] } }]).catch((e: unknown) => errors.push(e));
     w.sim.backend.clearFaults();
-    await w.stack.destroy();
+    await w.stack.destroyOrThrow();
     // The same mode, broken: a refused key, a refused OIDC token, an unknown role.
     const c2 = clock();
     const broken = await credentialsWorld(mode.broken(c2));
-    await broken.stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }]).catch((e: unknown) => errors.push(e));
+    await broken.stack.upOrThrow([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }]).catch((e: unknown) => errors.push(e));
     await broken.provider.read(L, { listenerId: L, certificates: { [A]: "Associated" }, region: "cn-hangzhou", resourceName: "sni" }).catch((e: unknown) => errors.push(e));
 
     expect(errors).toHaveLength(3);
@@ -341,7 +342,7 @@ describe("hostile inputs get a clear check failure, and nothing is sent", () => 
   });
 
   it("an endpoint override that is not http(s) fails every operation before anything is sent", async () => {
-    const w = await world({ config: { "alb-listener-certificates:endpoint": "gopher://127.0.0.1:70" } });
+    const w = await world({ providers: { config: { "alb-listener-certificates:endpoint": "gopher://127.0.0.1:70" } } });
     const process = w.newProcess("stack");
     const props = { listenerId: L, certificates: { [A]: "Associated" }, exclusive: false, region: "cn-hangzhou", waitTimeoutSeconds: 600, resourceName: "sni" };
     const attempts = [
@@ -359,7 +360,7 @@ describe("hostile inputs get a clear check failure, and nothing is sent", () => 
 
   it("a hostile maxCertificatesPerListener config is refused with the key named", async () => {
     for (const value of ["lots", "1e9", "-5", "25.5"]) {
-      const w = await world({ config: { "alb-listener-certificates:maxCertificatesPerListener": value } });
+      const w = await world({ providers: { config: { "alb-listener-certificates:maxCertificatesPerListener": value } } });
       await expect(w.newProcess("stack").provider.check({}, { ...base, resourceName: "sni" })).rejects.toThrow(
         `Stack config alb-listener-certificates:maxCertificatesPerListener must be a whole number from 1 to 300, got ${JSON.stringify(value)}.`,
       );

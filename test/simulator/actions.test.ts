@@ -11,7 +11,7 @@ import {
   ok,
   QUIC_LISTENER,
   useSimulators,
-} from "../helpers/simulator";
+} from "../kit/simulator-clients";
 
 const GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

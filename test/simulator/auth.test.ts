@@ -2,18 +2,9 @@ import AlbClient, * as $Alb from "@alicloud/alb20200616";
 import { $OpenApiUtil } from "@alicloud/openapi-core";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_FIXTURE } from "../../simulator";
-import {
-  call,
-  certificates,
-  CLIENT_NAMES,
-  createClients,
-  FakeClock,
-  FREE_CERTS,
-  HTTPS_LISTENER,
-  QUIC_LISTENER,
-  useSimulators,
-} from "../helpers/simulator";
-import { startProxy, type Proxy } from "../helpers/simulator-wire";
+import { VirtualClock } from "../kit/clock";
+import { call, certificates, CLIENT_NAMES, createClients, FREE_CERTS, HTTPS_LISTENER, QUIC_LISTENER, useSimulators } from "../kit/simulator-clients";
+import { startProxy, type Proxy } from "../kit/simulator-wire";
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 
@@ -91,14 +82,14 @@ describe.each(CLIENT_NAMES)("simulator authentication through %s", (client) => {
     ["ahead of", FIFTEEN_MINUTES + 60_000],
     ["behind", -(FIFTEEN_MINUTES + 60_000)],
   ])("refuses a timestamp 16 minutes %s the clock with InvalidTimeStamp.Expired", async (_, offset) => {
-    const { clients } = await start({ clock: new FakeClock(Date.now() + offset) });
+    const { clients } = await start({ clock: new VirtualClock(Date.now() + offset) });
     expect(await call(clients, client, "ListListeners")).toMatchObject({
       ok: false, status: 400, code: "InvalidTimeStamp.Expired", message: "Specified time stamp or date value is expired.",
     });
   });
 
   it("honours timestampSkewMs", async () => {
-    const { clients } = await start({ clock: new FakeClock(Date.now() + 60 * 60_000), timestampSkewMs: 2 * 60 * 60_000 });
+    const { clients } = await start({ clock: new VirtualClock(Date.now() + 60 * 60_000), timestampSkewMs: 2 * 60 * 60_000 });
     expect(await call(clients, client, "ListListeners")).toMatchObject({ ok: true });
   });
 

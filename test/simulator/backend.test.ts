@@ -13,11 +13,12 @@ import {
   ResourceNotFoundListenerError,
   startSimulator,
 } from "../../simulator";
-import { call, certificates, createClients, FakeClock, FREE_CERTS, HTTPS_LISTENER, ok, QUIC_LISTENER, useSimulators } from "../helpers/simulator";
+import { VirtualClock } from "../kit/clock";
+import { call, certificates, createClients, FREE_CERTS, HTTPS_LISTENER, ok, QUIC_LISTENER, useSimulators } from "../kit/simulator-clients";
 
 describe(AlbBackend.name, () => {
   it("starts from the demo world", () => {
-    const backend = new AlbBackend({ clock: new FakeClock(0) });
+    const backend = new AlbBackend({ clock: new VirtualClock(0) });
     const snapshot = backend.snapshot();
     expect(snapshot.regionId).toBe("cn-hangzhou");
     expect(snapshot.accessKeyIds).toEqual([DEMO_ACCESS_KEY_ID]);
@@ -33,7 +34,7 @@ describe(AlbBackend.name, () => {
   });
 
   it("runs out-of-band jobs like the API, without logging them", () => {
-    const clock = new FakeClock(1_000);
+    const clock = new VirtualClock(1_000);
     const backend = new AlbBackend({ clock, jobMs: 100 });
     const { jobId } = backend.associateOutOfBand(QUIC_LISTENER, [FREE_CERTS[0]]);
     expect(backend.listenerView(QUIC_LISTENER)).toEqual({
@@ -54,13 +55,13 @@ describe(AlbBackend.name, () => {
   });
 
   it("finishes jobs at once on the next read with jobMs 0", () => {
-    const backend = new AlbBackend({ clock: new FakeClock(0), jobMs: 0 });
+    const backend = new AlbBackend({ clock: new VirtualClock(0), jobMs: 0 });
     backend.associateOutOfBand(HTTPS_LISTENER, [FREE_CERTS[0]]);
     expect(backend.listenerView(HTTPS_LISTENER).status).toBe("Running");
   });
 
   it("sets a listener's own status, and names unknown listeners", () => {
-    const backend = new AlbBackend({ clock: new FakeClock(0) });
+    const backend = new AlbBackend({ clock: new VirtualClock(0) });
     backend.setListenerStatus(HTTPS_LISTENER, "Stopped");
     expect(backend.listenerView(HTTPS_LISTENER).status).toBe("Stopped");
     expect(() => backend.associateOutOfBand(HTTPS_LISTENER, [FREE_CERTS[0]])).toThrow(`The status of ${HTTPS_LISTENER} [Stopped] is incorrect.`);
@@ -71,7 +72,7 @@ describe(AlbBackend.name, () => {
   });
 
   it("resets to a new world and keeps the old one when the fixture is invalid", () => {
-    const backend = new AlbBackend({ clock: new FakeClock(0) });
+    const backend = new AlbBackend({ clock: new VirtualClock(0) });
     backend.associateOutOfBand(HTTPS_LISTENER, [FREE_CERTS[0]]);
     backend.reset({ listeners: [] });
     expect(backend.snapshot()).toMatchObject({ listeners: [], jobs: [], certificates: [] });

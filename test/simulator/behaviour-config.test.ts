@@ -21,8 +21,9 @@ import {
   StateFileError,
   type Fixture,
 } from "../../simulator";
-import { CA_CERT, call, certificates, DEFAULT_CERT, DEMO_ADDITIONAL_CERT, FakeClock, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../helpers/simulator";
-import { rawRequest, type RawResponse } from "../helpers/simulator-wire";
+import { CA_CERT, call, certificates, DEFAULT_CERT, DEMO_ADDITIONAL_CERT, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../kit/simulator-clients";
+import { VirtualClock } from "../kit/clock";
+import { rawRequest, type RawResponse } from "../kit/simulator-wire";
 
 const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
 const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";
@@ -242,7 +243,7 @@ describe("behaviour in --state files", () => {
   const start = useSimulators();
 
   it("persists the behaviour, lingering rows and read lags, and restores them; an option wins over the file", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const behaviour = { lingeringRowsMs: 10_000, readLagMs: 4_000, metadataSpelling: true, mutualTls: true };
     const fixture: Fixture = {
       ...DEMO_FIXTURE,
@@ -256,7 +257,7 @@ describe("behaviour in --state files", () => {
     const saved = JSON.parse(readFileSync(statePath, "utf8")) as Record<string, unknown>;
     expect(saved).toMatchObject({ version: 2, behaviour: { ...DEFAULT_BEHAVIOUR, ...behaviour } });
 
-    const second = await start({ statePath, clock: new FakeClock(clock.now()), jobMs: 1_000 });
+    const second = await start({ statePath, clock: new VirtualClock(clock.now()), jobMs: 1_000 });
     expect(second.simulator.backend.behaviour).toEqual({ ...DEFAULT_BEHAVIOUR, ...behaviour });
     expect(second.simulator.backend.listenerView(HTTPS_LISTENER)).toMatchObject({
       caCertificateId: CA_CERT,
@@ -284,7 +285,7 @@ describe("behaviour in --state files", () => {
     expect(second.simulator.backend.listenerView(HTTPS_LISTENER).lingering).toBeUndefined();
     await second.simulator.close();
 
-    const third = await start({ statePath, clock: new FakeClock(second.clock.now()), behaviour: { unlistedJobs: true } });
+    const third = await start({ statePath, clock: new VirtualClock(second.clock.now()), behaviour: { unlistedJobs: true } });
     expect(third.simulator.backend.behaviour).toEqual({ ...DEFAULT_BEHAVIOUR, unlistedJobs: true });
   });
 
@@ -304,7 +305,7 @@ describe("behaviour in --state files", () => {
       jobs: [], clientTokens: [], random: [1, 2, 3, 4], nextJobSeq: 1,
     };
     writeFileSync(statePath, JSON.stringify(version1));
-    const { simulator, clients } = await start({ statePath, clock: new FakeClock(now) });
+    const { simulator, clients } = await start({ statePath, clock: new VirtualClock(now) });
     expect(simulator.backend.behaviour).toEqual({ ...DEFAULT_BEHAVIOUR, loadBalancerQuota: false });
     expect(simulator.backend.limits).toEqual({ ...version1.limits, maxAdditionalCertificatesPerLoadBalancer: 25 });
     expect(await call(clients, "pop-core", ASSOCIATE, { ListenerId: "lsn-v1-a", Certificates: certificates([FREE_CERTS[2]]) })).toMatchObject({

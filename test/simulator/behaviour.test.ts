@@ -19,7 +19,7 @@ import {
   useSimulators,
   type ClientName,
   type Clients,
-} from "../helpers/simulator";
+} from "../kit/simulator-clients";
 
 const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
 const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";

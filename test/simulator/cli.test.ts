@@ -5,8 +5,8 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ALL_BEHAVIOUR, DEFAULT_BEHAVIOUR } from "../../simulator";
-import { call, certificates, createClients, FREE_CERTS, HTTPS_LISTENER } from "../helpers/simulator";
-import { rawRequest } from "../helpers/simulator-wire";
+import { call, certificates, createClients, FREE_CERTS, HTTPS_LISTENER } from "../kit/simulator-clients";
+import { rawRequest } from "../kit/simulator-wire";
 
 const ROOT = resolve(__dirname, "../..");
 const CLI = join(ROOT, "dist/simulator/cli.js");

@@ -14,7 +14,7 @@ import {
   ok,
   useSimulators,
   type WireInput,
-} from "../helpers/simulator";
+} from "../kit/simulator-clients";
 
 const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
 const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";

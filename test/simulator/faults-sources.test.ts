@@ -17,8 +17,8 @@ import {
   ok,
   QUIC_LISTENER,
   useSimulators,
-} from "../helpers/simulator";
-import { rawRequest } from "../helpers/simulator-wire";
+} from "../kit/simulator-clients";
+import { rawRequest } from "../kit/simulator-wire";
 
 const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
 const ROOT = resolve(__dirname, "../..");

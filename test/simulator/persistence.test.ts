@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startSimulator, StateFileError } from "../../simulator";
-import { call, certificates, FakeClock, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../helpers/simulator";
+import { VirtualClock } from "../kit/clock";
+import { call, certificates, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../kit/simulator-clients";
 
 describe("simulator --state persistence", () => {
   let dir: string;
@@ -30,7 +31,7 @@ describe("simulator --state persistence", () => {
   });
 
   it("restores listeners, jobs in flight, ClientTokens and job timing after a restart", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const first = await start({ statePath, clock, jobMs: 5_000 });
     await ok(first.clients, "alb20200616", "DissociateAdditionalCertificatesFromListener", {
       ListenerId: HTTPS_LISTENER, Certificates: certificates(["24664588-cn-hangzhou"]),
@@ -44,7 +45,7 @@ describe("simulator --state persistence", () => {
     await first.simulator.close();
 
     // A fresh process: its own clock, at the same time, and a fixture that must be ignored.
-    const second = await start({ statePath, clock: new FakeClock(clock.now()), jobMs: 5_000, fixture: { listeners: [] } });
+    const second = await start({ statePath, clock: new VirtualClock(clock.now()), jobMs: 5_000, fixture: { listeners: [] } });
     const backend = second.simulator.backend;
     expect(backend.listenerView(HTTPS_LISTENER)).toEqual({
       listenerId: HTTPS_LISTENER, protocol: "HTTPS", status: "Configuring", defaultCertificateId: "23759533-cn-hangzhou",
@@ -75,13 +76,13 @@ describe("simulator --state persistence", () => {
   });
 
   it("finishes jobs that ended while the simulator was down", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const first = await start({ statePath, clock, jobMs: 2_000 });
     await ok(first.clients, "pop-core", "AssociateAdditionalCertificatesWithListener", {
       ListenerId: HTTPS_LISTENER, Certificates: certificates([FREE_CERTS[0]]),
     });
     await first.simulator.close();
-    const second = await start({ statePath, clock: new FakeClock(clock.now() + 60_000) });
+    const second = await start({ statePath, clock: new VirtualClock(clock.now() + 60_000) });
     expect(second.simulator.backend.listenerView(HTTPS_LISTENER)).toMatchObject({
       status: "Running",
       additional: [{ certificateId: "24664588-cn-hangzhou", status: "Associated" }, { certificateId: FREE_CERTS[0], status: "Associated" }],

@@ -7,8 +7,9 @@
 import { request as httpsRequest } from "node:https";
 import { describe, expect, it } from "vitest";
 import { resolveFixture, SIMULATOR_TLS_CERTIFICATE, unsignedJwt } from "../../simulator";
-import { call, CLIENT_NAMES, createClients, FakeClock, useSimulators, type Outcome } from "../helpers/simulator";
-import { rawRequest, type RawResponse } from "../helpers/simulator-wire";
+import { call, CLIENT_NAMES, createClients, useSimulators, type Outcome } from "../kit/simulator-clients";
+import { VirtualClock } from "../kit/clock";
+import { rawRequest, type RawResponse } from "../kit/simulator-wire";
 
 const ROLE = "acs:ram::1234567890123456:role/alb-listener-certificates";
 const PROVIDER = "acs:ram::1234567890123456:oidc-provider/github-actions";
@@ -31,7 +32,7 @@ describe.each(CLIENT_NAMES)("STS AssumeRole and temporary keys through %s", (cli
   const stsClients = (endpoint: string) => createClients(endpoint, { apiVersion: "2015-04-01" });
 
   it("issues temporary credentials for a fixture role, expiring DurationSeconds later on the simulator's clock", async () => {
-    const clock = new FakeClock(Date.UTC(2026, 10, 28, 8, 0, 0, 250));
+    const clock = new VirtualClock(Date.UTC(2026, 10, 28, 8, 0, 0, 250));
     const { simulator } = await start({ clock, timestampSkewMs: Number.MAX_SAFE_INTEGER });
     const outcome = await call(stsClients(simulator.endpoint), client, "AssumeRole", { RoleArn: ROLE, RoleSessionName: "deploy-1", DurationSeconds: 900 }, "2015-04-01");
     expect(outcome).toMatchObject({ ok: true, status: 200 });
@@ -49,7 +50,7 @@ describe.each(CLIENT_NAMES)("STS AssumeRole and temporary keys through %s", (cli
   });
 
   it("lets the ALB actions accept a temporary key only with its token and only before it expires", async () => {
-    const clock = new FakeClock(Date.UTC(2026, 10, 28, 8, 0, 0));
+    const clock = new VirtualClock(Date.UTC(2026, 10, 28, 8, 0, 0));
     const { simulator } = await start({ clock, timestampSkewMs: Number.MAX_SAFE_INTEGER });
     const issued = credentialsOf(await call(stsClients(simulator.endpoint), client, "AssumeRole", { RoleArn: ROLE, RoleSessionName: "s1" }, "2015-04-01"));
     const withToken = createClients(simulator.endpoint, { accessKeyId: issued.AccessKeyId, accessKeySecret: issued.AccessKeySecret, securityToken: issued.SecurityToken });
@@ -86,7 +87,7 @@ describe("STS AssumeRoleWithOIDC (unsigned, as the credentials library sends it)
   const start = useSimulators();
 
   it("accepts a shared token and an unexpired JWT of the provider's issuer and audience, and logs no token", async () => {
-    const clock = new FakeClock(Date.UTC(2026, 10, 28, 8, 0, 0));
+    const clock = new VirtualClock(Date.UTC(2026, 10, 28, 8, 0, 0));
     const { simulator } = await start({ clock });
     const shared = await assumeRoleWithOidc(simulator.endpoint, { OIDCProviderArn: PROVIDER, RoleArn: ROLE, OIDCToken: SHARED_TOKEN, RoleSessionName: "gha", DurationSeconds: "3600" });
     expect(shared.status).toBe(200);
@@ -107,7 +108,7 @@ describe("STS AssumeRoleWithOIDC (unsigned, as the credentials library sends it)
   });
 
   it("refuses an unknown provider, an expired, foreign or malformed token, and an empty one", async () => {
-    const clock = new FakeClock(Date.UTC(2026, 10, 28, 8, 0, 0));
+    const clock = new VirtualClock(Date.UTC(2026, 10, 28, 8, 0, 0));
     const { simulator } = await start({ clock });
     const now = clock.now() / 1000;
     const jwt = (claims: Partial<Parameters<typeof unsignedJwt>[0]>) => unsignedJwt({ iss: ISSUER, aud: "sts.aliyuncs.com", sub: "s", exp: now + 60, ...claims });
@@ -126,7 +127,7 @@ describe("STS AssumeRoleWithOIDC (unsigned, as the credentials library sends it)
   });
 
   it("issues credentials that live credentialLifetimeSeconds when the fixture sets it", async () => {
-    const clock = new FakeClock(Date.UTC(2026, 10, 28, 8, 0, 0));
+    const clock = new VirtualClock(Date.UTC(2026, 10, 28, 8, 0, 0));
     const { simulator } = await start({ clock, sts: { credentialLifetimeSeconds: 300 } });
     const r = await assumeRoleWithOidc(simulator.endpoint, { OIDCProviderArn: PROVIDER, RoleArn: ROLE, OIDCToken: SHARED_TOKEN, RoleSessionName: "gha", DurationSeconds: "3600" });
     expect(r.json?.Credentials).toMatchObject({ Expiration: "2026-11-28T08:05:00Z" });

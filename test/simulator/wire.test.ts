@@ -2,8 +2,8 @@ import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { describe, expect, it } from "vitest";
 import { DEMO_FIXTURE } from "../../simulator";
-import { call, certificates, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../helpers/simulator";
-import { postSignedV1, rawRequest, signedV1Body, type RawResponse } from "../helpers/simulator-wire";
+import { call, certificates, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../kit/simulator-clients";
+import { postSignedV1, rawRequest, signedV1Body, type RawResponse } from "../kit/simulator-wire";
 
 const GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -134,7 +134,7 @@ describe("simulator inspection routes", () => {
     expect(requests).toEqual([
       {
         seq: 1, time: clock.now(), action: "AssociateAdditionalCertificatesWithListener",
-        params: { ListenerId: HTTPS_LISTENER, "Certificates.1.CertificateId": FREE_CERTS[0] },
+        params: { ListenerId: HTTPS_LISTENER, "Certificates.1.CertificateId": FREE_CERTS[0] }, certificateIds: [FREE_CERTS[0]],
         status: 200, code: null, requestId: expect.stringMatching(GUID) as unknown, jobId: expect.any(String) as unknown,
       },
       {
@@ -146,6 +146,24 @@ describe("simulator inspection routes", () => {
     expect(simulator.backend.requestLog()).toEqual([]);
     await ok(clients, "pop-core", "ListListeners");
     expect(simulator.backend.requestLog()).toMatchObject([{ seq: 3, action: "ListListeners" }]);
+  });
+
+  it("records the certificate IDs a request names, parsed, in N order (numeric, not textual)", async () => {
+    const { simulator } = await start();
+    const ids = Array.from({ length: 11 }, (_, i) => `${26_000_000 + i}-cn-hangzhou`);
+    // Keys sent in reverse order; N = 10 and 11 sort after 2 only when compared as numbers.
+    const certificatesParams = Object.fromEntries(ids.map((id, i) => [`Certificates.${i + 1}.CertificateId`, id]).reverse());
+    await postSignedV1(simulator.endpoint, "AssociateAdditionalCertificatesWithListener", { ListenerId: HTTPS_LISTENER, DryRun: "true", ...certificatesParams });
+    const listParams = Object.fromEntries(ids.slice(0, 10).map((id, i) => [`CertificateIds.${i + 1}`, id]).reverse());
+    await postSignedV1(simulator.endpoint, "ListListenerCertificates", { ListenerId: HTTPS_LISTENER, ...listParams });
+    await postSignedV1(simulator.endpoint, "GetListenerAttribute", { ListenerId: HTTPS_LISTENER, "Certificates.9.Bogus": "y", "CertificateIds.x": "z" });
+    const [associate, list, get] = simulator.backend.requestLog();
+    expect(associate).toMatchObject({ action: "AssociateAdditionalCertificatesWithListener", code: "ResourceNotFound.Certificate", certificateIds: ids });
+    expect(list).toMatchObject({ action: "ListListenerCertificates", code: null, certificateIds: ids.slice(0, 10) });
+    expect(get).toMatchObject({ action: "GetListenerAttribute", code: null });
+    expect(get).not.toHaveProperty("certificateIds");
+    const listed = await rawRequest(simulator.endpoint, { path: "/_simulator/requests" });
+    expect((listed.json?.requests as Record<string, unknown>[]).map((entry) => entry.certificateIds)).toEqual([ids, ids.slice(0, 10), undefined]);
   });
 
   it("shows the world in GET /_simulator/state", async () => {

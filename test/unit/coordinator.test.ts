@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ListenerCoordinator } from "../../provider/coordinator";
-import { FakeClock } from "../helpers/fake-clock";
+import { VirtualClock } from "../kit/clock";
 
 describe("ListenerCoordinator", () => {
   it("runs tasks of one listener one at a time, in order, even after a failure", async () => {
@@ -44,7 +44,7 @@ describe("ListenerCoordinator claims and registrations", () => {
   });
 
   it("waits for the program's registrations to be quiet, and not at all when there were none", async () => {
-    const clock = new FakeClock(0);
+    const clock = new VirtualClock(0);
     const c = new ListenerCoordinator();
     await c.registrationsQuiet(clock, 500, 10_000);
     expect(clock.now()).toBe(0);

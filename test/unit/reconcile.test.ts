@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate, MutationOptions, MutationResult } from "../../provider/alb-client";
 import { AlbApiError, CaCertificateError, DefaultCertificateError, HttpListenerError, JobFailedError, StoppedListenerError } from "../../provider/errors";
 import { Reconciler } from "../../provider/reconcile";
-import { FakeClock } from "../helpers/fake-clock";
+import { VirtualClock } from "../kit/clock";
 
 const L = "lsn-unit";
 
@@ -39,7 +39,7 @@ class FakeAlb implements AlbApi {
   private readonly tokens = new Map<string, string>();
   private seq = 0;
 
-  constructor(private readonly clock: FakeClock) {}
+  constructor(private readonly clock: VirtualClock) {}
 
   private settleJobs(): void {
     const now = this.clock.now();
@@ -124,7 +124,7 @@ function apiError(code: string, retryable = true): AlbApiError {
 }
 
 function setup() {
-  const clock = new FakeClock();
+  const clock = new VirtualClock();
   const api = new FakeAlb(clock);
   let tokens = 0;
   const logs: string[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AlbApiError, WaitTimeoutError } from "../../provider/errors";
 import { isRetryable as isRetryableCode } from "../../contract/alb-contract";
 import { backoffDelayMs, withRetry } from "../../provider/retry";
-import { FakeClock, sequenceRandom } from "../helpers/fake-clock";
+import { sequenceRandom, VirtualClock } from "../kit/clock";
 
 const apiError = (code: string, httpStatus = 400) =>
   new AlbApiError({ code, action: "AssociateAdditionalCertificatesWithListener", apiMessage: "m", httpStatus, retryable: isRetryableCode(code, httpStatus) });
@@ -29,7 +29,7 @@ describe("backoffDelayMs", () => {
 
 describe("withRetry", () => {
   it("retries transient errors and returns the eventual result", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     let calls = 0;
     const result = await withRetry(
       async () => {
@@ -44,7 +44,7 @@ describe("withRetry", () => {
   });
 
   it("does not retry a permanent error", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     let calls = 0;
     await expect(
       withRetry(
@@ -59,7 +59,7 @@ describe("withRetry", () => {
   });
 
   it("gives up with a WaitTimeoutError before the deadline would be passed", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const error = await withRetry(
       async () => {
         throw apiError("IncorrectStatus.Listener");

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { SessionCache, type FetchedCredentials } from "../../provider/session-cache";
-import { FakeClock } from "../helpers/fake-clock";
+import { VirtualClock } from "../kit/clock";
 
 const MINUTE = 60_000;
 
 /** A fetch that hands out session 1, 2, 3… living `lifetimeMs` from the clock's now; records fetch times. */
-function sessions(clock: FakeClock, lifetimeMs: number | undefined) {
+function sessions(clock: VirtualClock, lifetimeMs: number | undefined) {
   const fetchedAt: number[] = [];
   const fetch = async (): Promise<FetchedCredentials> => {
     fetchedAt.push(clock.now());
@@ -20,7 +20,7 @@ function sessions(clock: FakeClock, lifetimeMs: number | undefined) {
 
 describe("SessionCache", () => {
   it("fetches long-term credentials once", async () => {
-    const clock = new FakeClock(0);
+    const clock = new VirtualClock(0);
     const { fetch, fetchedAt } = sessions(clock, undefined);
     const cache = new SessionCache(clock, fetch);
     expect((await cache.get()).accessKeyId).toBe("STS.1");
@@ -30,7 +30,7 @@ describe("SessionCache", () => {
   });
 
   it("refreshes a one-hour session 15 minutes before it expires", async () => {
-    const clock = new FakeClock(0);
+    const clock = new VirtualClock(0);
     const { fetch, fetchedAt } = sessions(clock, 60 * MINUTE);
     const cache = new SessionCache(clock, fetch);
     await cache.get();
@@ -42,7 +42,7 @@ describe("SessionCache", () => {
   });
 
   it("refreshes a short session at half its lifetime, not on every call", async () => {
-    const clock = new FakeClock(0);
+    const clock = new VirtualClock(0);
     const { fetch, fetchedAt } = sessions(clock, 300_000);
     const cache = new SessionCache(clock, fetch);
     for (let t = 0; t <= 600_000; t += 10_000) {
@@ -54,7 +54,7 @@ describe("SessionCache", () => {
   });
 
   it("shares one fetch between concurrent callers", async () => {
-    const clock = new FakeClock(0);
+    const clock = new VirtualClock(0);
     const { fetch, fetchedAt } = sessions(clock, 60 * MINUTE);
     const cache = new SessionCache(clock, fetch);
     const all = await Promise.all([cache.get(), cache.get(), cache.get()]);
@@ -63,7 +63,7 @@ describe("SessionCache", () => {
   });
 
   it("keeps valid credentials when a refresh fails, and fails once they have expired", async () => {
-    const clock = new FakeClock(0);
+    const clock = new VirtualClock(0);
     let failing = false;
     const inner = sessions(clock, 60 * MINUTE);
     const cache = new SessionCache(clock, async () => {
@@ -81,7 +81,7 @@ describe("SessionCache", () => {
   });
 
   it("asks again every time when the source gives an expiration already past (self-managed sessions)", async () => {
-    const clock = new FakeClock(5_000);
+    const clock = new VirtualClock(5_000);
     let calls = 0;
     const cache = new SessionCache(clock, async () => ({ credentials: { accessKeyId: `k${++calls}`, accessKeySecret: "s" }, expiresAtMs: 0 }));
     await cache.get();
@@ -90,7 +90,7 @@ describe("SessionCache", () => {
   });
 
   it("does not cache a fetch that threw synchronously", async () => {
-    const clock = new FakeClock(0);
+    const clock = new VirtualClock(0);
     let calls = 0;
     const cache = new SessionCache(clock, (() => {
       calls++;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AlbApiError } from "../../provider/errors";
 import { ThrottleGate } from "../../provider/throttle-gate";
-import { FakeClock } from "../helpers/fake-clock";
+import { VirtualClock } from "../kit/clock";
 
 const throttled = () =>
   new AlbApiError({ code: "Throttling.User", action: "AssociateAdditionalCertificatesWithListener", apiMessage: "Request was denied due to user flow control.", retryable: true });
@@ -40,7 +40,7 @@ function quota(capacity: number) {
 
 describe("ThrottleGate", () => {
   it("lets calls through untouched while nothing is throttled", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const gate = new ThrottleGate(clock, () => 0.5);
     const service = quota(3);
     const results = await Promise.all(["a", "b", "c"].map((n) => gate.run(service.call(n), clock.now() + 60_000)));
@@ -50,7 +50,7 @@ describe("ThrottleGate", () => {
   });
 
   it("once throttled, queues the process's calls and sends them one at a time, in order, until the quota frees up", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const gate = new ThrottleGate(clock, () => 0);
     const service = quota(1);
     const results = Promise.all(["a", "b", "c", "d"].map((n) => gate.run(service.call(n), clock.now() + 60_000)));
@@ -70,7 +70,7 @@ describe("ThrottleGate", () => {
   });
 
   it("pauses 250 ms doubling to 1 s between throttled tries, and resets after a call gets through", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const gate = new ThrottleGate(clock, () => 1);
     let refusals = 5;
     const call = async () => {
@@ -85,7 +85,7 @@ describe("ThrottleGate", () => {
   });
 
   it("gives up with the throttling error at the deadline", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const gate = new ThrottleGate(clock, () => 1);
     const start = clock.now();
     const error = await gate
@@ -98,7 +98,7 @@ describe("ThrottleGate", () => {
   });
 
   it("hands any other error straight to the caller", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const gate = new ThrottleGate(clock, () => 0.5);
     const busy = new AlbApiError({ code: "ResourceInConfiguring.Listener", action: "x", apiMessage: "busy", retryable: true });
     await expect(

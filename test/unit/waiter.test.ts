@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { WaitTimeoutError } from "../../provider/errors";
 import { poll, waitFor } from "../../provider/waiter";
-import { FakeClock } from "../helpers/fake-clock";
+import { VirtualClock } from "../kit/clock";
 
 const base = { minDelayMs: 250, maxDelayMs: 2000, random: () => 1 };
 
 describe("poll", () => {
   it("checks at once, then backs off until success", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const start = clock.now();
     const result = await poll(async (n) => (n < 4 ? { state: "retry", observed: `n=${n}` } : { state: "success", value: n }), {
       ...base,
@@ -19,14 +19,14 @@ describe("poll", () => {
   });
 
   it("reports a failure with the check's error", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const error = new Error("job failed");
     const result = await poll(async () => ({ state: "failure", error }), { ...base, clock, deadlineAt: clock.now() + 1000 });
     expect(result).toMatchObject({ state: "failure", error, attempts: 1 });
   });
 
   it("makes one last check at the deadline, then times out with what it saw", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const start = clock.now();
     const result = await poll(async () => ({ state: "retry", observed: "still Associating" }), { ...base, clock, deadlineAt: start + 3000 });
     expect(result).toEqual({ state: "timeout", observed: "still Associating", attempts: 5, elapsedMs: 3000 });
@@ -34,7 +34,7 @@ describe("poll", () => {
   });
 
   it("stops when aborted", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     const controller = new AbortController();
     const result = await poll(
       async (n) => {
@@ -53,14 +53,14 @@ describe("poll", () => {
     [{ firstDelayMs: -1 }, /firstDelayMs must be a non-negative/],
     [{ deadlineAt: Number.POSITIVE_INFINITY }, /deadlineAt must be a finite time/],
   ])("validates options: %j", async (override, message) => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     await expect(poll(async () => ({ state: "success", value: 1 }), { ...base, clock, deadlineAt: clock.now() + 1000, ...override })).rejects.toThrow(message);
   });
 });
 
 describe("waitFor", () => {
   it("throws WaitTimeoutError naming what it waited for", async () => {
-    const clock = new FakeClock();
+    const clock = new VirtualClock();
     await expect(
       waitFor("association of [a] on lsn-1", async () => ({ state: "retry", observed: "a Associating" }), { ...base, clock, deadlineAt: clock.now() + 1000 }),
     ).rejects.toThrow(WaitTimeoutError);

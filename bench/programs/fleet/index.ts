@@ -1,4 +1,4 @@
-// N listeners × K certificates, as the benchmark's simulator world holds them (bench/bench-world.ts
+// N listeners × K certificates, as the benchmark's simulator world holds them (bench/bench-fixture.ts
 // computes the same IDs: keep the two in step). Stack config (namespace alb-bench):
 //   listeners    N, the listeners lsn-bench-0000 … (one resource each)
 //   certificates K, the certificates per listener

@@ -11,14 +11,14 @@
  * - a successful apply left none of its jobs Processing or Failed (nothing half-done without an error);
  * - every error names its cause and what to do, and no secret appears in errors, logs or state.
  *
- * `bench/chaos.ts` is the command line; `test/reliability/chaos.test.ts` runs a short seeded slice.
+ * `reliability/chaos.ts` is the command line; `test/reliability/chaos.test.ts` runs a short seeded slice.
  */
 import { Action, isListenerBusy, MUTATION_ACTIONS } from "../contract/alb-contract";
 import type { FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
 import { FAULT_KINDS } from "../simulator";
 import { SeededRandom } from "../simulator/random";
-import { EngineStack, type Declared, type UpResult } from "./engine";
-import { startWorld, type ProviderProcess, type World } from "./harness";
+import { EngineStack, type Declared, type UpResult } from "../test/kit/engine";
+import { startWorld, type ProviderProcess, type World } from "../test/kit/world";
 
 const ASSOCIATE = Action.associate;
 const DISSOCIATE = Action.dissociate;
@@ -290,15 +290,6 @@ function emptyViolations(): Violations {
   return { lostCertificates: 0, foreignTouched: 0, duplicateJobs: 0, halfDone: 0, leftBehind: 0, unclearErrors: 0, secretLeaks: 0, notConverged: 0 };
 }
 
-/** Certificate IDs of a logged request's `Certificates.N.CertificateId` parameters. */
-function certificateParams(params: Readonly<Record<string, string>>): string[] {
-  return Object.entries(params)
-    .map(([key, value]) => [/^Certificates\.(\d+)\.CertificateId$/.exec(key)?.[1], value] as const)
-    .filter((entry): entry is readonly [string, string] => entry[0] !== undefined)
-    .sort((a, b) => Number(a[0]) - Number(b[0]))
-    .map(([, value]) => value);
-}
-
 /**
  * How an error reads to a user: which cause it names and whether it says what to do. `undefined` means
  * it does not (a violation).
@@ -335,9 +326,11 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     seed: scenario.seed,
     faults: scenario.faults,
     serializeRequests: true,
-    requestTimeoutMs: 10_000, // never reached: a `delay` fault times the call out at once (harness.ts)
-    config: { "alb-listener-certificates:maxCertificatesPerListener": "40" },
-    credentials: { accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, securityToken: CHAOS_SECURITY_TOKEN },
+    providers: {
+      requestTimeoutMs: 10_000, // never reached: with serialized requests a `delay` fault times the call out at once
+      config: { "alb-listener-certificates:maxCertificatesPerListener": "40" },
+      accessKey: { accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, securityToken: CHAOS_SECURITY_TOKEN },
+    },
   });
   const { sim, clock } = world;
   // Each deployment of a stack gets a fresh provider process, as with the engine: nothing a process
@@ -348,7 +341,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
   let deployments = 0;
   for (let s = 0; s < scenario.stacks; s++) {
     engines.push(new EngineStack(() => {
-      const process = world.newProcess(`stack${s}~${++deployments}`, scenario.seed + deployments);
+      const process = world.newProcess(`stack${s}~${++deployments}`, { seed: scenario.seed + deployments });
       processes.push(process);
       return process.provider;
     }));
@@ -402,7 +395,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
         startedBy.set(stack, [...(startedBy.get(stack) ?? []), job]);
       }
       const listenerId = entry.params.ListenerId ?? "";
-      for (const id of certificateParams(entry.params)) {
+      for (const id of entry.certificateIds ?? []) {
         const key = `${entry.action}|${listenerId}|${id}`;
         // A job that failed gave its certificates back; doing it again (the re-run, or another resource
         // declaring the same certificate) is not a duplicate. Two jobs that did not fail are.
@@ -492,7 +485,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       for (const [stack, result] of results) {
         console.log(`   stack${stack} ops ${JSON.stringify(result.ops)} failures ${result.failures.map((f) => `${f.name} ${f.op}: ${String((f.error as Error).message).slice(0, 160)}`).join(" | ")}`);
       }
-      for (const e of log) console.log(`   ${e.params.ClientToken} ${e.action === ASSOCIATE ? "+" : "-"}${e.params.ListenerId} ${certificateParams(e.params).join(",")} ${e.code ?? ""} ${e.fault ?? ""}`);
+      for (const e of log) console.log(`   ${e.params.ClientToken} ${e.action === ASSOCIATE ? "+" : "-"}${e.params.ListenerId} ${(e.certificateIds ?? []).join(",")} ${e.code ?? ""} ${e.fault ?? ""}`);
       for (const p of processes) for (const line of p.logs.splice(0)) console.log(`   [${p.name}] ${line}`);
     }
     const startedBy = analyzeRequests(step);

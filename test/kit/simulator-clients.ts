@@ -1,6 +1,6 @@
 /**
- * Test helpers for the simulator: a fake clock, a per-test simulator factory that closes what it started,
- * and both official clients (pop-core and the Tea SDK `@alicloud/alb20200616`) behind one `call` that
+ * Test helpers for the simulator: a per-test simulator factory (on a virtual clock tests move by hand) that
+ * closes what it started, and both official clients (pop-core and the Tea SDK `@alicloud/alb20200616`) behind one `call` that
  * normalizes their very different success and error shapes.
  */
 import RPCClient from "@alicloud/pop-core";
@@ -15,6 +15,7 @@ import {
   type RunningSimulator,
   type SimulatorOptions,
 } from "../../simulator";
+import { VirtualClock } from "./clock";
 
 export const HTTPS_LISTENER = "lsn-demo-https-443";
 export const QUIC_LISTENER = "lsn-demo-quic-443";
@@ -27,27 +28,10 @@ export const FREE_CERTS = [
   "25112233-cn-hangzhou", "25209871-cn-hangzhou", "25346102-cn-hangzhou", "25481937-cn-hangzhou",
 ] as const;
 
-/**
- * A clock tests move by hand. It starts at the real time because both clients stamp requests with the
- * real time and the simulator checks that stamp against this clock.
- */
-export class FakeClock {
-  private current: number;
-  constructor(start: number = Date.now()) {
-    this.current = start;
-  }
-  now(): number {
-    return this.current;
-  }
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}
-
 /** A started simulator with its clock and two clients. */
 export interface TestSimulator {
   readonly simulator: RunningSimulator;
-  readonly clock: FakeClock;
+  readonly clock: VirtualClock;
   readonly clients: Clients;
 }
 
@@ -55,13 +39,13 @@ export interface TestSimulator {
  * Registers an afterEach that closes every simulator the returned function started in that test.
  * Call once per describe block (or file).
  */
-export function useSimulators(): (options?: SimulatorOptions & { clock?: FakeClock }) => Promise<TestSimulator> {
+export function useSimulators(): (options?: SimulatorOptions & { clock?: VirtualClock }) => Promise<TestSimulator> {
   const started: RunningSimulator[] = [];
   afterEach(async () => {
     await Promise.all(started.splice(0).map((simulator) => simulator.close()));
   });
   return async (options = {}) => {
-    const clock = options.clock ?? new FakeClock();
+    const clock = options.clock ?? new VirtualClock();
     const simulator = await startSimulator({ host: "127.0.0.1", port: 0, ...options, clock });
     started.push(simulator);
     return { simulator, clock, clients: createClients(simulator.endpoint) };

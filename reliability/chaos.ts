@@ -1,7 +1,7 @@
 /**
  * `npm run chaos -- [--scenarios N] [--seed S] [--from I] [--scenario I] [--verbose]`
  *
- * Runs N seeded chaos scenarios (bench/chaos-core.ts) against the simulator, prints a table and one
+ * Runs N seeded chaos scenarios (reliability/chaos-core.ts) against the simulator, prints a table and one
  * `CHAOS_SUMMARY {json}` line, and exits 1 if any invariant broke (2 for bad flags). `--scenario I` reruns
  * one scenario of a seed, printing its violations.
  */

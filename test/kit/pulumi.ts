@@ -1,21 +1,24 @@
-// Helpers for end-to-end tests that drive the real Pulumi CLI.
+// The one isolated, offline Pulumi environment: the end-to-end suites, the benchmark's engine scenarios
+// (bench/bench-engine.ts) and the demo (scripts/demo.mjs, through the build in dist/test/kit) all run the
+// CLI through this module.
 //
 // The CLI is not installed from any download: scripts/pulumi-cli.sh builds it (once, cached outside the
 // repository) from tools/pulumi-cli together with our Node.js language host, and prints the directory that
 // holds `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`. Every workspace created
 // here runs that CLI fully offline and isolated: its own PULUMI_HOME, a file:// state backend and a
-// passphrase secrets provider, with update checks and plugin downloads disabled.
-import { execFile, spawn } from "node:child_process";
+// passphrase secrets provider, with update checks and plugin downloads disabled. scripts/pulumi-env.sh
+// sets the same variables for a shell.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { REPO_ROOT } from "./paths";
+
+export { REPO_ROOT };
 
 /** The CLI version matching the pinned @pulumi/pulumi SDK; scripts/pulumi-cli.sh verifies it. */
 export const PULUMI_CLI_VERSION = "v3.248.0";
-
-/** Repository root (this file lives in <root>/test/helpers). */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 const PROVISION_SCRIPT = path.join(REPO_ROOT, "scripts", "pulumi-cli.sh");
 
@@ -25,30 +28,29 @@ let cliDirPromise: Promise<string> | undefined;
  * Provision the CLI (runs scripts/pulumi-cli.sh at most once per process) and resolve to the absolute
  * directory containing `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`.
  * Rejects, with the script's diagnostics, when the CLI cannot be provisioned (e.g. no Go toolchain):
- * callers must let that fail the test rather than skip it. A cold build takes several minutes.
+ * callers must let that fail the test rather than skip it. A cold build takes several minutes; with
+ * `progress` the script's messages are shown on stderr as they come.
  */
-export function ensurePulumiCli(): Promise<string> {
+export function ensurePulumiCli(options: { readonly progress?: boolean } = {}): Promise<string> {
   cliDirPromise ??= new Promise<string>((resolve, reject) => {
-    execFile(
-      "bash",
-      [PROVISION_SCRIPT],
-      { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const lines = stdout.trim().split("\n");
-        const dir = lines[lines.length - 1]?.trim() ?? "";
-        if (error || !dir || !fs.existsSync(path.join(dir, "pulumi"))) {
-          const tail = stderr.trim().split("\n").slice(-30).join("\n");
-          reject(
-            new Error(
-              `Could not provision the Pulumi CLI with ${PROVISION_SCRIPT}` +
-                `${error ? ` (${error.message.split("\n")[0]})` : ""}:\n${tail}`,
-            ),
-          );
-          return;
-        }
-        resolve(dir);
-      },
-    );
+    const child = spawn("bash", [PROVISION_SCRIPT], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      if (options.progress) process.stderr.write(chunk);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const dir = stdout.trim().split("\n").at(-1)?.trim() ?? "";
+      if (code !== 0 || !dir || !fs.existsSync(path.join(dir, "pulumi"))) {
+        const tail = stderr.trim().split("\n").slice(-30).join("\n");
+        reject(new Error(`Could not provision the Pulumi CLI with ${PROVISION_SCRIPT}${code !== 0 ? ` (exit ${code})` : ""}:\n${tail}`));
+        return;
+      }
+      resolve(dir);
+    });
   });
   return cliDirPromise;
 }
@@ -106,6 +108,8 @@ export interface PulumiRunOptions {
   timeoutMs?: number;
   /** Text written to the CLI's stdin (e.g. for `stack import`). */
   input?: string;
+  /** Also copy the CLI's output to this process's stdout and stderr as it comes. */
+  echo?: boolean;
 }
 
 export interface PulumiWorkspace {
@@ -210,8 +214,14 @@ export async function createPulumiWorkspace(
       });
       let stdout = "";
       let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        stdout += chunk;
+        if (runOptions.echo) process.stdout.write(chunk);
+      });
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        stderr += chunk;
+        if (runOptions.echo) process.stderr.write(chunk);
+      });
       let killTimer: NodeJS.Timeout | undefined;
       const timer = setTimeout(() => {
         stderr += `\n[pulumi helper] timed out after ${runOptions.timeoutMs ?? 600_000} ms; interrupting\n`;

@@ -12,16 +12,16 @@ import { createAlbClient } from "../../provider/alb-client";
 import { ListenerCoordinator } from "../../provider/coordinator";
 import { createDefaultProvider, type ListenerCertificatesProvider } from "../../provider/provider";
 import { startSimulator, type FaultRule, type RequestLogEntry, type RunningSimulator, type StsFixture } from "../../simulator";
-import { FakeClock } from "./fake-clock";
-import { LifecycleStack } from "./lifecycle";
+import { VirtualClock } from "./clock";
+import { EngineStack } from "./engine";
 
 const STS_ACTIONS = new Set(["AssumeRole", "AssumeRoleWithOIDC"]);
 
 export interface CredentialsWorld {
-  readonly clock: FakeClock;
+  readonly clock: VirtualClock;
   readonly sim: RunningSimulator;
   readonly provider: ListenerCertificatesProvider;
-  readonly stack: LifecycleStack;
+  readonly stack: EngineStack;
   /** The fresh home directory; `$HOME` in options is replaced by it. */
   readonly home: string;
   readonly logs: string[];
@@ -41,7 +41,7 @@ export interface CredentialsWorldOptions {
   readonly files?: Record<string, string>;
   readonly sts?: StsFixture;
   readonly jobMs?: number;
-  readonly clock?: FakeClock;
+  readonly clock?: VirtualClock;
   readonly faults?: readonly FaultRule[];
   /** Read timeout of each ALB request, real ms. @default the client's */
   readonly requestTimeoutMs?: number;
@@ -57,7 +57,7 @@ export function useCredentialsWorlds(): void {
 }
 
 export async function credentialsWorld(options: CredentialsWorldOptions = {}): Promise<CredentialsWorld> {
-  const clock = options.clock ?? new FakeClock(Date.now());
+  const clock = options.clock ?? new VirtualClock(Date.now());
   const sim = await startSimulator({ clock, jobMs: options.jobMs ?? 1000, sts: options.sts, faults: options.faults, timestampSkewMs: Number.MAX_SAFE_INTEGER, seed: 7 });
   cleanups.push(() => sim.close());
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "alb-credentials-home-"));
@@ -112,7 +112,7 @@ export async function credentialsWorld(options: CredentialsWorldOptions = {}): P
   });
   await provider.configure({ config: { get: (k: string) => config[k], require: (k: string) => config[k]! } });
   return {
-    clock, sim, provider, stack: new LifecycleStack(provider), home, logs, warnings, handedOut,
+    clock, sim, provider, stack: new EngineStack(provider), home, logs, warnings, handedOut,
     sts: () => sim.backend.requestLog().filter((e) => STS_ACTIONS.has(e.action ?? "")),
     alb: () => sim.backend.requestLog().filter((e) => !STS_ACTIONS.has(e.action ?? "")),
   };

@@ -1,39 +1,23 @@
-// Helpers for the end-to-end suite (test/e2e/*.test.ts): a simulator per test file, stacks of the e2e
-// program (test/e2e/programs/sni) driven by the real CLI through test/helpers/pulumi.ts, and readers of the
-// simulator's request log and of the CLI's output.
+// The end-to-end suite's scenarios of the sni program (test/e2e/programs/sni) driven by the real CLI: a
+// simulator per test file, stacks whose scenario is stack config, readers of the CLI's output and preview
+// JSON, the committed preview fixtures, and the "older build" of the upgrade scenario. The request log is
+// read with ./request-log.ts.
 //
 // A stack's scenario is set through stack config (listenerId, certificateIds as a JSON list, resourceName,
 // exclusive); credentials come from the environment, or (`credentials: "config"`) from stack config only,
-// with every credential variable of the environment blanked, or (`credentials: "none"`) only from what the
-// test adds (`pathConfig`, `env`). The CLI and the provider it starts trust the simulator's HTTPS (STS).
+// with every credential variable of the environment blanked.
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import {
-  DEMO_ACCESS_KEY_ID,
-  DEMO_ACCESS_KEY_SECRET,
-  startSimulator,
-  type RequestLogEntry,
-  type RunningSimulator,
-  type SimulatorOptions,
-} from "../../simulator";
-import { createPulumiWorkspace, REPO_ROOT, type PulumiRunResult, type PulumiWorkspace } from "./pulumi";
-import { simulatorCaFile } from "./simulator-ca";
-
-export { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET };
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../../simulator";
+import { CliStack, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, providerEnv } from "./cli-stack";
+import { REPO_ROOT } from "./pulumi";
 
 /** The program every scenario runs. */
 export const E2E_PROGRAM = path.join(REPO_ROOT, "test", "e2e", "programs", "sni");
 /** Its project name (Pulumi.yaml), the namespace of its own config keys. */
 export const E2E_PROJECT = "e2e-sni";
-/** The resource type token the engine shows. */
-export const RESOURCE_TYPE = "pulumi-nodejs:dynamic/alb:ListenerAdditionalCertificates";
-
 /** Simulated job duration: short, so an apply takes a second, but long enough that waiting is exercised. */
 export const E2E_JOB_MS = 300;
-
-/** One CLI command never takes longer than this (a slow, shared machine included). */
-export const CLI_TIMEOUT_MS = 5 * 60_000;
 
 export const HTTPS_LISTENER = "lsn-demo-https-443";
 export const QUIC_LISTENER = "lsn-demo-quic-443";
@@ -55,84 +39,6 @@ export const CERT = {
 /** Well-formed, but in no catalogue. */
 export const UNKNOWN_CERT = "99999999-cn-hangzhou";
 
-/** Every environment variable the provider reads credentials, region, profile or endpoint from. */
-const PROVIDER_ENV_KEYS = [
-  "ALIBABA_CLOUD_ACCESS_KEY_ID",
-  "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-  "ALIBABA_CLOUD_SECURITY_TOKEN",
-  "ALICLOUD_ACCESS_KEY",
-  "ALICLOUD_SECRET_KEY",
-  "ALICLOUD_SECURITY_TOKEN",
-  "ALIBABA_CLOUD_PROFILE",
-  "ALICLOUD_PROFILE",
-  "ALICLOUD_REGION",
-  "ALIBABA_CLOUD_REGION",
-  "ALIBABA_CLOUD_REGION_ID",
-  "ALB_LISTENER_CERTIFICATES_ENDPOINT",
-  "ALIBABACLOUD_ACCESS_KEY_ID",
-  "ALIBABACLOUD_ACCESS_KEY_SECRET",
-  "ALIBABACLOUD_SECURITY_TOKEN",
-  "ALICLOUD_SHARED_CREDENTIALS_FILE",
-  "ALIBABA_CLOUD_CREDENTIALS_FILE",
-  "ALICLOUD_ECS_ROLE_NAME",
-  "ALIBABA_CLOUD_ECS_METADATA",
-  "ALICLOUD_CREDENTIALS_URI",
-  "ALIBABA_CLOUD_CREDENTIALS_URI",
-  "ALICLOUD_ASSUME_ROLE_ARN",
-  "ALICLOUD_ASSUME_ROLE_SESSION_NAME",
-  "ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION",
-  "ALIBABA_CLOUD_ROLE_ARN",
-  "ALIBABA_CLOUD_ROLE_SESSION_NAME",
-  "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
-  "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
-  "ALIBABA_CLOUD_OIDC_TOKEN",
-  "ALIBABA_CLOUD_STS_REGION",
-  "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED",
-] as const;
-
-/** The credential variables (a subset of the above). */
-export const CREDENTIAL_ENV_KEYS = PROVIDER_ENV_KEYS.filter((k) => /KEY|SECRET|TOKEN/.test(k));
-
-/** Identifies this vitest run: its main process (every test file runs in a fork of it) and that process's start. */
-function runId(): string {
-  let started = "";
-  try {
-    // Field 22 of /proc/<pid>/stat: start time in clock ticks since boot (Linux); tells a reused pid apart.
-    started = fs.readFileSync(`/proc/${process.ppid}/stat`, "utf8").split(") ")[1]?.split(" ")[19] ?? "";
-  } catch {
-    // Not Linux: the pid alone.
-  }
-  return `${process.ppid}-${started}`;
-}
-
-let buildChecked = false;
-
-/**
- * Fails fast, with the fix, when the build the programs resolve (`alb-listener-certificates` →
- * node_modules/alb-listener-certificates → dist) is missing or older than the sources: an e2e run against a
- * stale build would test old code. Checked once per vitest run (the first test file to get here records the
- * verdict), so sources edited while a run is under way do not fail it half-way.
- */
-export function assertBuildIsCurrent(): void {
-  if (buildChecked) return;
-  const linked = path.join(REPO_ROOT, "node_modules", "alb-listener-certificates", "package.json");
-  const runtime = path.join(REPO_ROOT, "dist", "provider", "runtime.js");
-  if (!fs.existsSync(linked) || !fs.existsSync(runtime)) {
-    throw new Error("The package is not built: run `npm run build` before the end-to-end tests (npm test does).");
-  }
-  const marker = path.join(os.tmpdir(), `alb-listener-certificates-e2e-build-ok-${runId()}`);
-  if (!fs.existsSync(marker)) {
-    const built = fs.statSync(path.join(REPO_ROOT, "dist", "provider", "provider.js")).mtimeMs;
-    const sources = path.join(REPO_ROOT, "provider");
-    const newer = fs.readdirSync(sources).filter((f) => f.endsWith(".ts") && fs.statSync(path.join(sources, f)).mtimeMs > built + 1000);
-    if (newer.length > 0) {
-      throw new Error(`dist/ is older than provider/${newer.join(", provider/")}: run \`npm run build\` before the end-to-end tests.`);
-    }
-    fs.writeFileSync(marker, "");
-  }
-  buildChecked = true;
-}
-
 /** A simulator of the demo world with short jobs, on 127.0.0.1 and a free port. */
 export function startE2eSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   return startSimulator({ jobMs: E2E_JOB_MS, seed: 1, ...options });
@@ -151,69 +57,12 @@ export interface E2eStackOptions {
    * blanked for the CLI and the processes it starts.
    */
   readonly credentials?: "env" | "config" | "none";
-  /**
-   * More stack config, set with `--path` as users set object-valued keys (`alicloud:assumeRole.roleArn`
-   * makes `alicloud:assumeRole` an object, which the provider's `configure` receives as JSON text).
-   */
+  /** Extra stack config set with `pulumi config set-all --path` (object values such as `alicloud:assumeRole.roleArn`). */
   readonly pathConfig?: Record<string, string>;
   /** Like {@link pathConfig}, as secrets. */
   readonly secretPathConfig?: Record<string, string>;
-  /** More environment for the CLI and the processes it starts (after the blanked credential variables). */
+  /** Extra environment for the CLI and the processes it starts (after the blanked provider variables). */
   readonly env?: Record<string, string>;
-}
-
-/** A mutation call seen by the simulator (DryRun calls included, flagged). */
-export interface MutationCall {
-  readonly seq: number;
-  readonly kind: "associate" | "dissociate";
-  readonly listenerId: string;
-  readonly certificateIds: string[];
-  readonly dryRun: boolean;
-  /** Error code answered, or null. */
-  readonly code: string | null;
-}
-
-/** The certificate IDs of a mutation's `Certificates.N.CertificateId` params, in request order. */
-function certificatesOf(entry: RequestLogEntry): string[] {
-  return Object.entries(entry.params)
-    .filter(([k]) => /^Certificates\.\d+\.CertificateId$/.test(k))
-    .sort(([a], [b]) => Number(a.split(".")[1]) - Number(b.split(".")[1]))
-    .map(([, v]) => v);
-}
-
-/** Associate/Dissociate calls after `afterSeq` (0: all). */
-export function mutationCalls(simulator: RunningSimulator, afterSeq = 0): MutationCall[] {
-  return simulator.backend
-    .requestLog()
-    .filter((e) => e.seq > afterSeq && (e.action === "AssociateAdditionalCertificatesWithListener" || e.action === "DissociateAdditionalCertificatesFromListener"))
-    .map((e) => ({
-      seq: e.seq,
-      kind: e.action!.startsWith("Associate") ? ("associate" as const) : ("dissociate" as const),
-      listenerId: e.params.ListenerId ?? "",
-      certificateIds: certificatesOf(e),
-      dryRun: e.params.DryRun === "true",
-      code: e.code,
-    }));
-}
-
-/** Mutation calls that really change something (no DryRun). */
-export function realMutations(simulator: RunningSimulator, afterSeq = 0): MutationCall[] {
-  return mutationCalls(simulator, afterSeq).filter((m) => !m.dryRun);
-}
-
-/** The request log's last seq: pass it to mutationCalls() to see only what follows. */
-export function logMark(simulator: RunningSimulator): number {
-  return simulator.backend.requestLog().at(-1)?.seq ?? 0;
-}
-
-/** Additional certificates of a listener, sorted, with their status. */
-export function liveAdditional(simulator: RunningSimulator, listenerId: string): Record<string, string> {
-  return Object.fromEntries(simulator.backend.listenerView(listenerId).additional.map((c) => [c.certificateId, c.status]));
-}
-
-/** Sorted IDs of a listener's additional certificates. */
-export function liveIds(simulator: RunningSimulator, listenerId: string): string[] {
-  return Object.keys(liveAdditional(simulator, listenerId)).sort();
 }
 
 /** Waits (real time) until no certificate of the listener is mid-job and the listener is Running. */
@@ -262,15 +111,6 @@ export function progressLines(output: string): ProgressLine[] {
   return lines;
 }
 
-/** One resource of `pulumi stack export`. */
-export interface ExportedResource {
-  urn: string;
-  type: string;
-  id?: string;
-  inputs?: Record<string, unknown>;
-  outputs?: Record<string, unknown>;
-}
-
 /** The parts of `pulumi preview --json` the suite reads. */
 export interface PreviewJson {
   steps?: {
@@ -288,27 +128,22 @@ export interface PreviewJson {
 }
 
 /** A stack of the e2e program in its own isolated workspace (CLI home, file backend, program copy). */
-export class E2eStack {
+export class E2eStack extends CliStack {
   private constructor(
-    readonly workspace: PulumiWorkspace,
+    workspace: CliStack["workspace"],
+    name: string,
     readonly simulator: RunningSimulator,
-    readonly name: string,
-  ) {}
+  ) {
+    super(workspace, name);
+  }
 
   /** Creates the workspace and the stack, and sets its config (region, endpoint, scenario, credentials). */
   static async create(simulator: RunningSimulator, options: E2eStackOptions): Promise<E2eStack> {
-    assertBuildIsCurrent();
-    const blank = Object.fromEntries(PROVIDER_ENV_KEYS.map((k) => [k, ""]));
-    const env: Record<string, string> = { ...blank, ALIBABA_CLOUD_CLI_PROFILE_DISABLED: "true", NODE_EXTRA_CA_CERTS: simulatorCaFile() };
-    if ((options.credentials ?? "env") === "env") {
-      env.ALIBABA_CLOUD_ACCESS_KEY_ID = DEMO_ACCESS_KEY_ID;
-      env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = DEMO_ACCESS_KEY_SECRET;
-    }
-    Object.assign(env, options.env);
-    const workspace = await createPulumiWorkspace(E2E_PROGRAM, { env });
-    const stack = new E2eStack(workspace, simulator, options.stack ?? "e2e");
+    const name = options.stack ?? "e2e";
+    const credentials = options.credentials ?? "env";
+    const workspace = await CliStack.open(E2E_PROGRAM, { ...providerEnv({ credentials: credentials === "env" ? "env" : "none" }), ...options.env }, name);
+    const stack = new E2eStack(workspace, name, simulator);
     try {
-      await workspace.runOrThrow(["stack", "init", stack.name, "--secrets-provider", "passphrase"], { timeoutMs: CLI_TIMEOUT_MS });
       const config: Record<string, string> = {
         "alicloud:region": "cn-hangzhou",
         "alb-listener-certificates:endpoint": simulator.endpoint,
@@ -318,7 +153,7 @@ export class E2eStack {
       if (options.resourceName) config.resourceName = options.resourceName;
       // Both halves as secrets: the engine copies the whole stack config into the state of the dynamic
       // provider's default provider resource (see the credentials scenario), where only secrets are encrypted.
-      const secrets: Record<string, string> = options.credentials === "config" ? { "alicloud:accessKey": DEMO_ACCESS_KEY_ID, "alicloud:secretKey": DEMO_ACCESS_KEY_SECRET } : {};
+      const secrets: Record<string, string> = credentials === "config" ? { "alicloud:accessKey": DEMO_ACCESS_KEY_ID, "alicloud:secretKey": DEMO_ACCESS_KEY_SECRET } : {};
       await stack.setConfig(config, secrets);
       if (options.pathConfig !== undefined || options.secretPathConfig !== undefined) {
         const args = ["config", "set-all", "--path"];
@@ -327,39 +162,15 @@ export class E2eStack {
         await stack.runOrThrow(args);
       }
     } catch (error) {
-      await workspace.cleanup();
+      await stack.cleanup();
       throw error;
     }
     return stack;
   }
 
-  /** `pulumi <args…> --stack <name>`; resolves with the exit code. */
-  run(args: string[], env?: Record<string, string>): Promise<PulumiRunResult> {
-    return this.workspace.run([...args, "--stack", this.name], { timeoutMs: CLI_TIMEOUT_MS, env });
-  }
-
-  /** Like run(), but rejects with the whole output when the exit code is not 0. */
-  runOrThrow(args: string[]): Promise<PulumiRunResult> {
-    return this.workspace.runOrThrow([...args, "--stack", this.name], { timeoutMs: CLI_TIMEOUT_MS });
-  }
-
-  /** `pulumi config set-all` (one CLI call): plain values, then secret ones. */
-  async setConfig(plain: Record<string, string>, secret: Record<string, string> = {}): Promise<void> {
-    const args = ["config", "set-all"];
-    for (const [k, v] of Object.entries(plain)) args.push("--plaintext", `${k}=${v}`);
-    for (const [k, v] of Object.entries(secret)) args.push("--secret", `${k}=${v}`);
-    await this.runOrThrow(args);
-  }
-
   /** Declares a new set (in this order). */
   setCertificates(ids: readonly string[]): Promise<void> {
     return this.setConfig({ certificateIds: JSON.stringify(ids) });
-  }
-
-  /** `pulumi up --yes --skip-preview`; returns stdout + stderr. */
-  async up(extra: string[] = []): Promise<string> {
-    const r = await this.runOrThrow(["up", "--yes", "--skip-preview", ...extra]);
-    return r.stdout + r.stderr;
   }
 
   /** `pulumi preview --json …`, parsed (also when the preview fails: the CLI still prints the JSON). */
@@ -373,35 +184,6 @@ export class E2eStack {
     }
     return { code: r.code, json, raw: r.stdout, stderr: r.stderr };
   }
-
-  /** `pulumi refresh --yes --skip-preview --diff`; returns stdout + stderr. */
-  async refresh(): Promise<string> {
-    const r = await this.runOrThrow(["refresh", "--yes", "--skip-preview", "--diff"]);
-    return r.stdout + r.stderr;
-  }
-
-  /** `pulumi destroy --yes --skip-preview`; returns stdout + stderr. */
-  async destroy(): Promise<string> {
-    const r = await this.runOrThrow(["destroy", "--yes", "--skip-preview"]);
-    return r.stdout + r.stderr;
-  }
-
-  /** `pulumi stack export` (optionally `--show-secrets`): the raw text and the resources. */
-  async exportState(showSecrets = false): Promise<{ raw: string; resources: ExportedResource[] }> {
-    const r = await this.runOrThrow(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])]);
-    const parsed = JSON.parse(r.stdout) as { deployment: { resources?: ExportedResource[] } };
-    return { raw: r.stdout, resources: parsed.deployment.resources ?? [] };
-  }
-
-  /** The ListenerAdditionalCertificates resources in state. */
-  async certificateResources(): Promise<ExportedResource[]> {
-    return (await this.exportState()).resources.filter((r) => r.type === RESOURCE_TYPE);
-  }
-
-  /** Removes the workspace (temporary directories). The stack's resources are not destroyed. */
-  cleanup(): Promise<void> {
-    return this.workspace.cleanup();
-  }
 }
 
 /**
@@ -413,7 +195,7 @@ export class E2eStack {
 export const LEGACY_MARK = "[legacy build]";
 
 const LEGACY_RUNTIME = `"use strict";
-// Test double of an older build (written by test/helpers/e2e.ts): state holds the set as the legacy
+// Test double of an older build (written by test/kit/e2e.ts): state holds the set as the legacy
 // \`certificateIds\` array (no \`certificates\` map), and progress lines carry ${JSON.stringify(LEGACY_MARK)}.
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.provider = provider;
@@ -464,10 +246,12 @@ export function writeLegacyBuild(nodeModulesDir: string): string {
   const target = path.join(nodeModulesDir, "alb-listener-certificates");
   fs.rmSync(target, { recursive: true, force: true });
   fs.mkdirSync(path.join(target, "dist"), { recursive: true });
-  // The provider's modules import the API contract from dist/contract.
-  for (const dir of ["provider", "contract"]) fs.cpSync(path.join(REPO_ROOT, "dist", dir), path.join(target, "dist", dir), { recursive: true });
-  fs.writeFileSync(path.join(target, "dist", "provider", "runtime.js"), LEGACY_RUNTIME);
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Record<string, unknown>;
+  // Every built directory the package ships (the provider needs the contract module next to it).
+  for (const entry of manifest.files as string[]) {
+    if (entry.startsWith("dist/")) fs.cpSync(path.join(REPO_ROOT, entry), path.join(target, entry), { recursive: true });
+  }
+  fs.writeFileSync(path.join(target, "dist", "provider", "runtime.js"), LEGACY_RUNTIME);
   const { name, main, types, exports } = manifest;
   fs.writeFileSync(
     path.join(target, "package.json"),

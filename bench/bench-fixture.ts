@@ -1,0 +1,92 @@
+/**
+ * The benchmark's worlds: N HTTPS listeners with generations of certificates to rotate between, and the
+ * provider-direct world built on them with the test kit.
+ */
+import { REQUEST_TIMEOUT_MS } from "../provider/defaults";
+import type { Fixture } from "../simulator";
+import { startWorld, type World } from "../test/kit/world";
+
+export const REGION = "cn-hangzhou";
+/** Quota of additional certificates per listener in the benchmark's worlds: the largest ALB grants. */
+export const BENCH_QUOTA = 300;
+const DEFAULT_CERTIFICATE = "30000000-cn-hangzhou";
+
+/** Listener `index` of a benchmark world. Also computed by bench/programs/fleet/index.ts: keep in step. */
+export function benchListenerId(index: number): string {
+  return `lsn-bench-${String(index).padStart(4, "0")}`;
+}
+
+/**
+ * Certificate `j` of generation `generation` (0: the set before the rotation, 1: after) of listener
+ * `index`. Also computed by bench/programs/fleet/index.ts: keep in step.
+ */
+export function benchCertificateId(index: number, generation: number, j: number): string {
+  return `${31_000_000 + index * 1_000 + generation * 500 + j}-${REGION}`;
+}
+
+/** The certificate set of a listener in one generation. */
+export function benchCertificates(index: number, generation: number, count: number): string[] {
+  return Array.from({ length: count }, (_, j) => benchCertificateId(index, generation, j));
+}
+
+export interface WorldShape {
+  /** Number of HTTPS listeners. */
+  readonly listeners: number;
+  /** Certificates per listener per generation. */
+  readonly certificates: number;
+  /** Mutations per throttling window. @default 200 */
+  readonly mutationsPerWindow?: number;
+  /** Throttling window, ms. @default 60000 */
+  readonly rateWindowMs?: number;
+}
+
+/**
+ * N HTTPS listeners, each holding generation 0 of its certificates; the catalogue also has generation 1.
+ * The quota is raised to {@link BENCH_QUOTA} so that a rotation (new set associated before the old one
+ * goes) of up to 150 certificates fits.
+ */
+export function benchFixture(shape: WorldShape): Fixture {
+  const certificates: { certificateId: string; type: "Server" }[] = [{ certificateId: DEFAULT_CERTIFICATE, type: "Server" }];
+  const listeners = [];
+  for (let i = 0; i < shape.listeners; i++) {
+    for (const generation of [0, 1]) {
+      for (const certificateId of benchCertificates(i, generation, shape.certificates)) certificates.push({ certificateId, type: "Server" });
+    }
+    listeners.push({
+      listenerId: benchListenerId(i),
+      loadBalancerId: `alb-bench${String(Math.floor(i / 50)).padStart(3, "0")}`,
+      protocol: "HTTPS" as const,
+      port: 443 + (i % 50),
+      defaultCertificateId: DEFAULT_CERTIFICATE,
+      additionalCertificateIds: benchCertificates(i, 0, shape.certificates),
+    });
+  }
+  return {
+    regionId: REGION,
+    certificates,
+    listeners,
+    limits: {
+      maxAdditionalCertificatesPerListener: BENCH_QUOTA,
+      // A simulated world: 50 listeners share a load balancer here, each with the largest quota ALB grants one.
+      maxAdditionalCertificatesPerLoadBalancer: BENCH_QUOTA * 50,
+      mutationsPerWindow: shape.mutationsPerWindow ?? 200,
+      rateWindowMs: shape.rateWindowMs ?? 60_000,
+    },
+  };
+}
+
+/**
+ * A provider-direct world of `fixture` with jobs of `jobMs`: the simulator and fresh provider processes
+ * (each as a `pulumi up` starts one) on the test kit's virtual clock, every process allowed the benchmark's
+ * quota and the provider's own request timeout.
+ */
+export function startBenchWorld(fixture: Fixture, jobMs: number): Promise<World> {
+  return startWorld({
+    fixture,
+    jobMs,
+    providers: {
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      config: { "alb-listener-certificates:maxCertificatesPerListener": String(BENCH_QUOTA) },
+    },
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * The npm package: `npm pack` ships the provider, its runtime shim target, the contract module, the
+ * simulator and the preview report (built, with their type declarations), the README and package.json;
+ * nothing of the benchmark, the chaos suite, the test kit or the tests. The tarball, unpacked the way
+ * `npm install` lays it out, serves every entry point. Needs the build (`npm run build`).
+ */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuildIsCurrent } from "../kit/cli-stack";
+import { REPO_ROOT } from "../kit/paths";
+
+const run = promisify(execFile);
+const ALLOWED = /^(dist\/(contract|provider|simulator|report)\/[^/].*|README\.md|package\.json)$/;
+
+interface Manifest {
+  name: string;
+  main: string;
+  types: string;
+  bin: Record<string, string>;
+  exports: Record<string, string | { types?: string; default?: string }>;
+  dependencies: Record<string, string>;
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Manifest;
+let packed: string[];
+let work: string;
+
+beforeAll(async () => {
+  assertBuildIsCurrent();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "alb-pack-"));
+  // --ignore-scripts: packing must not rebuild dist/ under the other test files' feet.
+  const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const [report] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+  packed = report!.files.map((f) => f.path).sort();
+  // What `npm install <tarball>` lays out: the package under node_modules; its dependencies next to it
+  // (linked from the repository's, so no registry is needed).
+  const nodeModules = path.join(work, "project", "node_modules");
+  const installed = path.join(nodeModules, manifest.name);
+  fs.mkdirSync(installed, { recursive: true });
+  await run("tar", ["-xzf", path.join(work, report!.filename), "-C", installed, "--strip-components=1"]);
+  for (const dependency of Object.keys(manifest.dependencies)) {
+    fs.mkdirSync(path.dirname(path.join(nodeModules, dependency)), { recursive: true });
+    fs.symlinkSync(path.join(REPO_ROOT, "node_modules", dependency), path.join(nodeModules, dependency), "dir");
+  }
+  fs.writeFileSync(path.join(work, "project", "package.json"), JSON.stringify({ name: "consumer", private: true }));
+}, 120_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe("the npm package", () => {
+  it("packs only the provider, the contract, the simulator, the report, the README and package.json", () => {
+    expect(packed.filter((file) => !ALLOWED.test(file))).toEqual([]);
+    expect(packed.filter((file) => /bench|reliability|test|kit/.test(file))).toEqual([]);
+    for (const entry of [
+      "package.json",
+      "README.md",
+      "dist/provider/index.js",
+      "dist/provider/index.d.ts",
+      "dist/provider/runtime.js",
+      "dist/provider/runtime.d.ts",
+      "dist/simulator/index.js",
+      "dist/simulator/index.d.ts",
+      "dist/simulator/cli.js",
+      "dist/report/preview-report.js",
+      "dist/report/preview-report.d.ts",
+      "dist/contract/alb-contract.js",
+      "dist/contract/alb-contract.d.ts",
+    ]) {
+      expect(packed, entry).toContain(entry);
+    }
+  });
+
+  it("packs every file package.json points at", () => {
+    const targets = [
+      manifest.main,
+      manifest.types,
+      ...Object.values(manifest.bin),
+      ...Object.values(manifest.exports).flatMap((target) => (typeof target === "string" ? [target] : [target.types, target.default])),
+    ].filter((target): target is string => target !== undefined);
+    expect(targets.length).toBeGreaterThan(8);
+    for (const target of targets) expect(packed, target).toContain(path.posix.normalize(target));
+  });
+
+  it("serves the package, /simulator and /runtime from the unpacked tarball, and its simulator command starts", async () => {
+    const script = `
+      const main = require("alb-listener-certificates");
+      const simulator = require("alb-listener-certificates/simulator");
+      const runtime = require("alb-listener-certificates/runtime");
+      simulator.startSimulator({ jobMs: 10 }).then(async (sim) => {
+        const provider = runtime.provider();
+        console.log(JSON.stringify({
+          resource: typeof main.ListenerAdditionalCertificates,
+          listener: sim.backend.listenerView("lsn-demo-https-443").protocol,
+          provider: ["check", "diff", "create", "read", "update", "delete"].every((m) => typeof provider[m] === "function"),
+          resolved: require.resolve("alb-listener-certificates/runtime"),
+        }));
+        await sim.close();
+      });`;
+    const project = path.join(work, "project");
+    const { stdout } = await run(process.execPath, ["-e", script], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({
+      resource: "function",
+      listener: "HTTPS",
+      provider: true,
+      resolved: path.join(fs.realpathSync(project), "node_modules", manifest.name, "dist", "provider", "runtime.js"),
+    });
+    const bin = path.join(project, "node_modules", manifest.name, manifest.bin["alb-simulator"]!);
+    const help = await run(process.execPath, [bin, "--help"], { cwd: project });
+    expect(help.stdout).toMatch(/--fixture/);
+  });
+});

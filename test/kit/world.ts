@@ -1,0 +1,197 @@
+/**
+ * The test kit's one world builder: a simulator on 127.0.0.1 plus any number of provider "processes"
+ * (each with its own coordinator, ClientToken sequence, progress lines, warnings and call counter) that talk
+ * to it over real HTTP through `@alicloud/pop-core`, all on one {@link VirtualClock}. The integration and
+ * reliability tests, the chaos suite and the provider-direct benchmark build their worlds here.
+ *
+ * Every API request a process makes is tracked on the clock, so virtual time stands still while one is on
+ * the wire. With `serializeRequests` one request is on the wire at a time across the whole world, which
+ * makes a run with a given seed replay the same request sequence; a `delay` fault then times the client
+ * out at once (the error the real client throws on a read timeout) while the server answers `delayMs` of
+ * virtual time later, so no real time decides anything.
+ */
+import { Action } from "../../contract/alb-contract";
+import { createAlbClient, toApiError, type AlbApi } from "../../provider/alb-client";
+import { ListenerCoordinator } from "../../provider/coordinator";
+import { JobTimings } from "../../provider/job-timing";
+import { createDefaultProvider, type ListenerCertificatesProvider } from "../../provider/provider";
+import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, startSimulator, type RunningSimulator, type SimulatorOptions } from "../../simulator";
+import { seededRandom, VirtualClock } from "./clock";
+
+/** The region of every world (the demo fixture's). */
+export const WORLD_REGION = "cn-hangzhou";
+
+/** An access key a provider process finds. */
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+}
+
+/** How one provider process is set up. */
+export interface ProcessOptions {
+  /** Seeds the process's `random` (backoff jitter). @default 1 */
+  readonly seed?: number;
+  /** The process's `random`, instead of one seeded with `seed`. */
+  readonly random?: () => number;
+  /** Learn job durations from the jobs it waited for; `false` polls on the cold schedule throughout. @default true */
+  readonly learnJobTimings?: boolean;
+  /** Read timeout of each request, real ms. @default 2000 */
+  readonly requestTimeoutMs?: number;
+  /**
+   * Where the process finds its credentials: its environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`, …), stack config
+   * (`alicloud:accessKey`, `alicloud:secretKey`, `alicloud:securityToken`), or nowhere. @default "env"
+   */
+  readonly credentials?: "env" | "config" | "none";
+  /** The key it finds there. @default the demo key */
+  readonly accessKey?: AccessKey;
+  /** More stack config it sees (the world's region and endpoint are set already). */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Options of {@link startWorld}: any option of `startSimulator` (except `clock` and `sleep`, which the
+ * world owns), plus its own.
+ */
+export interface WorldOptions extends Omit<SimulatorOptions, "clock" | "sleep"> {
+  /** One request on the wire at a time, across every process (reproducible runs; the chaos suite's mode). @default false */
+  readonly serializeRequests?: boolean;
+  /** Defaults for every process ({@link World.newProcess} may override each). */
+  readonly providers?: ProcessOptions;
+}
+
+/** One provider process of a {@link World}, with what it printed. */
+export interface ProviderProcess {
+  readonly name: string;
+  readonly provider: ListenerCertificatesProvider;
+  readonly coordinator: ListenerCoordinator;
+  /** Progress lines. */
+  readonly logs: string[];
+  /** Warnings. */
+  readonly warnings: string[];
+  /** API calls made (method calls on the client, each possibly several HTTP requests). */
+  readonly calls: { count: number };
+}
+
+/** A simulator plus the means to start provider processes against it. */
+export interface World {
+  readonly clock: VirtualClock;
+  readonly sim: RunningSimulator;
+  /** The stack config every process sees: region and the simulator's endpoint. */
+  readonly config: Readonly<Record<string, string>>;
+  /**
+   * A new provider process: its own coordinator, job timings and ClientToken sequence (`<name>-1`,
+   * `<name>-2`, …). @param name @default `p1`, `p2`, … in start order
+   */
+  newProcess(name?: string, options?: ProcessOptions): ProviderProcess;
+  close(): Promise<void>;
+}
+
+/** Runs tasks one at a time, in call order. */
+export class RequestGate {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task, task);
+    this.tail = result.then(() => undefined, () => undefined);
+    return result;
+  }
+}
+
+/** Job timings that never learn: every wait polls on the cold schedule. */
+class ColdJobTimings extends JobTimings {
+  override record(): void {}
+}
+
+/**
+ * Starts a simulator on a new virtual clock. Simulator defaults differ from `startSimulator`'s where a
+ * test world needs it: 1 s jobs, seed 1, and no timestamp check (clients stamp requests with the wall
+ * clock, which virtual time leaves behind).
+ */
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const { serializeRequests, providers: defaults = {}, ...rest } = options;
+  // An option given as `undefined` keeps the world's default.
+  const simulatorOptions = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as typeof rest;
+  const clock = new VirtualClock(Date.now());
+  const gate = serializeRequests === true ? new RequestGate() : undefined;
+  /** Serialized mode: times out the one call on the wire (its request is held by a `delay` fault). */
+  let stall: (() => void) | undefined;
+  const sim = await startSimulator({
+    jobMs: 1000,
+    seed: 1,
+    timestampSkewMs: Number.MAX_SAFE_INTEGER,
+    ...simulatorOptions,
+    clock,
+    sleep: (ms) => {
+      const timeOut = stall;
+      stall = undefined;
+      timeOut?.();
+      return clock.sleep(ms);
+    },
+  });
+  const config: Record<string, string> = {
+    "alicloud:region": WORLD_REGION,
+    "alb-listener-certificates:endpoint": sim.endpoint,
+  };
+
+  let started = 0;
+  const newProcess = (name = `p${started + 1}`, overrides: ProcessOptions = {}): ProviderProcess => {
+    started++;
+    const settings: ProcessOptions = { ...defaults, ...overrides, config: { ...defaults.config, ...overrides.config } };
+    const key = settings.accessKey ?? { accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET };
+    const env: Record<string, string> = {};
+    const stackConfig: Record<string, string> = { ...config, ...settings.config };
+    const source = settings.credentials ?? "env";
+    if (source === "env") {
+      env.ALIBABA_CLOUD_ACCESS_KEY_ID = key.accessKeyId;
+      env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = key.accessKeySecret;
+      if (key.securityToken !== undefined) env.ALIBABA_CLOUD_SECURITY_TOKEN = key.securityToken;
+    } else if (source === "config") {
+      stackConfig["alicloud:accessKey"] = key.accessKeyId;
+      stackConfig["alicloud:secretKey"] = key.accessKeySecret;
+      if (key.securityToken !== undefined) stackConfig["alicloud:securityToken"] = key.securityToken;
+    }
+    const timeoutMs = settings.requestTimeoutMs ?? 2_000;
+    const logs: string[] = [];
+    const warnings: string[] = [];
+    const calls = { count: 0 };
+    const coordinator = new ListenerCoordinator();
+    let tokens = 0;
+    const provider = createDefaultProvider({
+      clock,
+      random: settings.random ?? seededRandom(settings.seed ?? 1),
+      newToken: () => `${name}-${++tokens}`,
+      log: (line) => logs.push(line),
+      warn: (line) => warnings.push(line),
+      environment: (cfg) => ({ env, config: cfg, readFile: () => undefined, homeDir: "/nonexistent-home" }),
+      coordinator,
+      jobTimings: settings.learnJobTimings === false ? new ColdJobTimings() : new JobTimings(),
+      createApi: (endpoint, credentials) => {
+        const api = createAlbClient({ endpoint, credentials, timeoutMs });
+        const wrap = <A extends unknown[], R>(action: string, method: (...args: A) => Promise<R>) =>
+          (...args: A): Promise<R> => {
+            calls.count++;
+            if (!gate) return clock.track(() => method.apply(api, args));
+            return clock.track(() => gate.run(() => new Promise<R>((resolve, reject) => {
+              stall = () => reject(toApiError({ name: "RequestTimeoutError", message: `ReadTimeout(${timeoutMs})` }, action, {}));
+              method.apply(api, args).then(resolve, reject);
+            }).finally(() => {
+              stall = undefined;
+            })));
+          };
+        const tracked: AlbApi = {
+          listListenerCertificates: wrap(Action.listListenerCertificates, api.listListenerCertificates),
+          getListenerAttribute: wrap(Action.getListenerAttribute, api.getListenerAttribute),
+          associateAdditionalCertificates: wrap(Action.associate, api.associateAdditionalCertificates),
+          dissociateAdditionalCertificates: wrap(Action.dissociate, api.dissociateAdditionalCertificates),
+          listAsyncJobs: wrap(Action.listAsynJobs, api.listAsyncJobs),
+        };
+        return tracked;
+      },
+    });
+    void provider.configure({ config: { get: (k: string) => stackConfig[k], require: (k: string) => stackConfig[k]! } });
+    return { name, provider, coordinator, logs, warnings, calls };
+  };
+
+  return { clock, sim, config, newProcess, close: () => sim.close() };
+}
