@@ -6,15 +6,23 @@
  * - after a successful apply (or the re-run after a failed one): every declared certificate is Associated;
  *   with `exclusive` the listener holds exactly the declared set; without it, nothing the resource once
  *   declared and no longer does is left behind, and the outputs say what is live;
- * - no certificate of an outside writer or of another resource was ever dissociated by the provider;
- * - one ClientToken never produced two jobs, and no certificate got two jobs in one direction in one apply;
- * - a successful apply left none of its jobs Processing or Failed (nothing half-done without an error);
- * - every error names its cause and what to do, and no secret appears in errors, logs or state.
+ * - no certificate of an outside writer, of another resource or a CA certificate was ever dissociated;
+ * - idempotent retries: every re-send of a logical mutation after a lost answer, a timeout, a 5xx or
+ *   throttling carries the same ClientToken; one ClientToken never produced two jobs, and no certificate got
+ *   two (non-failed) jobs in one direction in one apply;
+ * - order: no certificate a resource declares before and after an apply is dissociated, and the associations
+ *   of a rotation on a listener precede its dissociations;
+ * - no request exceeds a limit the service enforces (no `InvalidParameter` answer);
+ * - a successful apply left none of its jobs Processing or Failed and its listeners out of `Configuring`;
+ * - every error tells a user what they need (the listener or the property, what to do next, and for an apply
+ *   that stopped part-way what was done), and no secret appears in errors, logs or state.
+ *
+ * Every scenario also draws a reading of the ALB API (the simulator's behaviour switches) at random.
  *
  * `reliability/chaos.ts` is the command line; `test/reliability/chaos.test.ts` runs a short seeded slice.
  */
 import { Action, isListenerBusy, MUTATION_ACTIONS } from "../contract/alb-contract";
-import type { FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
+import type { BehaviourInput, FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
 import { FAULT_KINDS } from "../simulator";
 import { SeededRandom } from "../simulator/random";
 import { EngineStack, type Declared, type UpResult } from "../test/kit/engine";
@@ -31,6 +39,8 @@ export const MAX_FAULTY_RERUNS = 3;
 export const CHAOS_ACCESS_KEY_ID = "LTAI5tChaosAccessKey01";
 export const CHAOS_SECRET = "ChaosSecret-f3b1c9d2e8a7-must-never-leak";
 export const CHAOS_SECURITY_TOKEN = "CAIS-chaos-sts-token-7d1e0b9a-must-never-leak";
+/** The CA certificate of the mutual-TLS listeners: never to be touched. */
+export const CHAOS_CA_CERTIFICATE = "139a00604bd-cn-east-hangzhou";
 
 /** What can go wrong, counted per scenario. */
 export interface Violations {
@@ -50,6 +60,12 @@ export interface Violations {
   secretLeaks: number;
   /** Steps that did not converge even after a fault-free re-run. */
   notConverged: number;
+  /** A re-send of a logical mutation (after a lost answer, a timeout, a 5xx or throttling) with a new ClientToken. */
+  retryTokens: number;
+  /** A certificate declared before and after an apply was dissociated, or a rotation dissociated before it associated. */
+  order: number;
+  /** A request the service refused for exceeding one of its limits. */
+  requestLimits: number;
 }
 
 /** The result of one scenario. */
@@ -61,6 +77,10 @@ export interface ScenarioResult {
   readonly stacks: number;
   readonly steps: number;
   readonly faultRate: number;
+  /** The behaviour switches on in this scenario's simulator. */
+  readonly behaviour: readonly string[];
+  /** Certificate moves between resources its programs make. */
+  readonly moves: number;
   readonly converged: boolean;
   readonly requests: number;
   readonly faults: Record<FaultKind, number>;
@@ -82,6 +102,7 @@ interface Slot {
   readonly listenerId: string;
   readonly exclusive: boolean;
   readonly stack: number;
+  /** The certificates it may declare; two resources of one stack on one listener share theirs (disjoint sets). */
   readonly pool: readonly string[];
   /** A short deadline for some resources, so that waits also time out. */
   readonly waitTimeoutSeconds?: number;
@@ -108,6 +129,8 @@ export interface Scenario {
   readonly seed: number;
   readonly jobMs: number;
   readonly faultRate: number;
+  /** The reading of the ALB API the simulator plays (its behaviour switches), drawn per scenario. */
+  readonly behaviour: BehaviourInput;
   readonly fixture: Fixture;
   readonly faults: readonly FaultRule[];
   readonly listeners: readonly ListenerPlan[];
@@ -119,6 +142,8 @@ export interface Scenario {
   readonly moveOnAfterFailure: ReadonlySet<number>;
   /** Steps preceded by a `refresh` of every stack. */
   readonly refreshBefore: ReadonlySet<number>;
+  /** How many times certificates move from one resource to another in one step. */
+  readonly moves: number;
 }
 
 class Rng {
@@ -176,10 +201,14 @@ export function buildScenario(seed: number, index: number): Scenario {
     const exclusive = rng.chance(0.25);
     const slotCount = exclusive ? 1 : rng.chance(0.5) ? 2 : 1;
     const poolSize = slotCount === 2 ? rng.int(6, 20) : rng.int(8, 30);
+    const stacksOfSlots = Array.from({ length: slotCount }, () => (twoStacks && rng.chance(0.5) ? 1 : 0));
+    // Two resources of one stack on one listener share one pool (their sets stay disjoint: a certificate has
+    // one owner per listener in a stack), so certificates move between them; across stacks pools are apart.
+    const shared = slotCount === 2 && stacksOfSlots[0] === stacksOfSlots[1] ? Array.from({ length: poolSize * 2 }, newCert) : undefined;
     for (let s = 0; s < slotCount; s++) {
       const key = `${listenerId}/${s}`;
-      const pool = Array.from({ length: poolSize }, newCert);
-      const stack = twoStacks && rng.chance(0.5) ? 1 : 0;
+      const pool = shared ?? Array.from({ length: poolSize }, newCert);
+      const stack = stacksOfSlots[s]!;
       const waitTimeoutSeconds = rng.chance(0.15) ? rng.int(30, 60) : undefined;
       slots.push({ key, baseName: `sni-${i}-${s}`, listenerId, exclusive, stack, pool, ...(waitTimeoutSeconds === undefined ? {} : { waitTimeoutSeconds }) });
     }
@@ -187,13 +216,16 @@ export function buildScenario(seed: number, index: number): Scenario {
     const initialForeign = exclusive ? [] : rng.subset(writerPool, rng.int(0, 3));
     const strays = exclusive ? Array.from({ length: rng.int(0, 3) }, newCert) : [];
     listeners.push({ listenerId, exclusive, initialForeign, writerPool, strays });
+    const protocol = rng.chance(0.8) ? ("HTTPS" as const) : ("QUIC" as const);
     fixtureListeners.push({
       listenerId,
       loadBalancerId: "alb-chaos",
-      protocol: rng.chance(0.8) ? "HTTPS" : "QUIC",
+      protocol,
       port: 443 + i,
       defaultCertificateId,
       additionalCertificateIds: [...initialForeign, ...strays],
+      // A mutual-TLS listener: its CA certificate must never be touched (listed only under that reading).
+      ...(protocol === "HTTPS" && rng.chance(0.3) ? { caCertificateId: CHAOS_CA_CERTIFICATE } : {}),
     });
   }
   for (let n = 0; n < serial; n++) certificates.push(`${30_000_000 + n}-cn-hangzhou`);
@@ -209,12 +241,16 @@ export function buildScenario(seed: number, index: number): Scenario {
     const size = rng.chance(0.15) ? 0 : rng.chance(0.2) ? rng.int(Math.min(max, 15), max) : rng.int(1, Math.min(max, 8));
     return rng.subset(slot.pool, size);
   };
-  const state = (slot: Slot, declared: boolean, set: readonly string[]): SlotState => {
-    const rename = renames.get(slot.key) ?? 0;
+  const writtenOf = (set: readonly string[]): { set: string[]; written: string[] } => {
     const written = rng.shuffle(set);
     if (written.length > 0 && rng.chance(0.2)) written.push(rng.pick(written));
-    return { declared, name: rename === 0 ? slot.baseName : `${slot.baseName}-r${rename}`, set: [...set].sort(), written };
+    return { set: [...set].sort(), written };
   };
+  const state = (slot: Slot, declared: boolean, set: readonly string[]): SlotState => {
+    const rename = renames.get(slot.key) ?? 0;
+    return { declared, name: rename === 0 ? slot.baseName : `${slot.baseName}-r${rename}`, ...writtenOf(set) };
+  };
+  let moves = 0;
   for (let step = 0; step < stepCount; step++) {
     const current = new Map<string, SlotState>();
     for (const slot of slots) {
@@ -234,6 +270,25 @@ export function buildScenario(seed: number, index: number): Scenario {
         }
       }
       current.set(slot.key, next);
+    }
+    // Resources sharing a pool: sometimes certificates move from one to the other in one step; their sets
+    // never overlap.
+    for (let i = 0; i + 1 < slots.length; i++) {
+      const a = slots[i]!;
+      const b = slots[i + 1]!;
+      if (a.pool !== b.pool) continue;
+      let setA = new Set(current.get(a.key)!.set);
+      let setB = new Set(current.get(b.key)!.set);
+      const beforeA = previous.get(a.key);
+      if (beforeA?.declared && beforeA.set.length > 0 && current.get(a.key)!.declared && current.get(b.key)!.declared && rng.chance(0.35)) {
+        const moving = rng.subset(beforeA.set, rng.int(1, Math.min(3, beforeA.set.length)));
+        setA = new Set([...setA].filter((id) => !moving.includes(id)));
+        setB = new Set([...setB, ...moving]);
+        moves++;
+      }
+      setB = new Set([...setB].filter((id) => !setA.has(id)));
+      current.set(a.key, { ...current.get(a.key)!, ...writtenOf([...setA]) });
+      current.set(b.key, { ...current.get(b.key)!, ...writtenOf([...setB]) });
     }
     steps.push(current);
     previous = current;
@@ -265,14 +320,35 @@ export function buildScenario(seed: number, index: number): Scenario {
     faults.push({ kind, probability: faultRate * share, ...(kind === "delay" ? { delayMs: rng.int(2_000, 30_000) } : {}) });
   }
 
+  // The reading of the ALB API: each switch on with some chance, sometimes all of them.
+  const all = rng.chance(0.1);
+  const on = (p: number) => all || rng.chance(p);
+  const behaviour: BehaviourInput = {
+    dissociateLimit15: on(0.4),
+    requestLimits: on(0.4),
+    unlistedJobs: on(0.3),
+    readLagMs: on(0.3) ? rng.int(200, 4_000) : 0,
+    lingeringRowsMs: on(0.3) ? rng.int(1_000, 60_000) : 0,
+    metadataSpelling: on(0.3),
+    busyIncorrectStatus: on(0.4),
+    jobDuration: on(0.3) ? { baseMs: jobMs, perCertificateMs: rng.int(50, 500), jitter: 0.3 } : null,
+    loadBalancerQuota: !rng.chance(0.2),
+    mutualTls: on(0.4),
+  };
+
   return {
     seed: own,
     jobMs,
     faultRate,
+    behaviour,
+    moves,
     fixture: {
       regionId: "cn-hangzhou",
       accessKeys: [{ accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET }],
-      certificates: certificates.map((certificateId) => ({ certificateId, type: "Server" as const })),
+      certificates: [
+        ...certificates.map((certificateId) => ({ certificateId, type: "Server" as const })),
+        { certificateId: CHAOS_CA_CERTIFICATE, type: "Ca" as const },
+      ],
       listeners: fixtureListeners,
       limits: { maxAdditionalCertificatesPerListener: 100, maxAdditionalCertificatesPerLoadBalancer: 1000 },
     },
@@ -287,20 +363,28 @@ export function buildScenario(seed: number, index: number): Scenario {
 }
 
 function emptyViolations(): Violations {
-  return { lostCertificates: 0, foreignTouched: 0, duplicateJobs: 0, halfDone: 0, leftBehind: 0, unclearErrors: 0, secretLeaks: 0, notConverged: 0 };
+  return {
+    lostCertificates: 0, foreignTouched: 0, duplicateJobs: 0, halfDone: 0, leftBehind: 0, unclearErrors: 0, secretLeaks: 0, notConverged: 0,
+    retryTokens: 0, order: 0, requestLimits: 0,
+  };
 }
 
 /**
- * How an error reads to a user: which cause it names and whether it says what to do. `undefined` means
- * it does not (a violation).
+ * How an error reads to a user, judged by what they need rather than by the provider's own wording: it
+ * names where (a listener, or the resource property to change), says what to do next, and, when the apply
+ * stopped after changing the listener, what was done and what was not. Returns the error's kind (its class)
+ * and what it lacks; an error that lacks nothing is clear.
  */
-export function classifyError(error: unknown): string | undefined {
+export function judgeError(error: unknown): { readonly kind: string; readonly lacks: readonly string[] } {
   const message = error instanceof Error ? error.message : String(error);
-  if (/job \S+ on listener \S+ failed with \S+: .+run the update again/s.test(message)) return "job failed";
-  if (/^Timed out after [\d.]+s \(\d+ attempts\) waiting for .+; last observed: .+Raise waitTimeoutSeconds.+run the update again/s.test(message)) return "timed out";
-  if (/ failed: [\w.]+: .+Fix: /s.test(message)) return "API error with fix";
-  if (/^(listenerId|certificateIds|certificateIds\[\d+\]|region|endpoint|exclusive|waitTimeoutSeconds): .+/s.test(message)) return "check failure";
-  return undefined;
+  const kind = error instanceof Error ? error.name : "non-Error";
+  const lacks: string[] = [];
+  const property = /^(listenerId|certificateIds|certificateIds\[\d+\]|region|endpoint|exclusive|waitTimeoutSeconds): /.test(message);
+  if (!property && !/\blsn-[\w-]+/.test(message)) lacks.push("the listener or the property");
+  if (!/\b(run (the update|it|this|`?pulumi up`?) again|raise|remove|check|set|point|start|declare|use the|give)\b/i.test(message)) lacks.push("what to do next");
+  const partial = typeof (error as { id?: unknown } | null)?.id === "string";
+  if (partial && !(/\bassociated\b/.test(message) && /\bnot yet\b/.test(message))) lacks.push("what was done and what was not");
+  return { kind, lacks };
 }
 
 /** Runs one scenario. Never throws for a provider failure: everything is counted. */
@@ -325,6 +409,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     jobMs: scenario.jobMs,
     seed: scenario.seed,
     faults: scenario.faults,
+    behaviour: scenario.behaviour,
     serializeRequests: true,
     providers: {
       requestTimeoutMs: 10_000, // never reached: with serialized requests a `delay` fault times the call out at once
@@ -347,8 +432,6 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     }));
   }
 
-  const owner = new Map<string, Slot>();
-  for (const slot of scenario.slots) for (const id of slot.pool) owner.set(id, slot);
   const writerCerts = new Set(scenario.listeners.flatMap((l) => l.writerPool));
   const jobsByToken = new Map<string, Set<string>>();
   const providerJobs = new Set<string>();
@@ -369,17 +452,63 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
         };
       });
 
-  /** Reads this round's requests: faults, refused calls, ownership of dissociated certificates, duplicates. */
-  const analyzeRequests = (step: ReadonlyMap<string, SlotState>): Map<string, JobView[]> => {
+  /** The slots of `stack` on `listenerId` that `step` declares, with their sets. */
+  const declaredOn = (step: ReadonlyMap<string, SlotState> | undefined, listenerId: string, stack?: number) =>
+    scenario.slots
+      .filter((slot) => slot.listenerId === listenerId && (stack === undefined || slot.stack === stack))
+      .map((slot) => ({ slot, st: step?.get(slot.key) }))
+      .filter((x): x is { slot: Slot; st: SlotState } => x.st?.declared === true);
+
+  /**
+   * Reads this round's requests: faults, refused calls, limits exceeded, ownership and order of dissociated
+   * certificates, idempotent retries, duplicate jobs.
+   */
+  const analyzeRequests = (step: ReadonlyMap<string, SlotState>, before: ReadonlyMap<string, SlotState> | undefined): Map<string, JobView[]> => {
     const log: RequestLogEntry[] = sim.backend.requestLog();
     sim.backend.clearRequestLog();
     const startedBy = new Map<string, JobView[]>();
     const perCertificate = new Map<string, number>();
-    const jobs = new Map(sim.backend.listAsynJobs({}).map((job) => [job.jobId, job]));
+    // The simulator's own record of every job (ListAsynJobs may not list them under some readings).
+    const jobs = new Map(sim.backend.snapshot().jobs.map((job) => [job.jobId, job]));
+    const deploymentOf = (token: string): string => token.slice(0, Math.max(0, token.lastIndexOf("-")));
+    const content = (entry: RequestLogEntry): string =>
+      `${entry.action}|${entry.params.ListenerId ?? ""}|${[...(entry.certificateIds ?? [])].sort().join(",")}`;
+    const mutations = log.filter((e) => e.action !== null && MUTATIONS.has(e.action) && e.params.DryRun !== "true");
+    // Idempotent retries: after an answer that was lost, timed out, a 5xx or throttling, the next request of
+    // the same deployment with the same content is a re-send and must carry the same ClientToken.
+    mutations.forEach((entry, i) => {
+      const unanswered = entry.status === null || entry.fault === "delay" || (entry.status ?? 0) >= 500 || (entry.code ?? "").startsWith("Throttling");
+      if (!unanswered) return;
+      const token = entry.params.ClientToken ?? "";
+      const resent = mutations.slice(i + 1).find((e) => deploymentOf(e.params.ClientToken ?? "") === deploymentOf(token) && content(e) === content(entry));
+      if (resent !== undefined && resent.params.ClientToken !== token) {
+        note("retryTokens", `${entry.action} of ${(entry.certificateIds ?? []).join(",")} on ${entry.params.ListenerId} re-sent with ClientToken ${resent.params.ClientToken} after ${token} got no answer`);
+      }
+    });
+    // Order within a rotation: per deployment and resource, no association after one of its dissociations.
+    const dissociatedBy = new Set<string>();
+    for (const entry of mutations) {
+      if (entry.code !== null) continue;
+      const deployment = deploymentOf(entry.params.ClientToken ?? "");
+      const listenerId = entry.params.ListenerId ?? "";
+      const stack = Number(/^stack(\d+)~/.exec(deployment)?.[1] ?? -1);
+      for (const id of entry.certificateIds ?? []) {
+        if (entry.action === DISSOCIATE) {
+          const giver = declaredOn(before, listenerId, stack).find((x) => x.st.set.includes(id));
+          if (giver) dissociatedBy.add(`${deployment}|${giver.slot.key}`);
+        } else {
+          const taker = declaredOn(step, listenerId, stack).find((x) => x.st.set.includes(id));
+          if (taker && dissociatedBy.has(`${deployment}|${taker.slot.key}`)) {
+            note("order", `${taker.st.name} associated ${id} on ${listenerId} after it had dissociated certificates in the same apply`);
+          }
+        }
+      }
+    }
     for (const entry of log) {
       requests++;
       if (entry.fault !== undefined) faults[entry.fault]++;
       if (entry.code !== null && isListenerBusy(entry.code) && entry.action !== null && MUTATIONS.has(entry.action)) refusedBusy++;
+      if (entry.code === "InvalidParameter") note("requestLimits", `${entry.action} refused as InvalidParameter (${(entry.certificateIds ?? []).length} certificate(s))`);
       if (entry.code === "IdempotenceParamsMismatch") note("duplicateJobs", `ClientToken ${entry.params.ClientToken ?? "?"} reused with other parameters`);
       if (entry.action === null || !MUTATIONS.has(entry.action) || entry.params.DryRun === "true" || entry.jobId === undefined) continue;
       const token = entry.params.ClientToken ?? "(none)";
@@ -403,13 +532,13 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
           perCertificate.set(key, (perCertificate.get(key) ?? 0) + 1);
           if (perCertificate.get(key) === 2) note("duplicateJobs", `${id} got two ${entry.action} jobs on ${listenerId} in one apply`);
         }
+        if (id === CHAOS_CA_CERTIFICATE) note("foreignTouched", `${entry.action} named the CA certificate on ${listenerId}`);
         if (entry.action !== DISSOCIATE) continue;
         if (writerCerts.has(id)) note("foreignTouched", `dissociated ${id}, an outside writer's certificate, on ${listenerId}`);
-        const slot = owner.get(id);
-        const st = slot === undefined ? undefined : step.get(slot.key);
-        if (slot !== undefined && st?.declared === true && st.set.includes(id)) {
-          note("foreignTouched", `dissociated ${id} on ${listenerId} while ${st.name} declares it`);
-        }
+        const now = declaredOn(step, listenerId).find((x) => x.st.set.includes(id));
+        const earlier = declaredOn(before, listenerId).some((x) => x.st.set.includes(id));
+        if (now !== undefined && earlier) note("order", `dissociated ${id} on ${listenerId}, declared before and after the apply (now by ${now.st.name})`);
+        else if (now !== undefined) note("foreignTouched", `dissociated ${id} on ${listenerId} while ${now.st.name} declares it`);
       }
     }
     return startedBy;
@@ -430,6 +559,8 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
         if (status !== "Associated") note("lostCertificates", `${st.name}: ${id} is ${status ?? "absent"} on ${slot.listenerId} after a successful apply`);
       }
       const wanted = new Set(st.declared ? st.set : []);
+      // Certificates of the pool another resource of the stack declares on the listener are that one's.
+      for (const other of declaredOn(step, slot.listenerId, stack)) if (other.slot.pool === slot.pool) other.st.set.forEach((id) => wanted.add(id));
       const extra = (slot.exclusive && st.declared ? [...live.keys()] : slot.pool.filter((id) => live.has(id))).filter((id) => !wanted.has(id));
       if (extra.length > 0) note("leftBehind", `${st.declared ? st.name : slot.baseName} left ${extra.join(", ")} on ${slot.listenerId}`);
       if (st.declared) {
@@ -448,7 +579,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       if (listener.writerPool.length === 0) continue;
       const expected = new Set(listener.initialForeign);
       const inFlight = new Set<string>();
-      for (const job of sim.backend.listAsynJobs({ resourceIds: [listener.listenerId] })) {
+      for (const job of sim.backend.snapshot().jobs.filter((j) => j.listenerId === listener.listenerId)) {
         if (providerJobs.has(job.jobId)) continue;
         if (job.status === "Processing") job.certificateIds.forEach((id) => inFlight.add(id));
         if (job.status !== "Succeeded") continue;
@@ -472,10 +603,22 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
   };
 
   /** One round: the given stacks apply the step's programs at the same time. */
-  const round = async (stacks: readonly number[], step: ReadonlyMap<string, SlotState>): Promise<number[]> => {
+  /** Each listener the moment an apply returned: its status, whether a job runs on it, its latest finished job. */
+  const listenersNow = (): Map<string, { status: string; processing: boolean; lastJobId?: string }> => {
+    const jobs = sim.backend.snapshot().jobs;
+    return new Map(scenario.listeners.map((l) => {
+      const own = jobs.filter((j) => j.listenerId === l.listenerId);
+      const finished = own.filter((j) => j.status !== "Processing").sort((a, b) => a.modifyTime - b.modifyTime);
+      return [l.listenerId, { status: sim.backend.listenerView(l.listenerId).status, processing: own.some((j) => j.status === "Processing"), lastJobId: finished.at(-1)?.jobId }];
+    }));
+  };
+
+  const round = async (stacks: readonly number[], step: ReadonlyMap<string, SlotState>, before: ReadonlyMap<string, SlotState> | undefined): Promise<number[]> => {
+    const atEnd = new Map<number, ReturnType<typeof listenersNow>>();
     const results = await Promise.all(stacks.map(async (stack): Promise<[number, UpResult, number]> => {
       const startedAt = clock.now();
       const result = await engines[stack]!.up(program(stack, step));
+      atEnd.set(stack, listenersNow());
       return [stack, result, clock.now() - startedAt];
     }));
     await clock.drain();
@@ -488,24 +631,32 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       for (const e of log) console.log(`   ${e.params.ClientToken} ${e.action === ASSOCIATE ? "+" : "-"}${e.params.ListenerId} ${(e.certificateIds ?? []).join(",")} ${e.code ?? ""} ${e.fault ?? ""}`);
       for (const p of processes) for (const line of p.logs.splice(0)) console.log(`   [${p.name}] ${line}`);
     }
-    const startedBy = analyzeRequests(step);
+    const startedBy = analyzeRequests(step, before);
     const failed: number[] = [];
     for (const [stack, result, ms] of results) {
       applies++;
       checkSecrets(`stack${stack}'s state`, JSON.stringify([...engines[stack]!.state]));
       if (result.failures.length === 0) {
         applyMs.push(ms);
-        checkStack(stack, step, startedBy.get(`stack${stack}`) ?? []);
+        const started = startedBy.get(`stack${stack}`) ?? [];
+        checkStack(stack, step, started);
+        // Done means settled: a successful apply returns only once its listeners left Configuring.
+        const mine = new Set(started.map((job) => job.jobId));
+        for (const [listenerId, seen] of atEnd.get(stack) ?? []) {
+          if (seen.status === "Configuring" && !seen.processing && seen.lastJobId !== undefined && mine.has(seen.lastJobId)) {
+            note("halfDone", `stack${stack}'s apply succeeded while ${listenerId} was still Configuring after its job`);
+          }
+        }
         continue;
       }
       failedApplies++;
       failed.push(stack);
       for (const failure of result.failures) {
-        const kind = classifyError(failure.error);
-        errorKinds[kind ?? "unclear"] = (errorKinds[kind ?? "unclear"] ?? 0) + 1;
+        const { kind, lacks } = judgeError(failure.error);
+        errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
         const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
         checkSecrets(`the error of ${failure.name}`, `${message} ${JSON.stringify(failure.error)}`);
-        if (kind === undefined) note("unclearErrors", `${failure.op} of ${failure.name}: ${message.slice(0, 300)}`);
+        if (lacks.length > 0) note("unclearErrors", `${failure.op} of ${failure.name} lacks ${lacks.join(", ")}: ${message.slice(0, 300)}`);
       }
     }
     checkWriter();
@@ -516,14 +667,14 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
   const refreshAll = async (step: ReadonlyMap<string, SlotState>): Promise<void> => {
     const results = await Promise.all(engines.map((engine) => engine.refresh()));
     await clock.drain();
-    analyzeRequests(step); // reads only: counts requests and faults
+    analyzeRequests(step, step); // reads only: counts requests and faults
     for (const result of results) {
       for (const failure of result.failures) {
-        const kind = classifyError(failure.error);
-        errorKinds[`refresh: ${kind ?? "unclear"}`] = (errorKinds[`refresh: ${kind ?? "unclear"}`] ?? 0) + 1;
+        const { kind, lacks } = judgeError(failure.error);
+        errorKinds[`refresh: ${kind}`] = (errorKinds[`refresh: ${kind}`] ?? 0) + 1;
         const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
         checkSecrets(`the refresh error of ${failure.name}`, message);
-        if (kind === undefined) note("unclearErrors", `refresh of ${failure.name}: ${message.slice(0, 300)}`);
+        if (lacks.length > 0) note("unclearErrors", `refresh of ${failure.name} lacks ${lacks.join(", ")}: ${message.slice(0, 300)}`);
       }
     }
   };
@@ -531,12 +682,13 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
   let converged = true;
   try {
     for (const [stepIndex, step] of scenario.steps.entries()) {
+      const before = stepIndex === 0 ? undefined : scenario.steps[stepIndex - 1];
       if (scenario.refreshBefore.has(stepIndex)) await refreshAll(step);
       let pending = Array.from({ length: scenario.stacks }, (_, s) => s);
       let attempt = 0;
       let faultsOff = false;
       while (pending.length > 0) {
-        pending = await round(pending, step);
+        pending = await round(pending, step, before);
         if (pending.length === 0) break;
         attempt++;
         if (attempt === 1 && scenario.moveOnAfterFailure.has(stepIndex)) break; // the user changes the program instead
@@ -569,6 +721,8 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     stacks: scenario.stacks,
     steps: scenario.steps.length,
     faultRate: scenario.faultRate,
+    behaviour: Object.entries(scenario.behaviour).filter(([, v]) => v !== false && v !== 0 && v !== null).map(([k]) => k).sort(),
+    moves: scenario.moves,
     converged,
     requests,
     faults,
@@ -590,6 +744,10 @@ export interface ChaosSummary {
   readonly requests: number;
   readonly faultsInjected: number;
   readonly faults: Record<FaultKind, number>;
+  /** Scenarios run with each behaviour switch on. */
+  readonly behaviours: Record<string, number>;
+  readonly moves: number;
+  readonly meanFaultRate: number;
   readonly refusedBusy: number;
   readonly applies: number;
   readonly failedApplies: number;
@@ -611,7 +769,9 @@ export function summarize(seed: number, results: readonly ScenarioResult[], wall
   const violations = emptyViolations();
   const errorKinds: Record<string, number> = {};
   const times: number[] = [];
+  const behaviours: Record<string, number> = {};
   for (const result of results) {
+    for (const name of result.behaviour) behaviours[name] = (behaviours[name] ?? 0) + 1;
     for (const kind of FAULT_KINDS) faults[kind] += result.faults[kind];
     for (const key of Object.keys(violations) as (keyof Violations)[]) violations[key] += result.violations[key];
     for (const [kind, n] of Object.entries(result.errorKinds)) errorKinds[kind] = (errorKinds[kind] ?? 0) + n;
@@ -626,6 +786,9 @@ export function summarize(seed: number, results: readonly ScenarioResult[], wall
     requests: results.reduce((n, r) => n + r.requests, 0),
     faultsInjected: Object.values(faults).reduce((a, b) => a + b, 0),
     faults,
+    behaviours,
+    moves: results.reduce((n, r) => n + r.moves, 0),
+    meanFaultRate: Math.round((1000 * results.reduce((n, r) => n + r.faultRate, 0)) / Math.max(1, results.length)) / 1000,
     refusedBusy: results.reduce((n, r) => n + r.refusedBusy, 0),
     applies: results.reduce((n, r) => n + r.applies, 0),
     failedApplies: results.reduce((n, r) => n + r.failedApplies, 0),
@@ -651,14 +814,20 @@ export function formatTable(summary: ChaosSummary, settings: string): string {
     ["scenarios", `${summary.scenarios} (${settings})`],
     ["applies (failed, then re-run)", `${summary.applies} (${summary.failedApplies})`],
     ["API requests", String(summary.requests)],
+    ["request fault rate drawn per scenario", `10-30 %, mean ${(summary.meanFaultRate * 100).toFixed(1)} % (every action, reads included)`],
     ["faults injected", `${summary.faultsInjected} (${pct(summary.faultsInjected)} of requests)`],
     ...FAULT_KINDS.map((kind): [string, string] => [`  ${kind}`, String(summary.faults[kind])]),
+    ["API readings drawn (scenarios per switch)", Object.entries(summary.behaviours).map(([k, n]) => `${k} ${n}`).join(", ") || "default only"],
+    ["certificates moved between resources", String(summary.moves)],
     ["refused: listener busy", String(summary.refusedBusy)],
     ["errors shown, by kind", Object.entries(summary.errorKinds).map(([k, n]) => `${k} ${n}`).join(", ") || "none"],
     ["converged", `${summary.converged}/${summary.scenarios}`],
     ["lost certificates", String(summary.violations.lostCertificates)],
     ["foreign certificates touched", String(summary.violations.foreignTouched)],
     ["duplicate jobs", String(summary.violations.duplicateJobs)],
+    ["retries with a new ClientToken", String(summary.violations.retryTokens)],
+    ["order broken", String(summary.violations.order)],
+    ["requests over a service limit", String(summary.violations.requestLimits)],
     ["half-done operations", String(summary.violations.halfDone)],
     ["certificates left behind", String(summary.violations.leftBehind)],
     ["unclear errors", String(summary.violations.unclearErrors)],

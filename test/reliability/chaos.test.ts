@@ -28,6 +28,7 @@ describe("chaos slice", () => {
     expect(summary.failedScenarios, table).toEqual([]);
     expect(summary.violations).toEqual({
       lostCertificates: 0, foreignTouched: 0, duplicateJobs: 0, halfDone: 0, leftBehind: 0, unclearErrors: 0, secretLeaks: 0, notConverged: 0,
+      retryTokens: 0, order: 0, requestLimits: 0,
     });
     expect(passed(summary)).toBe(true);
     // The slice really is chaotic: faults of every kind fired and some applies failed and were re-run.
@@ -36,6 +37,11 @@ describe("chaos slice", () => {
       expect(summary.faults[kind], kind).toBeGreaterThan(0);
     }
     expect(summary.failedApplies).toBeGreaterThan(0);
+    // …and explores: certificates moved between resources, and every reading of the API was drawn.
+    expect(summary.moves).toBeGreaterThan(0);
+    for (const name of ["dissociateLimit15", "requestLimits", "unlistedJobs", "readLagMs", "lingeringRowsMs", "metadataSpelling", "busyIncorrectStatus", "jobDuration", "loadBalancerQuota", "mutualTls"]) {
+      expect(summary.behaviours[name] ?? 0, name).toBeGreaterThan(0);
+    }
     expect(table).toMatch(/converged\s+25\/25/);
   }, 180_000);
 });
