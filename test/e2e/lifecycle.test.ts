@@ -32,7 +32,27 @@ const { a, b, c, d, e, f } = CERT;
 // Steps of one scenario wait for each other; the two scenarios run side by side.
 const TEST_TIMEOUT = 12 * 60_000;
 
-describe("e2e: a stack's lifecycle on one listener", () => {
+// Under the simulator's default reading of the ALB API, and under every other reading at once (timed switches
+// kept short, so the suite stays quick): the same commands give the same results.
+const READINGS = [
+  { name: "the default reading", behaviour: {} },
+  {
+    name: "every reading at once",
+    behaviour: {
+      dissociateLimit15: true,
+      requestLimits: true,
+      unlistedJobs: true,
+      readLagMs: 400,
+      lingeringRowsMs: 2_000,
+      metadataSpelling: true,
+      busyIncorrectStatus: true,
+      jobDuration: { baseMs: 200, perCertificateMs: 50, jitter: 0.3 },
+      mutualTls: true,
+    },
+  },
+] as const;
+
+describe.each(READINGS)("e2e: a stack's lifecycle on one listener, under $name", ({ behaviour }) => {
   // Scenario A (1 → 2 → 9) and scenario B (3 → 4), each with its own simulator and stack.
   let sim: RunningSimulator;
   let simB: RunningSimulator;
@@ -46,8 +66,8 @@ describe("e2e: a stack's lifecycle on one listener", () => {
     // Provisioning errors are not thrown here (vitest would report the tests as skipped) but by every
     // test that awaits a stack, so each one fails with the provisioning diagnostics.
     await ensurePulumiCli().catch(() => undefined);
-    sim = await startE2eSimulator();
-    simB = await startE2eSimulator();
+    sim = await startE2eSimulator({ behaviour });
+    simB = await startE2eSimulator({ behaviour });
     otherListenersBefore = [QUIC_LISTENER, HTTP_LISTENER].map((id) => sim.backend.listenerView(id));
     stack = E2eStack.create(sim, { listenerId: HTTPS_LISTENER, certificateIds: [a, b, c] });
     stackB = E2eStack.create(simB, { listenerId: HTTPS_LISTENER, certificateIds: [e, b, c, d] });
@@ -142,7 +162,7 @@ describe("e2e: a stack's lifecycle on one listener", () => {
       ["dissociate", [a]],
     ]);
     // The dissociation started only after the association job had finished.
-    const jobs = sim.backend.listAsynJobs({});
+    const jobs = sim.backend.snapshot().jobs; // the simulator's record (ListAsynJobs may not list them)
     const associateJob = jobs.find((j) => j.apiName === "AssociateAdditionalCertificatesWithListener" && j.certificateIds.join() === [d, e].join());
     const dissociateJob = jobs.find((j) => j.apiName === "DissociateAdditionalCertificatesFromListener" && j.certificateIds.join() === a);
     expect(associateJob?.status).toBe("Succeeded");

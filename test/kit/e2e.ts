@@ -70,7 +70,10 @@ export async function waitUntilIdle(simulator: RunningSimulator, listenerId: str
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = simulator.backend.listenerView(listenerId);
-    if (view.status === "Running" && view.additional.every((c) => c.status === "Associated")) return;
+    // Under the read-lag reading, the API shows a job's effect only `readLagMs` after it was accepted.
+    const lag = simulator.backend.behaviour.readLagMs;
+    const lagging = simulator.backend.snapshot().jobs.some((j) => j.listenerId === listenerId && j.createTime + lag > simulator.backend.now());
+    if (view.status === "Running" && view.additional.every((c) => c.status === "Associated") && !lagging) return;
     if (Date.now() > deadline) throw new Error(`listener ${listenerId} still busy after ${timeoutMs} ms: ${JSON.stringify(view)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
