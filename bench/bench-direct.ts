@@ -5,13 +5,17 @@
  */
 import { benchCertificates, benchFixture, benchListenerId, startBenchWorld } from "./bench-fixture";
 import { countCalls, minimumJobs, type CallCounts } from "./bench-stats";
+import type { JobDuration } from "../simulator";
 
 export interface RotationResult {
   readonly k: number;
   readonly jobMs: number;
   /** Virtual ms from the first check to the end of the update. */
   readonly wallMs: number;
-  /** Fewest jobs × T. */
+  /**
+   * The floor: fewest jobs × T; with size-dependent, jittered job durations, the sum of the durations the
+   * (minimal) jobs of the run really took.
+   */
   readonly boundMs: number;
   readonly minMutations: number;
   readonly calls: CallCounts;
@@ -27,10 +31,15 @@ export interface RotationResult {
  * Rotates K certificates on one listener through the provider directly. With `learn: false` the provider
  * never learns job durations and polls on the cold schedule throughout (its behaviour before that tuning).
  */
-export async function directRotation(k: number, jobMs: number, options: { seed?: number; learn?: boolean } = {}): Promise<RotationResult> {
+export async function directRotation(
+  k: number,
+  jobMs: number,
+  options: { seed?: number; learn?: boolean; jobDuration?: JobDuration } = {},
+): Promise<RotationResult> {
   const seed = options.seed ?? 1;
   const listenerId = benchListenerId(0);
-  const world = await startBenchWorld(benchFixture({ listeners: 1, certificates: k }), jobMs);
+  const behaviour = options.jobDuration ? { jobDuration: options.jobDuration } : undefined;
+  const world = await startBenchWorld(benchFixture({ listeners: 1, certificates: k }), jobMs, behaviour);
   try {
     const before = benchCertificates(0, 0, k);
     const after = benchCertificates(0, 1, k);
@@ -59,11 +68,13 @@ export async function directRotation(k: number, jobMs: number, options: { seed?:
       .additional.map((c) => `${c.certificateId}:${c.status}`)
       .sort();
     const minMutations = minimumJobs(k, k);
+    const jobIds = new Set(world.sim.backend.requestLog().map((e) => e.jobId).filter((id): id is string => id !== undefined));
+    const ran = world.sim.backend.snapshot().jobs.filter((j) => jobIds.has(j.jobId));
     return {
       k,
       jobMs,
       wallMs,
-      boundMs: minMutations * jobMs,
+      boundMs: options.jobDuration ? ran.reduce((sum, j) => sum + (j.modifyTime - j.createTime), 0) : minMutations * jobMs,
       minMutations,
       calls,
       pollsPerJob: calls.jobs === 0 ? 0 : calls.listAsynJobs / calls.jobs,

@@ -3,7 +3,7 @@
  * provider-direct world built on them with the test kit.
  */
 import { REQUEST_TIMEOUT_MS } from "../provider/defaults";
-import type { Fixture } from "../simulator";
+import type { BehaviourInput, Fixture } from "../simulator";
 import { startWorld, type World } from "../test/kit/world";
 
 export const REGION = "cn-hangzhou";
@@ -80,10 +80,11 @@ export function benchFixture(shape: WorldShape): Fixture {
  * (each as a `pulumi up` starts one) on the test kit's virtual clock, every process allowed the benchmark's
  * quota and the provider's own request timeout.
  */
-export function startBenchWorld(fixture: Fixture, jobMs: number): Promise<World> {
+export function startBenchWorld(fixture: Fixture, jobMs: number, behaviour?: BehaviourInput): Promise<World> {
   return startWorld({
     fixture,
     jobMs,
+    ...(behaviour ? { behaviour } : {}),
     providers: {
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
       config: { "alb-listener-certificates:maxCertificatesPerListener": String(BENCH_QUOTA) },

@@ -187,6 +187,19 @@ async function main(): Promise<void> {
     checks.push({ name: `one listener, K=${k}, provider direct: polls per job ≤ 8`, pass: r.pollsPerJob <= 8, detail: `${r.pollsPerJob.toFixed(2)} (${r.calls.listAsynJobs} job polls / ${r.calls.jobs} jobs)` });
   }
 
+  // 1b. Provider-direct with size-dependent, jittered job durations (base + per certificate × n, ±30 %): the
+  // floor is then the sum of the durations the minimal jobs really took.
+  const jittered: RotationResult[] = [];
+  for (const k of settings.ks) {
+    const jobDuration = { baseMs: Math.round(settings.directJobMs / 2), perCertificateMs: Math.round(settings.directJobMs / 30), jitter: 0.3 };
+    const r = await directRotation(k, settings.directJobMs, { jobDuration });
+    jittered.push(r);
+    say(`direct K=${k}, jittered jobs: ${secs(r.wallMs)} (floor ${secs(r.boundMs)}), ${r.calls.associate + r.calls.dissociate} mutations`);
+    const limit = 1.1 * r.boundMs + 1000;
+    checks.push({ name: `one listener, K=${k}, provider direct, jittered size-dependent jobs: wall ≤ 1.10 × floor + 1 s`, pass: r.wallMs <= limit && r.converged, detail: `${secs(r.wallMs)} ≤ ${secs(limit)} (${ratio(r.wallMs, r.boundMs)} the floor)${r.converged ? "" : " (did not converge)"}` });
+    checks.push({ name: `one listener, K=${k}, provider direct, jittered size-dependent jobs: mutation calls = minimum`, pass: r.calls.associate + r.calls.dissociate === r.minMutations, detail: `${r.calls.associate + r.calls.dissociate} = ${r.minMutations}` });
+  }
+
   // 4. The per-certificate model, same simulator and clock settings.
   const model: ModelResult[] = [];
   for (const k of settings.ks) {

@@ -53,6 +53,12 @@ export const POLL_STEP_MIN_MS = 100;
 /** Largest poll step after the expected end of a job, in milliseconds. */
 export const POLL_STEP_MAX_MS = 1_000;
 
+/**
+ * Until a listener has shown how much its job durations vary (three jobs), a wait first looks this fraction
+ * of the expected duration before the expected end.
+ */
+export const JOB_TIMING_PRIOR_SPREAD = 0.2;
+
 /** Job durations remembered per listener (their median is the estimate). */
 export const JOB_TIMING_SAMPLES = 5;
 

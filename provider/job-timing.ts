@@ -9,6 +9,7 @@
  */
 import {
   JOB_TIMING_LISTENERS_MAX,
+  JOB_TIMING_PRIOR_SPREAD,
   JOB_TIMING_SAMPLES,
   POLL_MAX_DELAY_MS,
   POLL_MIN_DELAY_MS,
@@ -32,6 +33,14 @@ export interface JobObservation {
   readonly doneMs: number;
   /** The schedule the wait used. */
   readonly schedule: PollSchedule;
+  /** Certificates in the job's batch, when known (durations may grow with it). */
+  readonly size?: number;
+}
+
+/** One learned duration. */
+interface Sample {
+  readonly ms: number;
+  readonly size?: number;
 }
 
 /** The schedule of a process that knows nothing yet: look at once, then the waiter's backoff. */
@@ -45,28 +54,64 @@ function median(values: readonly number[]): number {
 
 export class JobTimings {
   /** Recent duration samples per listener (insertion order = least recently used first). */
-  private readonly samples = new Map<string, number[]>();
-  private lastSample?: number;
+  private readonly samples = new Map<string, Sample[]>();
+  private lastSample?: Sample;
 
   constructor(private readonly maxListeners = JOB_TIMING_LISTENERS_MAX) {}
 
-  /** Expected duration of the listener's next job in milliseconds, or undefined when nothing was seen yet. */
-  estimateMs(listenerId: string): number | undefined {
+  /**
+   * Expected duration of the listener's next job in milliseconds, or undefined when nothing was seen yet.
+   * Without a batch size, the median of the recent jobs. With one, and jobs of several sizes seen, a
+   * straight line `base + perCertificate × size` fitted to them; with jobs of one size seen, their median (how
+   * much of a job's duration grows with its size is not known yet).
+   */
+  estimateMs(listenerId: string, size?: number): number | undefined {
     const own = this.samples.get(listenerId);
-    if (own && own.length > 0) return median(own);
-    return this.lastSample;
+    const samples = own && own.length > 0 ? own : this.lastSample ? [this.lastSample] : [];
+    if (samples.length === 0) return undefined;
+    const sized = samples.filter((s): s is Required<Sample> => s.size !== undefined && s.size > 0);
+    if (size === undefined || sized.length === 0) return median(samples.map((s) => s.ms));
+    const sizes = new Set(sized.map((s) => s.size));
+    if (sizes.size === 1) return median(sized.map((s) => s.ms));
+    const n = sized.length;
+    const meanX = sized.reduce((t, s) => t + s.size, 0) / n;
+    const meanY = sized.reduce((t, s) => t + s.ms, 0) / n;
+    const sxx = sized.reduce((t, s) => t + (s.size - meanX) ** 2, 0);
+    const slope = Math.max(0, sized.reduce((t, s) => t + (s.size - meanX) * (s.ms - meanY), 0) / sxx);
+    const base = Math.max(0, meanY - slope * meanX);
+    return base + slope * size;
   }
 
   /**
-   * How to wait for a job just accepted on the listener: look first at the expected end, then every
-   * `step` (a twentieth of the expected duration, 100 ms to 1 s), backing off to the usual cap when
-   * the job runs longer than expected. Without an estimate, the cold schedule.
+   * How much earlier than expected a job may end, as a fraction of the estimate: the largest shortfall seen
+   * among the listener's recent jobs (against the estimate the others give), or {@link JOB_TIMING_PRIOR_SPREAD}
+   * while fewer than three were seen; at most one half.
    */
-  schedule(listenerId: string): PollSchedule {
-    const estimate = this.estimateMs(listenerId);
+  private spread(listenerId: string): number {
+    const own = this.samples.get(listenerId) ?? [];
+    if (own.length < 3) return JOB_TIMING_PRIOR_SPREAD;
+    let worst = 0;
+    for (const s of own) {
+      const estimate = this.estimateMs(listenerId, s.size);
+      if (estimate !== undefined && estimate > 0) worst = Math.max(worst, (estimate - s.ms) / estimate);
+    }
+    return Math.min(0.5, worst);
+  }
+
+  /**
+   * How to wait for a job of `size` certificates just accepted on the listener: look first a little before
+   * the expected end (by the spread jobs have shown), then every `step` (a twentieth of the expected duration,
+   * 100 ms to 1 s), backing off to the usual cap when the job runs longer than expected. Without an
+   * estimate, the cold schedule.
+   */
+  schedule(listenerId: string, size?: number): PollSchedule {
+    const estimate = this.estimateMs(listenerId, size);
     if (estimate === undefined) return COLD_SCHEDULE;
-    const step = Math.min(POLL_STEP_MAX_MS, Math.max(POLL_STEP_MIN_MS, Math.round(estimate * POLL_STEP_FRACTION)));
-    return { firstDelayMs: Math.max(0, Math.round(estimate)), minDelayMs: step, maxDelayMs: Math.max(step, POLL_MAX_DELAY_MS) };
+    const spread = size === undefined ? 0 : this.spread(listenerId);
+    // A few looks across the window in which the job may end, and never coarser than a twentieth of it.
+    const step = Math.min(POLL_STEP_MAX_MS, Math.max(POLL_STEP_MIN_MS, Math.round(estimate * Math.max(POLL_STEP_FRACTION, spread / 3))));
+    const first = estimate * (1 - spread);
+    return { firstDelayMs: Math.max(0, Math.round(first)), minDelayMs: step, maxDelayMs: Math.max(step, POLL_MAX_DELAY_MS) };
   }
 
   /**
@@ -76,9 +121,10 @@ export class JobTimings {
    * probes a little sooner rather than oversleeping forever.
    */
   record(listenerId: string, observation: JobObservation): void {
-    const { lastRunningMs, doneMs, schedule } = observation;
+    const { lastRunningMs, doneMs, schedule, size } = observation;
     if (!Number.isFinite(doneMs) || doneMs < 0) return;
-    const sample = lastRunningMs !== undefined && lastRunningMs <= doneMs ? (lastRunningMs + doneMs) / 2 : Math.max(0, doneMs - schedule.minDelayMs);
+    const ms = lastRunningMs !== undefined && lastRunningMs <= doneMs ? (lastRunningMs + doneMs) / 2 : Math.max(0, doneMs - schedule.minDelayMs);
+    const sample: Sample = size === undefined ? { ms } : { ms, size };
     const own = this.samples.get(listenerId) ?? [];
     this.samples.delete(listenerId);
     own.push(sample);

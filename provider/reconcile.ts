@@ -227,7 +227,7 @@ export class Reconciler {
    * `job-timing.ts`); what the wait saw is recorded for the next one.
    */
   private async waitForBatch(direction: Direction, listenerId: string, ids: readonly string[], jobId: string, deadlineAt: number, acceptedAt: number) {
-    const schedule = this.deps.jobTimings?.schedule(listenerId) ?? COLD_SCHEDULE;
+    const schedule = this.deps.jobTimings?.schedule(listenerId, ids.length) ?? COLD_SCHEDULE;
     // The last look that saw the batch still running (ms after acceptance): with the look that saw it
     // done, it brackets the job's end. A look counts from when it started (its reads' own latency is
     // not the job's). Transient API errors say nothing about the job.
@@ -263,7 +263,9 @@ export class Reconciler {
       this.pollOptions(deadlineAt, schedule),
     );
     const observation =
-      jobDoneMs !== undefined ? { lastRunningMs: lastJobRunningMs, doneMs: jobDoneMs, schedule } : { lastRunningMs, doneMs: lookAt - acceptedAt, schedule };
+      jobDoneMs !== undefined
+        ? { lastRunningMs: lastJobRunningMs, doneMs: jobDoneMs, schedule, size: ids.length }
+        : { lastRunningMs, doneMs: lookAt - acceptedAt, schedule, size: ids.length };
     this.deps.jobTimings?.record(listenerId, observation);
     return result;
   }

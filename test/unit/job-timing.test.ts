@@ -56,3 +56,31 @@ describe("JobTimings", () => {
     expect(timings.estimateMs("b")).toBe(3_000); // forgotten: the fallback (last job anywhere)
   });
 });
+
+describe("JobTimings with batch sizes", () => {
+  const done = (ms: number) => ({ lastRunningMs: ms - 100, doneMs: ms + 100, schedule: COLD_SCHEDULE });
+
+  it("fits base + per certificate × size once jobs of two sizes were seen", () => {
+    const timings = new JobTimings();
+    timings.record("l", { ...done(6_000), size: 1 });
+    timings.record("l", { ...done(20_000), size: 15 });
+    expect(timings.estimateMs("l", 1)).toBe(6_000);
+    expect(timings.estimateMs("l", 8)).toBe(13_000);
+    expect(timings.estimateMs("l", 15)).toBe(20_000);
+    // Without a size, the median as before.
+    expect(timings.estimateMs("l")).toBe(13_000);
+  });
+
+  it("looks first before the expected end by the prior spread until three jobs were seen, then by the spread they showed", () => {
+    const timings = new JobTimings();
+    timings.record("l", { ...done(10_000), size: 5 });
+    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 8_000, minDelayMs: 667, maxDelayMs: 2_000 });
+    timings.record("l", { ...done(10_000), size: 5 });
+    timings.record("l", { ...done(10_000), size: 5 });
+    // Three equal jobs: no spread, first look at the expected end, steps of a twentieth.
+    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 10_000, minDelayMs: 500, maxDelayMs: 2_000 });
+    timings.record("l", { ...done(8_000), size: 5 });
+    // Median 10 s; one job 20 % shorter than that: the next first look is 20 % early.
+    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 8_000, minDelayMs: 667, maxDelayMs: 2_000 });
+  });
+});
