@@ -19,6 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { directRotation, type RotationResult } from "./bench-direct";
 import type { RunningSimulator } from "../simulator";
+import { currentCommit, provenanceLine, sourcesDigest } from "../test/kit/figures";
 import { ensurePulumiCli } from "../test/kit/pulumi";
 import { defaultEngineParallelism, engineNoop, engineRotation, REPO_ROOT, type EngineRunResult, type EngineWorkspace, type MemorySeries } from "./bench-engine";
 import { checkLines, ratio, secs, table, wallTimeSvg, type Check } from "./bench-report";
@@ -276,6 +277,8 @@ async function main(): Promise<void> {
     durationSeconds: Math.round((finished.getTime() - started.getTime()) / 1000),
     mode: settings.mode,
     machine: info,
+    commit: currentCommit(REPO_ROOT),
+    sourcesDigest: sourcesDigest(REPO_ROOT),
     settings: { ...settings, outDir: path.relative(REPO_ROOT, settings.outDir) || ".", markdownPath: path.relative(REPO_ROOT, settings.markdownPath), perCertificateTimings: PER_CERTIFICATE_TIMINGS },
     direct,
     directColdSchedule: cold,
@@ -481,11 +484,13 @@ function renderMarkdown(
   out.push("");
   out.push(
     "How close the provider converges to the floor the cloud sets: each mutation job takes T and a listener runs one job at a time, " +
-      "so changing a listener needs at least ceil(added/15) + ceil(removed/20) jobs in sequence, and a fleet is further bounded by the " +
+      "so changing a listener needs at least ceil(added/15) + ceil(removed/15) jobs in sequence (15 certificates per call both ways, the stricter published limits), and a fleet is further bounded by the " +
       "API rate limit (200 mutations per 60 s) and by how many resources the engine applies at once. This file is written by " +
       "`npm run bench` (bench/bench.ts) and holds the figures of its last full run; the raw figures are in " +
       `[${jsonLink}](${jsonLink}).`,
   );
+  out.push("");
+  out.push(provenanceLine(REPO_ROOT, settings.mode === "full" ? "npm run bench" : `npm run bench -- --${settings.mode}`));
   out.push("");
   out.push(`**Last run:** ${finished.toISOString()} (${settings.mode} mode, ${results.durationSeconds} s). **Result:** ${checks.length - failed} of ${checks.length} targets met${failed ? `, ${failed} missed` : ""}.`);
   out.push("");

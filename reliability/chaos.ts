@@ -1,14 +1,17 @@
 /**
- * `npm run chaos -- [--scenarios N] [--seed S] [--from I] [--scenario I] [--verbose]`
+ * `npm run chaos -- [--scenarios N] [--seed S] [--from I] [--scenario I] [--verbose] [--publish FILE]`
  *
  * Runs N seeded chaos scenarios (reliability/chaos-core.ts) against the simulator, prints a table and one
  * `CHAOS_SUMMARY {json}` line, and exits 1 if any invariant broke (2 for bad flags). `--scenario I` reruns
  * one scenario of a seed, printing its violations.
  */
+import * as fs from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { formatTable, passed, runScenario, summarize, type ScenarioResult } from "./chaos-core";
+import { provenanceLine } from "../test/kit/figures";
+import { REPO_ROOT } from "../test/kit/paths";
 
 const USAGE = `Usage: npm run chaos -- [--scenarios N] [--seed S] [--from I] [--scenario I] [--parallel P] [--verbose]
 
@@ -19,6 +22,7 @@ const USAGE = `Usage: npm run chaos -- [--scenarios N] [--seed S] [--from I] [--
   --parallel P    scenarios in flight at once per thread, each with its own simulator and clock (default 4)
   --threads T     worker threads (default: the number of CPUs, at most 8)
   --verbose       one line per scenario
+  --publish FILE  also write the table, with the commit and sources digest it was measured at, as Markdown to FILE
 `;
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
   let verbose: boolean;
   let parallel: number;
   let threads: number;
+  let publish: string | undefined;
   try {
     const { values } = parseArgs({
       options: {
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
         parallel: { type: "string" },
         threads: { type: "string" },
         verbose: { type: "boolean" },
+        publish: { type: "string" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -57,6 +63,7 @@ async function main(): Promise<void> {
     from = single ?? integer("from", values.from, 0);
     scenarios = single === undefined ? integer("scenarios", values.scenarios, 500) : 1;
     verbose = values.verbose === true || single !== undefined;
+    publish = values.publish;
     parallel = Math.max(1, integer("parallel", values.parallel, 4));
     threads = Math.max(1, integer("threads", values.threads, Math.min(8, availableParallelism())));
   } catch (error) {
@@ -103,7 +110,28 @@ async function main(): Promise<void> {
   results.sort((a, b) => a.index - b.index);
   const summary = summarize(seed, results, (performance.now() - started) / 1000);
   console.log("");
-  console.log(formatTable(summary, `seed ${seed}, from ${from}, 2-4 listeners, 1-2 stacks, 4-7 deployments each, request fault rate 10-30 %`));
+  const table = formatTable(summary, `seed ${seed}, from ${from}, 2-4 listeners, 1-2 stacks, 4-7 deployments each, request fault rate 10-30 %`);
+  console.log(table);
+  if (publish !== undefined) {
+    const command = `npm run chaos -- --scenarios ${scenarios} --seed ${seed}${from ? ` --from ${from}` : ""}`;
+    fs.writeFileSync(
+      publish,
+      [
+        "# Chaos results",
+        "",
+        "Written by `npm run chaos -- … --publish` (reliability/chaos.ts); what each row means is in [docs/reliability.md](reliability.md).",
+        "",
+        provenanceLine(REPO_ROOT, command),
+        "",
+        "```",
+        table,
+        "```",
+        "",
+        `Summary (JSON): \`${JSON.stringify({ ...summary, wallSeconds: undefined })}\``,
+        "",
+      ].join("\n"),
+    );
+  }
   console.log(`CHAOS_SUMMARY ${JSON.stringify(summary)}`);
   if (!passed(summary)) {
     console.error(`chaos: invariants broke in ${summary.failedScenarios.length} scenario(s); rerun one with --seed ${seed} --scenario I`);
