@@ -75,8 +75,8 @@ export const MUTANTS: readonly Mutant[] = [
 ];
 
 /**
- * Copies `distDir` to `<workDir>/<mutant>/dist` (with a `node_modules` link beside it, so the copy resolves
- * the same dependencies) and applies the mutant's patch.
+ * Copies `distDir` to `<workDir>/<mutant>/dist` (with the package manifest and a `node_modules` link beside
+ * it, so the copy resolves the same dependencies) and applies the mutant's patch.
  *
  * @returns the copy's dist directory
  * @throws when the patch's text does not occur exactly once in its file
@@ -88,6 +88,8 @@ export function applyMutant(mutant: Mutant, distDir: string, workDir: string, no
   fs.mkdirSync(root, { recursive: true });
   fs.cpSync(distDir, dist, { recursive: true });
   fs.symlinkSync(nodeModules, path.join(root, "node_modules"), "dir");
+  // The copy is a package root of its own, as the build's code expects (it finds its root by its manifest).
+  fs.copyFileSync(path.join(distDir, "..", "package.json"), path.join(root, "package.json"));
   const file = path.join(dist, mutant.file);
   const text = fs.readFileSync(file, "utf8");
   const occurrences = text.split(mutant.find).length - 1;

@@ -20,9 +20,12 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 async function chaosOf(dist: string): Promise<ChaosSummary> {
   const args = [path.join(dist, "reliability", "chaos.js"), "--scenarios", String(SCENARIOS), "--seed", "1", "--threads", "1"];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 28 }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? "" }));
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 28 }).catch((error: { stdout?: string; stderr?: string }) => ({
+    stdout: error.stdout ?? "",
+    stderr: error.stderr ?? "",
+  }));
   const line = stdout.split("\n").find((l) => l.startsWith("CHAOS_SUMMARY "));
-  if (line === undefined) throw new Error(`the chaos command printed no summary:\n${stdout.slice(-2000)}`);
+  if (line === undefined) throw new Error(`the chaos command printed no summary:\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
   return JSON.parse(line.slice("CHAOS_SUMMARY ".length)) as ChaosSummary;
 }
 
