@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { mutationLog } from "../kit/request-log";
-import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../kit/world";
+import { startWorldWithProcess, type ProviderProcess, type World, type WorldOptions } from "../kit/world";
 
 const HTTPS = "lsn-demo-https-443";
 const QUIC = "lsn-demo-quic-443";
@@ -13,10 +13,8 @@ let world: World;
 let proc: ProviderProcess;
 afterEach(async () => world?.close());
 
-/** A world with one provider process (ClientTokens `token-1`, `token-2`, …; no backoff jitter). */
 async function startWithProcess(options: WorldOptions = {}): Promise<void> {
-  world = await startWorld(options);
-  proc = world.newProcess("token", { random: () => 0.5 });
+  ({ world, proc } = await startWorldWithProcess(options));
 }
 
 describe("validation dry runs and the mutation quota", () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { JobFailedError, WaitTimeoutError } from "../../provider/errors";
 import { EngineStack } from "../kit/engine";
 import { actionLog, mutationLog } from "../kit/request-log";
-import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../kit/world";
+import { startWorldWithProcess, type ProviderProcess, type World, type WorldOptions } from "../kit/world";
 
 const L = "lsn-demo-https-443";
 const DEFAULT_CERT = "23759533-cn-hangzhou";
@@ -14,10 +14,8 @@ let world: World;
 let proc: ProviderProcess;
 afterEach(async () => world?.close());
 
-/** A world with one provider process (ClientTokens `token-1`, `token-2`, …; no backoff jitter). */
 async function startWithProcess(options: WorldOptions = {}): Promise<void> {
-  world = await startWorld(options);
-  proc = world.newProcess("token", { random: () => 0.5 });
+  ({ world, proc } = await startWorldWithProcess(options));
 }
 
 async function checkFailures(args: Record<string, unknown>) {

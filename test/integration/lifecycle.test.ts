@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_FIXTURE, type Fixture } from "../../simulator";
 import { API_READINGS } from "../kit/api-readings";
 import { actionLog, liveSet, mutationLog } from "../kit/request-log";
-import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../kit/world";
+import { startWorldWithProcess, type ProviderProcess, type World, type WorldOptions } from "../kit/world";
 import { CheckFailedError, EngineStack } from "../kit/engine";
 
 const L = "lsn-demo-https-443"; // default 23759533, additional 24664588 (not ours)
@@ -29,10 +29,8 @@ const OUT_OF_BAND_DONE_MS = 30_000;
 const jobOf = (jobId: string) => world.sim.backend.snapshot().jobs.find((j) => j.jobId === jobId)!;
 afterEach(async () => world?.close());
 
-/** A world with one provider process (ClientTokens `token-1`, `token-2`, …; no backoff jitter). */
 async function startWithProcess(options: WorldOptions = {}): Promise<void> {
-  world = await startWorld(options);
-  proc = world.newProcess("token", { random: () => 0.5 });
+  ({ world, proc } = await startWorldWithProcess(options));
 }
 
 // The whole suite runs under every reading of the ALB API the simulator can play: the provider decides from

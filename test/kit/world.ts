@@ -195,3 +195,12 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
   return { clock, sim, config, newProcess, close: () => sim.close() };
 }
+
+/**
+ * A world with one provider process whose ClientTokens are `token-1`, `token-2`, … and whose backoff has no
+ * jitter (a constant `random` of 0.5): the setup of the integration tests that assert exact call sequences.
+ */
+export async function startWorldWithProcess(options: WorldOptions = {}): Promise<{ world: World; proc: ProviderProcess }> {
+  const world = await startWorld(options);
+  return { world, proc: world.newProcess("token", { random: () => 0.5 }) };
+}
