@@ -97,6 +97,16 @@ const shimProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
+/**
+ * The input `certificates`: no value, but the secrecy of `certificateIds`. `check` stores the set as the
+ * `certificates` map, and the engine marks an output secret only when the input of the same name is secret
+ * (docs/alb-api-facts.md, "Secrets"). A plain set therefore sends no `certificates` input at all; a secret
+ * set sends a secret without a value, so the stored map is encrypted in state and masked in previews.
+ */
+function secrecyOf(certificateIds: pulumi.Input<pulumi.Input<string>[]>): pulumi.Output<undefined> {
+  return pulumi.output(certificateIds).apply(() => undefined);
+}
+
 /** Exposed for tests that run the serialized copy the engine executes. */
 export const serializableProvider: pulumi.dynamic.ResourceProvider = shimProvider;
 
@@ -142,7 +152,7 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
         endpoint: args.endpoint,
         waitTimeoutSeconds: args.waitTimeoutSeconds,
         resourceName: name,
-        certificates: undefined,
+        certificates: secrecyOf(args.certificateIds),
       },
       opts,
       "alb",
