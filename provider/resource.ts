@@ -131,7 +131,10 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
   declare public readonly listenerId: pulumi.Output<string>;
   /** Declared certificate IDs (all live ones with `exclusive`), mapped to their live status (`Associated`, …). */
   declare public readonly certificates: pulumi.Output<Record<string, string>>;
-  /** The certificate IDs of {@link certificates}, sorted. */
+  /**
+   * The certificate IDs of {@link certificates}, sorted. Where the engine's answer has no `certificates` map
+   * (a unit test's mock that echoes the inputs back), the declared set, sorted and without duplicates.
+   */
   public readonly certificateIds: pulumi.Output<string[]>;
   /** Whether the resource is authoritative for the listener. */
   declare public readonly exclusive: pulumi.Output<boolean>;
@@ -159,6 +162,8 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
       "ListenerAdditionalCertificates",
     );
     // `check` stores the set as the `certificates` map (so previews name IDs); the list is derived.
-    this.certificateIds = this.certificates.apply((map) => Object.keys(map ?? {}).sort());
+    this.certificateIds = pulumi
+      .all([this.certificates, args.certificateIds])
+      .apply(([map, declared]) => (map ? Object.keys(map) : [...new Set(declared)]).sort());
   }
 }

@@ -190,10 +190,17 @@ describe("outputs", () => {
     expect(await wireValue(r.id)).toBe(L);
   });
 
-  it("certificateIds is empty when the engine returns no map", async () => {
-    world.answer = () => ({ listenerId: L });
-    const r = new ListenerAdditionalCertificates("no-map", { listenerId: L, certificateIds: [A] });
-    expect(await wireValue(r.certificateIds)).toEqual([]);
+  it("certificateIds is the declared set, sorted and without duplicates, when the engine's answer has no map (a mock echoing the inputs)", async () => {
+    world.answer = (args) => args.inputs;
+    const r = new ListenerAdditionalCertificates("echoed", { listenerId: L, certificateIds: [C, A, C] });
+    expect(await wireValue(r.certificateIds)).toEqual([A, C]);
+    expect(await wireValue(r.listenerId)).toBe(L);
+  });
+
+  it("certificateIds follows the engine's map, not the declaration, when they differ", async () => {
+    world.answer = () => ({ listenerId: L, certificates: { [B]: "Associated" } });
+    const r = new ListenerAdditionalCertificates("engine-wins", { listenerId: L, certificateIds: [A] });
+    expect(await wireValue(r.certificateIds)).toEqual([B]);
   });
 });
 
