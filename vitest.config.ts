@@ -3,7 +3,8 @@ import { simulatorCaFile } from "./test/helpers/simulator-ca";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    // The unit-testing example runs with the suites, so the way it tests a program cannot rot.
+    include: ["test/**/*.test.ts", "examples/unit-testing/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // End-to-end suites drive the real pulumi CLI; they get their own, longer budgets.
