@@ -87,7 +87,7 @@ for (const combination of COMBINATIONS) describe(`@pulumi/pulumi ${combination.s
     const sim = createRequire(path.join(project.dir, "index.js"))("alb-listener-certificates/simulator") as typeof SimulatorModule;
     simulator = await sim.startSimulator({ jobMs: 300, seed: 1 });
     const live = (listenerId: string) => simulator!.backend.listenerView(listenerId).additional.map((c) => c.certificateId).sort();
-    const before = { [HTTPS_LISTENER]: live(HTTPS_LISTENER), [QUIC_LISTENER]: live(QUIC_LISTENER) };
+    const before: Record<string, string[]> = { [HTTPS_LISTENER]: live(HTTPS_LISTENER), [QUIC_LISTENER]: live(QUIC_LISTENER) };
     const env = pulumiEnv(project, cliDir, { ALIBABA_CLOUD_ACCESS_KEY_ID: sim.DEMO_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: sim.DEMO_ACCESS_KEY_SECRET });
     const pulumi = (...args: string[]) =>
       runOrThrow(path.join(cliDir, "pulumi"), ["--non-interactive", "--color=never", ...args], { cwd: project.dir, env, timeoutMs: STEP_TIMEOUT_MS });
