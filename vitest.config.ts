@@ -1,9 +1,12 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { simulatorCaFile } from "./test/kit/simulator-ca";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    // The unit-testing example runs with the suites, so the way it tests a program cannot rot.
+    include: ["test/**/*.test.ts", "examples/unit-testing/*.test.ts"],
+    // The SDK and Node.js compatibility check has its own command: npm run test:compat.
+    exclude: [...configDefaults.exclude, "test/compat/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // End-to-end suites drive the real pulumi CLI; they get their own, longer budgets.

@@ -97,6 +97,16 @@ const shimProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
+/**
+ * The input `certificates`: no value, but the secrecy of `certificateIds`. `check` stores the set as the
+ * `certificates` map, and the engine marks an output secret only when the input of the same name is secret
+ * (docs/alb-api-facts.md, "Secrets"). A plain set therefore sends no `certificates` input at all; a secret
+ * set sends a secret without a value, so the stored map is encrypted in state and masked in previews.
+ */
+function secrecyOf(certificateIds: pulumi.Input<pulumi.Input<string>[]>): pulumi.Output<undefined> {
+  return pulumi.output(certificateIds).apply(() => undefined);
+}
+
 /** Exposed for tests that run the serialized copy the engine executes. */
 export const serializableProvider: pulumi.dynamic.ResourceProvider = shimProvider;
 
@@ -121,7 +131,10 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
   declare public readonly listenerId: pulumi.Output<string>;
   /** Declared certificate IDs (all live ones with `exclusive`), mapped to their live status (`Associated`, …). */
   declare public readonly certificates: pulumi.Output<Record<string, string>>;
-  /** The certificate IDs of {@link certificates}, sorted. */
+  /**
+   * The certificate IDs of {@link certificates}, sorted. Where the engine's answer has no `certificates` map
+   * (a unit test's mock that echoes the inputs back), the declared set, sorted and without duplicates.
+   */
   public readonly certificateIds: pulumi.Output<string[]>;
   /** Whether the resource is authoritative for the listener. */
   declare public readonly exclusive: pulumi.Output<boolean>;
@@ -142,13 +155,15 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
         endpoint: args.endpoint,
         waitTimeoutSeconds: args.waitTimeoutSeconds,
         resourceName: name,
-        certificates: undefined,
+        certificates: secrecyOf(args.certificateIds),
       },
       opts,
       "alb",
       "ListenerAdditionalCertificates",
     );
     // `check` stores the set as the `certificates` map (so previews name IDs); the list is derived.
-    this.certificateIds = this.certificates.apply((map) => Object.keys(map ?? {}).sort());
+    this.certificateIds = pulumi
+      .all([this.certificates, args.certificateIds])
+      .apply(([map, declared]) => (map ? Object.keys(map) : [...new Set(declared)]).sort());
   }
 }

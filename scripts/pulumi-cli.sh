@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Provision the real Pulumi CLI (v3.248.0, matching the pinned @pulumi/pulumi SDK) for tests and demos.
+# Provision the real Pulumi CLI for tests and demos: v3.248.0 (the version of this repository's own
+# @pulumi/pulumi) by default, or the version given as the first argument (e.g. v3.276.0), for which
+# tools/pulumi-cli/go.<version>.mod and its go.<version>.sum must exist (the compatibility check builds
+# the CLI matching each SDK it tests).
 #
 # Prints, on its LAST stdout line, the absolute path of a directory that contains
 #   pulumi                          - the CLI, built from the Go module proxy via tools/pulumi-cli/go.mod
@@ -14,13 +17,17 @@
 #   2. the directory of a `pulumi` on PATH that reports the expected version and has the other two files;
 #   3. a build cache outside the repository:
 #        ${XDG_CACHE_HOME:-$HOME/.cache}/alb-listener-certificates/pulumi-cli/<version>/<recipe hash>/
-#      where the hash covers tools/pulumi-cli/{go.mod,go.sum,cmd/**} (minus *_test.go) and the build flags. A cache hit costs
+#      where the hash covers the version's module files (go.mod and go.sum, or go.<version>.mod and
+#      go.<version>.sum), tools/pulumi-cli/cmd/** (minus *_test.go) and the build flags. A cache hit costs
 #      well under a second; a miss builds both binaries (many minutes on a cold Go module/build cache) into
 #      a temporary directory and renames it into place, so an interrupted or concurrent run never leaves a
 #      half-written cache entry.
 set -euo pipefail
 
-readonly PULUMI_VERSION="v3.248.0"
+readonly DEFAULT_VERSION="v3.248.0"
+PULUMI_VERSION="${1:-$DEFAULT_VERSION}"
+[[ "$PULUMI_VERSION" == v* ]] || PULUMI_VERSION="v$PULUMI_VERSION"
+readonly PULUMI_VERSION
 readonly SDK_VERSION_VAR="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
 readonly PULUMI_MAIN_PKG="github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
 readonly BUILD_TAGS="osusergo,grpcnotrace"
@@ -33,6 +40,19 @@ readonly CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/alb-listener-certificates/p
 
 log() { printf 'pulumi-cli: %s\n' "$*" >&2; }
 die() { printf 'pulumi-cli: error: %s\n' "$*" >&2; exit 1; }
+
+# The module files pinning this version: go.mod/go.sum for the default, go.<version>.mod/.sum otherwise
+# (used through `go build -modfile`, which reads the .sum beside the given .mod).
+if [[ "$PULUMI_VERSION" == "$DEFAULT_VERSION" ]]; then
+  MOD_FILE="go.mod"
+  SUM_FILE="go.sum"
+else
+  MOD_FILE="go.$PULUMI_VERSION.mod"
+  SUM_FILE="go.$PULUMI_VERSION.sum"
+  [[ -f "$MODULE_DIR/$MOD_FILE" && -f "$MODULE_DIR/$SUM_FILE" ]] ||
+    die "no module files for $PULUMI_VERSION: expected tools/pulumi-cli/$MOD_FILE and $SUM_FILE (available: $DEFAULT_VERSION$(cd "$MODULE_DIR" && for f in go.v*.mod; do [[ -f "$f" ]] && printf ', %s' "${f:3:-4}"; done))"
+fi
+readonly MOD_FILE SUM_FILE
 
 # valid_dir DIR: all three executables present and the CLI reports the expected version.
 valid_dir() {
@@ -80,7 +100,7 @@ recipe_hash() {
     cd "$MODULE_DIR"
     printf 'version=%s tags=%s flags=-trimpath,-s,-w,CGO_ENABLED=0\n' "$PULUMI_VERSION" "$BUILD_TAGS"
     # Test files do not change the binaries, so they are left out.
-    find go.mod go.sum cmd -type f ! -name '*_test.go' -print | LC_ALL=C sort | while IFS= read -r f; do
+    find "$MOD_FILE" "$SUM_FILE" cmd -type f ! -name '*_test.go' -print | LC_ALL=C sort | while IFS= read -r f; do
       printf '%s ' "$f"
       hash_cmd <"$f"
     done
@@ -139,8 +159,8 @@ start=$SECONDS
   cd "$MODULE_DIR"
   export CGO_ENABLED=0 GOWORK=off
   # -mod=readonly on the command line overrides any -mod in GOFLAGS: the committed go.sum is authoritative.
-  go build -mod=readonly -trimpath -tags "$BUILD_TAGS" -ldflags "$ldflags" -o "$TMP_DIR/pulumi" "$PULUMI_MAIN_PKG"
-  go build -mod=readonly -trimpath -tags "$BUILD_TAGS" -ldflags "$ldflags" -o "$TMP_DIR/pulumi-language-nodejs" ./cmd/pulumi-language-nodejs
+  go build -mod=readonly -modfile="$MOD_FILE" -trimpath -tags "$BUILD_TAGS" -ldflags "$ldflags" -o "$TMP_DIR/pulumi" "$PULUMI_MAIN_PKG"
+  go build -mod=readonly -modfile="$MOD_FILE" -trimpath -tags "$BUILD_TAGS" -ldflags "$ldflags" -o "$TMP_DIR/pulumi-language-nodejs" ./cmd/pulumi-language-nodejs
 ) >&2 || die "go build failed (see the output above)"
 log "built in $((SECONDS - start))s"
 

@@ -4,6 +4,7 @@
 //   certificateIds   the set, as a JSON list (required; may be [])
 //   resourceName     the resource's logical name (default "sni"; the rename scenario changes it)
 //   exclusive        optional boolean
+//   secretSet        optional boolean: declare the set as a secret
 import * as pulumi from "@pulumi/pulumi";
 import { ListenerAdditionalCertificates } from "alb-listener-certificates";
 
@@ -11,7 +12,9 @@ const config = new pulumi.Config();
 
 const sni = new ListenerAdditionalCertificates(config.get("resourceName") ?? "sni", {
   listenerId: config.require("listenerId"),
-  certificateIds: config.requireObject<string[]>("certificateIds"),
+  certificateIds: config.getBoolean("secretSet")
+    ? pulumi.secret(config.requireObject<string[]>("certificateIds"))
+    : config.requireObject<string[]>("certificateIds"),
   exclusive: config.getBoolean("exclusive"),
 });
 
