@@ -40,9 +40,9 @@ export interface Plan {
   readonly keptForOthers: readonly string[];
 }
 
-const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /**
+ * Every list of the plan is sorted by ID in code-unit order (the default sort of strings).
+ *
  * Associate what is desired and not present; dissociate what must go and is present:
  * with `exclusive`, every live certificate not desired; otherwise only what this resource used to
  * declare and no longer does. Certificates other resources declare are never dissociated.
@@ -51,12 +51,12 @@ export function computePlan(input: PlanInput): Plan {
   const desired = new Set(input.desired);
   const present = new Set(input.live.filter((c) => isPresentStatus(c.status)).map((c) => c.certificateId));
   const protectedIds = input.protectedIds ?? new Set<string>();
-  const toAdd = [...desired].filter((id) => !present.has(id)).sort(byId);
-  const unchanged = [...desired].filter((id) => present.has(id)).sort(byId);
+  const toAdd = [...desired].filter((id) => !present.has(id)).sort();
+  const unchanged = [...desired].filter((id) => present.has(id)).sort();
   const candidates = input.exclusive ? [...present] : input.previouslyDeclared.filter((id) => present.has(id));
   const removable = [...new Set(candidates)].filter((id) => !desired.has(id));
-  const toRemove = removable.filter((id) => !protectedIds.has(id)).sort(byId);
-  const keptForOthers = removable.filter((id) => protectedIds.has(id)).sort(byId);
+  const toRemove = removable.filter((id) => !protectedIds.has(id)).sort();
+  const keptForOthers = removable.filter((id) => protectedIds.has(id)).sort();
   return {
     associate: chunk(toAdd, ASSOCIATE_BATCH_MAX),
     dissociate: chunk(toRemove, DISSOCIATE_BATCH_MAX),
@@ -84,6 +84,6 @@ export function detectDrift(input: {
   const declared = new Set(input.declared);
   return {
     missing: input.declared.filter((id) => !input.present.has(id)),
-    undeclared: input.exclusive ? [...input.present].filter((id) => !declared.has(id) && !input.protectedIds.has(id)).sort(byId) : [],
+    undeclared: input.exclusive ? [...input.present].filter((id) => !declared.has(id) && !input.protectedIds.has(id)).sort() : [],
   };
 }

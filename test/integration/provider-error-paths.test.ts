@@ -1,0 +1,109 @@
+/**
+ * Which failures the provider forgives and which it surfaces: only a missing listener drops a resource
+ * from state (read) or ends a delete quietly; any other error is thrown and changes nothing. A create or
+ * update that fails before its first mutation throws the failure itself, not a partial apply.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { PartialApplyError, StoppedListenerError } from "../../provider/errors";
+import { EngineStack } from "../kit/engine";
+import { liveSet, mutationLog } from "../kit/request-log";
+import { startWorldWithProcess, type ProviderProcess, type World } from "../kit/world";
+
+const L = "lsn-demo-https-443";
+const FOREIGN = "24664588-cn-hangzhou";
+const A = "25112233-cn-hangzhou";
+const B = "25209871-cn-hangzhou";
+
+let world: World;
+let h: ProviderProcess & { readonly sim: World["sim"] };
+afterEach(async () => world?.close());
+
+async function start(): Promise<void> {
+  const started = await startWorldWithProcess();
+  world = started.world;
+  h = { ...started.proc, sim: world.sim };
+}
+
+const sni = (ids: string[]) => ({ name: "sni", args: { listenerId: L, certificateIds: ids } });
+
+/** A second process whose every request carries an access key the service does not know (HTTP 404, like a missing listener). */
+function revokedProcess(): ProviderProcess {
+  return world.newProcess("revoked", { accessKey: { accessKeyId: "LTAI5tRevokedKey0000000", accessKeySecret: "revoked-secret-0000000000000000" } });
+}
+
+describe("only a missing listener is forgiven", () => {
+  it("read throws any other error (here an unknown access key, also HTTP 404) and keeps the resource", async () => {
+    await start();
+    const stack = new EngineStack(h.provider);
+    await stack.upOrThrow([sni([A])]);
+    const state = stack.state.get("sni")!;
+    const revoked = revokedProcess();
+    const error = await revoked.provider.read(state.id, state.outputs).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ name: "AlbApiError", code: "InvalidAccessKeyId.NotFound", httpStatus: 404 });
+    expect([...h.logs, ...revoked.logs].filter((l) => l.includes("no longer exists"))).toEqual([]);
+  });
+
+  it("delete throws any other error and leaves the certificates attached", async () => {
+    await start();
+    const stack = new EngineStack(h.provider);
+    await stack.upOrThrow([sni([A, B])]);
+    const state = stack.state.get("sni")!;
+    const revoked = revokedProcess();
+    await expect(revoked.provider.delete(state.id, state.outputs)).rejects.toMatchObject({ name: "AlbApiError", code: "InvalidAccessKeyId.NotFound" });
+    expect([...h.logs, ...revoked.logs].filter((l) => l.includes("no longer exists"))).toEqual([]);
+    expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`]);
+  });
+
+  it("read of a listener that is gone drops the resource; delete of one ends quietly", async () => {
+    await start();
+    const stack = new EngineStack(h.provider);
+    await stack.upOrThrow([sni([A])]);
+    const state = stack.state.get("sni")!;
+    h.sim.backend.reset({ certificates: [{ certificateId: A, type: "Server" }], listeners: [] });
+    expect(await h.provider.read(state.id, state.outputs)).toEqual({});
+    await expect(h.provider.delete(state.id, state.outputs)).resolves.toBeUndefined();
+    expect(h.logs.filter((l) => l.includes("no longer exists"))).toEqual([
+      `${L}: listener no longer exists; dropping it from state`,
+      `${L}: listener no longer exists; nothing to dissociate`,
+    ]);
+  });
+});
+
+describe("a failure before the first mutation", () => {
+  it("is thrown as it is by create, not as a partial apply", async () => {
+    await start();
+    const checked = await h.provider.check({}, { listenerId: L, certificateIds: [A], resourceName: "sni" });
+    expect(checked.failures ?? []).toEqual([]);
+    h.sim.backend.setListenerStatus(L, "Stopped");
+    const error = await h.provider.create(checked.inputs).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StoppedListenerError);
+    expect(error).not.toBeInstanceOf(PartialApplyError);
+    expect(mutationLog(h.sim).filter((m) => !m.startsWith("dry-"))).toEqual([]);
+  });
+
+  it("is thrown as it is by update; one after a mutation is a partial apply that records what is live", async () => {
+    await start();
+    const stack = new EngineStack(h.provider);
+    await stack.upOrThrow([sni([A])]);
+    const old = stack.state.get("sni")!;
+    const checked = await h.provider.check(old.inputs, { listenerId: L, certificateIds: [B], resourceName: "sni" });
+    h.sim.backend.setListenerStatus(L, "Stopped");
+    await expect(h.provider.update(old.id, old.outputs, checked.inputs)).rejects.toSatisfy((e: unknown) => e instanceof StoppedListenerError);
+
+    h.sim.backend.setListenerStatus(L, "Running");
+    h.sim.backend.setFaults([{ action: "DissociateAdditionalCertificatesFromListener", kind: "jobFail", errorCode: "Cert.Busy", count: 1 }]);
+    const error = await h.provider.update(old.id, old.outputs, checked.inputs).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PartialApplyError);
+    expect((error as PartialApplyError).properties).toMatchObject({ certificates: { [A]: "Associated", [B]: "Associated" } });
+    expect((error as PartialApplyError).progress).toEqual({ associated: [B], notAssociated: [], dissociated: [], notDissociated: [A] });
+  });
+});
