@@ -43,6 +43,7 @@ import {
   storedResourceName,
   storedWaitTimeoutSeconds,
   UNKNOWN,
+  unsettledIds,
   upgradeStored,
   withCertificates,
   type RawProps,
@@ -224,8 +225,11 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     const newIds = declaredIds(news);
     const setChanged = !sameIds(declaredIds(olds), newIds);
     const exclusiveChanged = (olds.exclusive === true) !== (news.exclusive === true);
+    // A failed apply recorded some certificates mid-change or with an unknown outcome: update, so that the
+    // state records what the listener holds, even when it already holds exactly the declared set.
+    const unsettled = unsettledIds(olds).length > 0;
     const props = stored(news);
-    if (!this.hasCredentials()) return { changes: setChanged || exclusiveChanged };
+    if (!this.hasCredentials()) return { changes: setChanged || exclusiveChanged || unsettled };
 
     // Drift: the stored state may be stale (an out-of-band change). One read per resource shows it,
     // so `up` repairs drift even without a refresh.
@@ -267,7 +271,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     // (detailedDiff `certificates["<id>"]: add|delete`). Drift alone has no input change, so it
     // must be a definite "changes".
     if (setChanged || exclusiveChanged) return {};
-    return { changes: drifted };
+    return { changes: drifted || unsettled };
   }
 
   async create(inputs: RawProps): Promise<pulumi.dynamic.CreateResult> {
@@ -312,6 +316,8 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     const [conflict] = this.ownershipProblems(props, this.deps.coordinator.conflicts(props.listenerId, owner, desired));
     if (conflict) throw conflict;
     let mutated = false;
+    /** Certificates whose association was sent: the listener may not show them yet (read lag, a lost answer). */
+    const sentAssociations = new Set<string>();
     let plan: Plan | undefined;
     try {
       const result = await this.deps.coordinator.withListener(props.listenerId, () =>
@@ -323,7 +329,10 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
           protectedIds: this.deps.coordinator.claimedByOthers(props.listenerId, owner),
           deadlineAt,
           onPlanned: (p) => (plan = p),
-          onMutated: () => (mutated = true),
+          onMutated: (direction, ids) => {
+            mutated = true;
+            if (direction === "associate") ids.forEach((id) => sentAssociations.add(id));
+          },
         }),
       );
       // Certificates kept because another resource of the stack declares them (the old name of a renamed
@@ -333,7 +342,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     } catch (error) {
       if (!mutated) throw error;
       const message = redact(error instanceof Error ? error.message : String(error));
-      const { outputs, progress } = await this.partialResult(reconciler, props, [...previouslyDeclared, ...desired], plan);
+      const { outputs, progress } = await this.partialResult(reconciler, props, [...previouslyDeclared, ...desired], plan, sentAssociations);
       throw new PartialApplyError(props.listenerId, progress, message, outputs, { cause: error });
     }
   }
@@ -342,18 +351,23 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
    * After a failed apply: of the certificates this resource declared before or declares now, the ones live
    * on the listener (one read), and how far the plan got. Stored in state, they are what the next update
    * treats as "previously declared", so nothing this attempt associated is left behind if the program
-   * changes. If the listener cannot be read, every such certificate is kept with status `Unknown`.
+   * changes. A certificate whose association was sent but that the listener does not show (yet: its answer
+   * may have been lost, or the rows lag behind the call) is kept with status `Unknown`, since the job may
+   * still put it there; the next update or delete reads the listener before acting on it. If the listener
+   * cannot be read, every such certificate is kept with status `Unknown`.
    */
   private async partialResult(
     reconciler: Reconciler,
     props: StoredProps,
     ids: readonly string[],
     plan: Plan | undefined,
+    sentAssociations: ReadonlySet<string>,
   ): Promise<{ outputs: StoredProps; progress?: ApplyProgress }> {
     const ours = [...new Set(ids)].sort();
     try {
       const rows = await reconciler.readAll(props.listenerId, this.deps.clock.now() + VALIDATION_DEADLINE_MS);
       const status = new Map(additionalOnly(rows).map((c) => [c.certificateId, c.status]));
+      for (const id of sentAssociations) if (!status.has(id)) status.set(id, "Unknown");
       const certificates = Object.fromEntries(ours.filter((id) => status.has(id)).map((id) => [id, status.get(id)!]));
       const present = presentIds(rows);
       const toAdd = plan?.associate.flat() ?? [];

@@ -49,10 +49,11 @@ export interface ReconcileRequest {
   /** Called with the plan, once it is made (before any mutation). */
   readonly onPlanned?: (plan: Plan) => void;
   /**
-   * Called once just before the first mutation is sent (its response may be lost while it still takes
-   * effect), so that a failure later can report a partial apply.
+   * Called just before each mutation is sent, with its direction and certificates (its response may be lost
+   * while it still takes effect), so that a failure later can report a partial apply that keeps every
+   * certificate whose association was sent, whether or not the listener shows it yet.
    */
-  readonly onMutated?: () => void;
+  readonly onMutated?: (direction: Direction["name"], certificateIds: readonly string[]) => void;
 }
 
 export interface ReconcileResult {
@@ -139,11 +140,9 @@ export class Reconciler {
       this.deps.log(`${listenerId}: keeping ${plan.keptForOthers.join(", ")}: declared by another resource of this stack`);
     }
     let mutated = false;
-    const markMutated = () => {
-      if (!mutated) {
-        mutated = true;
-        request.onMutated?.();
-      }
+    const markMutated = (direction: Direction, ids: readonly string[]) => {
+      mutated = true;
+      request.onMutated?.(direction.name, ids);
     };
     for (const batch of plan.associate) await this.runBatch(ASSOCIATE, listenerId, batch, deadlineAt, markMutated);
     for (const batch of plan.dissociate) await this.runBatch(DISSOCIATE, listenerId, batch, deadlineAt, markMutated);
@@ -156,7 +155,13 @@ export class Reconciler {
    * A batch partly done already (the service answers "already associated" / "not associated") is
    * re-read and re-sent for the remainder under a new token, since its parameters changed.
    */
-  private async runBatch(direction: Direction, listenerId: string, batch: readonly string[], deadlineAt: number, onMutated: () => void): Promise<void> {
+  private async runBatch(
+    direction: Direction,
+    listenerId: string,
+    batch: readonly string[],
+    deadlineAt: number,
+    onMutated: (direction: Direction, ids: readonly string[]) => void,
+  ): Promise<void> {
     const learned = this.learnedBatchMax.get(direction.name);
     if (learned !== undefined && batch.length > learned) {
       for (const part of chunk(batch, learned)) await this.runBatch(direction, listenerId, part, deadlineAt, onMutated);
@@ -168,7 +173,7 @@ export class Reconciler {
       const token = this.deps.newToken();
       const ids = remaining;
       let jobId: string;
-      onMutated();
+      onMutated(direction, ids);
       try {
         const call = () => direction.send(this.deps.api, listenerId, ids, { clientToken: token });
         const gate = this.deps.throttleGate;

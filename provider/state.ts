@@ -63,6 +63,20 @@ export function declaredSet(props: RawProps | undefined): DeclaredSet {
   return { ids: [], unknown: false };
 }
 
+/**
+ * The certificates of stored outputs whose recorded status is not `Associated`: a failed apply recorded
+ * them mid-change, or with status `Unknown` (an association sent whose outcome it could not see). The
+ * next update must run to record what the listener really holds.
+ */
+export function unsettledIds(props: RawProps | undefined): string[] {
+  const map = props?.certificates;
+  if (!map || map === UNKNOWN || typeof map !== "object" || Array.isArray(map)) return [];
+  return Object.entries(map as Record<string, unknown>)
+    .filter(([, status]) => status !== CertificateStatus.associated)
+    .map(([id]) => id)
+    .sort();
+}
+
 /** The known certificate IDs of stored props, sorted. */
 export function declaredIds(props: RawProps | undefined): string[] {
   return [...declaredSet(props).ids];

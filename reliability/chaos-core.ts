@@ -486,9 +486,17 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       }
     });
     // Order within a rotation: per deployment and resource, no association after one of its dissociations.
+    // The log holds requests in the order the simulator handled them. A request answered with a job an
+    // earlier request started (a ClientToken replay, e.g. a delayed copy of a call already re-sent and
+    // accepted) changes nothing, so it is no association of its own.
     const dissociatedBy = new Set<string>();
+    const jobsSeen = new Set<string>();
     for (const entry of mutations) {
       if (entry.code !== null) continue;
+      if (entry.jobId !== undefined) {
+        if (jobsSeen.has(entry.jobId)) continue;
+        jobsSeen.add(entry.jobId);
+      }
       const deployment = deploymentOf(entry.params.ClientToken ?? "");
       const listenerId = entry.params.ListenerId ?? "";
       const stack = Number(/^stack(\d+)~/.exec(deployment)?.[1] ?? -1);

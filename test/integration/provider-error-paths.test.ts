@@ -107,3 +107,32 @@ describe("a failure before the first mutation", () => {
     expect((error as PartialApplyError).progress).toEqual({ associated: [B], notAssociated: [], dissociated: [], notDissociated: [A] });
   });
 });
+
+describe("an association sent whose outcome the provider could not see", () => {
+  it("is kept in the partial state as Unknown, and the next up records what the listener holds", async () => {
+    // Rows show a change only 60 s after the call (a reading of the API), the answer to the association is
+    // lost, and every re-send is refused with 503 until the resource's deadline: the job runs, unseen. (The
+    // first lostResponse firing goes to the preview's dry run, whose error answer is sent all the same.)
+    const started = await startWorldWithProcess({ behaviour: { readLagMs: 60_000 } });
+    world = started.world;
+    h = { ...started.proc, sim: world.sim };
+    world.sim.backend.setFaults([
+      { action: "AssociateAdditionalCertificatesWithListener", kind: "lostResponse", count: 2 },
+      { action: "AssociateAdditionalCertificatesWithListener", kind: "error503" },
+    ]);
+    const stack = new EngineStack(h.provider);
+    const first = await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A], waitTimeoutSeconds: 30 } }]);
+    expect(first.failures.map((f) => (f.error as Error).name)).toEqual(["PartialApplyError"]);
+    expect(stack.state.get("sni")?.outputs.certificates).toEqual({ [A]: "Unknown" });
+    expect(world.sim.backend.snapshot().jobs.map((j) => [j.apiName, j.certificateIds])).toEqual([["AssociateAdditionalCertificatesWithListener", [A]]]);
+
+    world.sim.backend.clearFaults();
+    world.clock.advance(120_000);
+    expect(liveSet(world.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`]);
+    // The listener holds exactly the declared set, yet the recorded outcome is unknown: an update runs.
+    expect(await stack.upOrThrow([{ name: "sni", args: { listenerId: L, certificateIds: [A], waitTimeoutSeconds: 30 } }])).toEqual({ sni: "update" });
+    expect(stack.state.get("sni")?.outputs.certificates).toEqual({ [A]: "Associated" });
+    // The update found A associated and sent nothing more.
+    expect(world.sim.backend.snapshot().jobs).toHaveLength(1);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeEvent, formatEvent, parseEvents } from "../../provider/events";
-import { declaredSet, UNKNOWN, upgradeStored } from "../../provider/state";
+import { declaredSet, UNKNOWN, unsettledIds, upgradeStored } from "../../provider/state";
 
 describe("stored state", () => {
   it("reads the certificate map of the current format, sorted", () => {
@@ -27,6 +27,19 @@ describe("stored state", () => {
       resourceName: "sni",
       certificates: { "a-1": "Associated" },
     });
+  });
+});
+
+describe("unsettled certificates of stored outputs", () => {
+  it("are those recorded with any status but Associated, sorted", () => {
+    expect(unsettledIds({ certificates: { b: "Unknown", a: "Associating", c: "Associated", d: "Dissociating" } })).toEqual(["a", "b", "d"]);
+    expect(unsettledIds({ certificates: { a: "Associated" } })).toEqual([]);
+  });
+
+  it("are none for outputs without a certificate map (older builds, unknown values, nothing stored)", () => {
+    expect(unsettledIds({ certificateIds: ["a"] })).toEqual([]);
+    expect(unsettledIds({ certificates: UNKNOWN })).toEqual([]);
+    expect(unsettledIds(undefined)).toEqual([]);
   });
 });
 
