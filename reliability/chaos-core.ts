@@ -25,7 +25,7 @@ import { Action, isListenerBusy, MUTATION_ACTIONS } from "../contract/alb-contra
 import type { BehaviourInput, FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
 import { FAULT_KINDS } from "../simulator";
 import { SeededRandom } from "../simulator/random";
-import { EngineStack, type Declared, type UpResult } from "../test/kit/engine";
+import { EngineStack, type Declared, type ResourceState, type UpResult } from "../test/kit/engine";
 import { startWorld, type ProviderProcess, type World } from "../test/kit/world";
 
 const ASSOCIATE = Action.associate;
@@ -463,7 +463,11 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
    * Reads this round's requests: faults, refused calls, limits exceeded, ownership and order of dissociated
    * certificates, idempotent retries, duplicate jobs.
    */
-  const analyzeRequests = (step: ReadonlyMap<string, SlotState>, before: ReadonlyMap<string, SlotState> | undefined): Map<string, JobView[]> => {
+  const analyzeRequests = (
+    step: ReadonlyMap<string, SlotState>,
+    before: ReadonlyMap<string, SlotState> | undefined,
+    statesBefore: ReadonlyMap<number, ReadonlyMap<string, ResourceState>> = new Map(),
+  ): Map<string, JobView[]> => {
     const log: RequestLogEntry[] = sim.backend.requestLog();
     sim.backend.clearRequestLog();
     const startedBy = new Map<string, JobView[]>();
@@ -502,11 +506,20 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       const stack = Number(/^stack(\d+)~/.exec(deployment)?.[1] ?? -1);
       for (const id of entry.certificateIds ?? []) {
         if (entry.action === DISSOCIATE) {
-          const giver = declaredOn(before, listenerId, stack).find((x) => x.st.set.includes(id));
-          if (giver) dissociatedBy.add(`${deployment}|${giver.slot.key}`);
+          // Whose rotation dissociated it: the resource whose state before the apply recorded it on this
+          // listener and that no longer declares it (after a failed apply a resource may hold certificates
+          // the program gave another one, so the program alone does not say). When two resources recorded
+          // it, either may have sent the call; the request log cannot tell, so it counts for neither.
+          const declaredNow = declaredOn(step, listenerId, stack);
+          const holders = [...(statesBefore.get(stack) ?? [])].filter(([name, state]) => {
+            const recorded = state.outputs.certificates as Record<string, string> | undefined;
+            if (state.outputs.listenerId !== listenerId || recorded === undefined || !(id in recorded)) return false;
+            return !declaredNow.some((x) => x.st.name === name && x.st.set.includes(id));
+          });
+          if (holders.length === 1) dissociatedBy.add(`${deployment}|${holders[0]![0]}`);
         } else {
           const taker = declaredOn(step, listenerId, stack).find((x) => x.st.set.includes(id));
-          if (taker && dissociatedBy.has(`${deployment}|${taker.slot.key}`)) {
+          if (taker && dissociatedBy.has(`${deployment}|${taker.st.name}`)) {
             note("order", `${taker.st.name} associated ${id} on ${listenerId} after it had dissociated certificates in the same apply`);
           }
         }
@@ -623,6 +636,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
 
   const round = async (stacks: readonly number[], step: ReadonlyMap<string, SlotState>, before: ReadonlyMap<string, SlotState> | undefined): Promise<number[]> => {
     const atEnd = new Map<number, ReturnType<typeof listenersNow>>();
+    const statesBefore = new Map(stacks.map((stack) => [stack, new Map(engines[stack]!.state)]));
     const results = await Promise.all(stacks.map(async (stack): Promise<[number, UpResult, number]> => {
       const startedAt = clock.now();
       const result = await engines[stack]!.up(program(stack, step));
@@ -639,7 +653,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       for (const e of log) console.log(`   ${e.params.ClientToken} ${e.action === ASSOCIATE ? "+" : "-"}${e.params.ListenerId} ${(e.certificateIds ?? []).join(",")} ${e.code ?? ""} ${e.fault ?? ""}`);
       for (const p of processes) for (const line of p.logs.splice(0)) console.log(`   [${p.name}] ${line}`);
     }
-    const startedBy = analyzeRequests(step, before);
+    const startedBy = analyzeRequests(step, before, statesBefore);
     const failed: number[] = [];
     for (const [stack, result, ms] of results) {
       applies++;
