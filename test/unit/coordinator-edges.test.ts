@@ -110,6 +110,17 @@ describe("ListenerCoordinator.registrationsQuiet", () => {
     expect(clock.now()).toBe(1_700);
   });
 
+  it("a registration running long after an earlier one ended: waits for it, not only for quiet since the earlier one", async () => {
+    const clock = new VirtualClock(0);
+    const c = new ListenerCoordinator();
+    await c.registering(clock, async () => clock.advance(100));
+    clock.advance(600);
+    const registration = c.registering(clock, () => clock.sleep(1_300));
+    await c.registrationsQuiet(clock, 500, 10_000);
+    await registration;
+    expect(clock.now()).toBe(2_500);
+  });
+
   it("a registration still running at the deadline: returns at the deadline", async () => {
     const clock = new VirtualClock(0);
     const c = new ListenerCoordinator();

@@ -223,6 +223,10 @@ describe("canonicalize: the stored props", () => {
     }
   });
 
+  it("an empty or null region input is no region input: the default applies", () => {
+    for (const region of ["", null]) expect(canonicalize({ ...ok, region }, opts)).toMatchObject({ failures: [], props: { region: "cn-hangzhou" } });
+  });
+
   it("the region input wins over the default; without a default the input alone will do", () => {
     expect(canonicalize({ ...ok, region: "eu-central-1" }, opts).props?.region).toBe("eu-central-1");
     expect(canonicalize({ ...ok, region: "eu-central-1" }, { maxCertificates: 3 }).props?.region).toBe("eu-central-1");
