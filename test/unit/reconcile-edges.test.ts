@@ -37,6 +37,14 @@ describe("Reconciler: what a wait records about the job", () => {
     expect(timings.recorded).toEqual([{ listenerId: L, lastRunningMs: 625, doneMs: 1250, size: 1 }]);
   });
 
+  it("a mutation answered without a JobId: from the rows and the listener", async () => {
+    const timings = new RecordingTimings();
+    const { api, request } = setup({ jobTimings: timings });
+    api.omitJobId = true;
+    await request(["a"]);
+    expect(timings.recorded).toEqual([{ listenerId: L, lastRunningMs: 625, doneMs: 1250, size: 1 }]);
+  });
+
   it("a listener that stays Configuring after a listed job: the job's own end, not the listener's", async () => {
     const timings = new RecordingTimings();
     const { api, clock, request, logs } = setup({ jobTimings: timings });
