@@ -20,6 +20,7 @@ const CERTIFICATE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const REGION = /^[a-z]{2,4}(-[a-z0-9]+){1,3}$/;
 
 function describe(value: unknown): string {
+  if (value === undefined) return "nothing (the property is not set)";
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return value.length > 60 ? `a ${value.length}-character string` : JSON.stringify(value);
