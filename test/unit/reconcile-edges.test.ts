@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { JobObservation } from "../../provider/job-timing";
 import { JobTimings } from "../../provider/job-timing";
 import { JobFailedError, WaitTimeoutError } from "../../provider/errors";
-import { apiError, L, setup } from "../kit/fake-alb";
+import { apiError, L, setup, type FakeAlb } from "../kit/fake-alb";
 
 /** Job timings that remember every observation recorded. */
 class RecordingTimings extends JobTimings {
@@ -29,18 +29,13 @@ describe("Reconciler: what a wait records about the job", () => {
     expect(timings.recorded).toEqual([{ listenerId: L, lastRunningMs: 625, doneMs: 1250, size: 2 }]);
   });
 
-  it("a job the service does not list: from the rows and the listener", async () => {
+  it.each([
+    ["a job the service does not list", (api: FakeAlb) => (api.listJobs = false)],
+    ["a mutation answered without a JobId", (api: FakeAlb) => (api.omitJobId = true)],
+  ])("%s: from the rows and the listener", async (_case, arrange) => {
     const timings = new RecordingTimings();
     const { api, request } = setup({ jobTimings: timings });
-    api.listJobs = false;
-    await request(["a"]);
-    expect(timings.recorded).toEqual([{ listenerId: L, lastRunningMs: 625, doneMs: 1250, size: 1 }]);
-  });
-
-  it("a mutation answered without a JobId: from the rows and the listener", async () => {
-    const timings = new RecordingTimings();
-    const { api, request } = setup({ jobTimings: timings });
-    api.omitJobId = true;
+    arrange(api);
     await request(["a"]);
     expect(timings.recorded).toEqual([{ listenerId: L, lastRunningMs: 625, doneMs: 1250, size: 1 }]);
   });
