@@ -489,42 +489,9 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
         note("retryTokens", `${entry.action} of ${(entry.certificateIds ?? []).join(",")} on ${entry.params.ListenerId} re-sent with ClientToken ${resent.params.ClientToken} after ${token} got no answer`);
       }
     });
-    // Order within a rotation: per deployment and resource, no association after one of its dissociations.
-    // The log holds requests in the order the simulator handled them. A request answered with a job an
-    // earlier request started (a ClientToken replay, e.g. a delayed copy of a call already re-sent and
-    // accepted) changes nothing, so it is no association of its own.
+    // Order within a rotation (checked below, per job started): per deployment and resource, no association
+    // after one of its dissociations.
     const dissociatedBy = new Set<string>();
-    const jobsSeen = new Set<string>();
-    for (const entry of mutations) {
-      if (entry.code !== null) continue;
-      if (entry.jobId !== undefined) {
-        if (jobsSeen.has(entry.jobId)) continue;
-        jobsSeen.add(entry.jobId);
-      }
-      const deployment = deploymentOf(entry.params.ClientToken ?? "");
-      const listenerId = entry.params.ListenerId ?? "";
-      const stack = Number(/^stack(\d+)~/.exec(deployment)?.[1] ?? -1);
-      for (const id of entry.certificateIds ?? []) {
-        if (entry.action === DISSOCIATE) {
-          // Whose rotation dissociated it: the resource whose state before the apply recorded it on this
-          // listener and that no longer declares it (after a failed apply a resource may hold certificates
-          // the program gave another one, so the program alone does not say). When two resources recorded
-          // it, either may have sent the call; the request log cannot tell, so it counts for neither.
-          const declaredNow = declaredOn(step, listenerId, stack);
-          const holders = [...(statesBefore.get(stack) ?? [])].filter(([name, state]) => {
-            const recorded = state.outputs.certificates as Record<string, string> | undefined;
-            if (state.outputs.listenerId !== listenerId || recorded === undefined || !(id in recorded)) return false;
-            return !declaredNow.some((x) => x.st.name === name && x.st.set.includes(id));
-          });
-          if (holders.length === 1) dissociatedBy.add(`${deployment}|${holders[0]![0]}`);
-        } else {
-          const taker = declaredOn(step, listenerId, stack).find((x) => x.st.set.includes(id));
-          if (taker && dissociatedBy.has(`${deployment}|${taker.st.name}`)) {
-            note("order", `${taker.st.name} associated ${id} on ${listenerId} after it had dissociated certificates in the same apply`);
-          }
-        }
-      }
-    }
     for (const entry of log) {
       requests++;
       if (entry.fault !== undefined) faults[entry.fault]++;
@@ -537,7 +504,9 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       tokenJobs.add(entry.jobId);
       jobsByToken.set(token, tokenJobs);
       if (tokenJobs.size === 2) note("duplicateJobs", `ClientToken ${token} started jobs ${[...tokenJobs].join(", ")}`);
-      if (providerJobs.has(entry.jobId)) continue; // a replay of a job already counted
+      // A replay of a job already counted (a ClientToken replay, e.g. a delayed copy of a call already
+      // re-sent and accepted) changes nothing: no job, no association or dissociation of its own.
+      if (providerJobs.has(entry.jobId)) continue;
       providerJobs.add(entry.jobId);
       const job = jobs.get(entry.jobId);
       if (job !== undefined) {
@@ -545,7 +514,27 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
         startedBy.set(stack, [...(startedBy.get(stack) ?? []), job]);
       }
       const listenerId = entry.params.ListenerId ?? "";
+      const deployment = deploymentOf(token);
+      const stackIndex = Number(/^stack(\d+)~/.exec(deployment)?.[1] ?? -1);
       for (const id of entry.certificateIds ?? []) {
+        if (entry.action === DISSOCIATE) {
+          // Whose rotation dissociated it: the resource whose state before the apply recorded it on this
+          // listener and that no longer declares it (after a failed apply a resource may hold certificates
+          // the program gave another one, so the program alone does not say). When two resources recorded
+          // it, either may have sent the call; the request log cannot tell, so it counts for neither.
+          const declaredNow = declaredOn(step, listenerId, stackIndex);
+          const holders = [...(statesBefore.get(stackIndex) ?? [])].filter(([name, state]) => {
+            const recorded = state.outputs.certificates as Record<string, string> | undefined;
+            if (state.outputs.listenerId !== listenerId || recorded === undefined || !(id in recorded)) return false;
+            return !declaredNow.some((x) => x.st.name === name && x.st.set.includes(id));
+          });
+          if (holders.length === 1) dissociatedBy.add(`${deployment}|${holders[0]![0]}`);
+        } else {
+          const taker = declaredOn(step, listenerId, stackIndex).find((x) => x.st.set.includes(id));
+          if (taker && dissociatedBy.has(`${deployment}|${taker.st.name}`)) {
+            note("order", `${taker.st.name} associated ${id} on ${listenerId} after it had dissociated certificates in the same apply`);
+          }
+        }
         const key = `${entry.action}|${listenerId}|${id}`;
         // A job that failed gave its certificates back; doing it again (the re-run, or another resource
         // declaring the same certificate) is not a duplicate. Two jobs that did not fail are.
