@@ -45,15 +45,21 @@ export interface DeclaredSet {
   readonly unknown: boolean;
 }
 
+/** The `certificates` map (ID to recorded status) of stored or planned props, when they have one. */
+function certificateStatuses(props: RawProps | undefined): Readonly<Record<string, unknown>> | undefined {
+  const map = props?.certificates;
+  return map && typeof map === "object" && !Array.isArray(map) ? (map as Record<string, unknown>) : undefined;
+}
+
 /**
  * The certificate set of stored or planned props, from any build: the `certificates` map, or the
  * `certificateIds` array older builds stored.
  */
 export function declaredSet(props: RawProps | undefined): DeclaredSet {
   if (!props) return { ids: [], unknown: false };
-  const map = props.certificates;
-  if (map === UNKNOWN) return { ids: [], unknown: true };
-  if (map && typeof map === "object" && !Array.isArray(map)) return { ids: Object.keys(map).sort(), unknown: false };
+  if (props.certificates === UNKNOWN) return { ids: [], unknown: true };
+  const map = certificateStatuses(props);
+  if (map) return { ids: Object.keys(map).sort(), unknown: false };
   const list = props.certificateIds;
   if (list === UNKNOWN) return { ids: [], unknown: true };
   if (Array.isArray(list)) {
@@ -69,9 +75,7 @@ export function declaredSet(props: RawProps | undefined): DeclaredSet {
  * next update must run to record what the listener really holds.
  */
 export function unsettledIds(props: RawProps | undefined): string[] {
-  const map = props?.certificates;
-  if (!map || map === UNKNOWN || typeof map !== "object" || Array.isArray(map)) return [];
-  return Object.entries(map as Record<string, unknown>)
+  return Object.entries(certificateStatuses(props) ?? {})
     .filter(([, status]) => status !== CertificateStatus.associated)
     .map(([id]) => id)
     .sort();
