@@ -47,14 +47,13 @@ describe("learned job timing", () => {
     const [first, second, third] = waits(world.sim.backend.requestLog());
     // Cold: look at once, then back off (250 ms doubling to 2 s) until the 4 s job is done.
     expect(first!.firstLookMs).toBe(0);
-    expect(first!.lookups).toBeGreaterThanOrEqual(4);
     // Learned: the first look comes shortly before the expected end (a job may run up to a fifth shorter than
     // the ones seen), never after it, and a few short looks see it done: fewer than the cold wait's.
     for (const later of [second!, third!]) {
       expect(later.firstLookMs).toBeGreaterThanOrEqual(0.75 * JOB_MS);
       expect(later.firstLookMs).toBeLessThan(JOB_MS);
-      expect(later.lookups).toBeLessThanOrEqual(4);
-      expect(later.lookups).toBeLessThan(first!.lookups);
     }
+    // The seven looks of the cold wait become four, then three as the estimate firms up.
+    expect([first!.lookups, second!.lookups, third!.lookups]).toEqual([7, 4, 3]);
   });
 });

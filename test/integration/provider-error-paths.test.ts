@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PartialApplyError, StoppedListenerError } from "../../provider/errors";
 import { EngineStack } from "../kit/engine";
 import { liveSet, mutationLog } from "../kit/request-log";
-import { startWorldWithProcess, type ProviderProcess, type World } from "../kit/world";
+import { startWorldWithProcess, type ProviderProcess, type World, type WorldOptions } from "../kit/world";
 
 const L = "lsn-demo-https-443";
 const FOREIGN = "24664588-cn-hangzhou";
@@ -18,8 +18,8 @@ let world: World;
 let h: ProviderProcess & { readonly sim: World["sim"] };
 afterEach(async () => world?.close());
 
-async function start(): Promise<void> {
-  const started = await startWorldWithProcess();
+async function start(options: WorldOptions = {}): Promise<void> {
+  const started = await startWorldWithProcess(options);
   world = started.world;
   h = { ...started.proc, sim: world.sim };
 }
@@ -113,9 +113,7 @@ describe("an association sent whose outcome the provider could not see", () => {
     // Rows show a change only 60 s after the call (a reading of the API), the answer to the association is
     // lost, and every re-send is refused with 503 until the resource's deadline: the job runs, unseen. (The
     // first lostResponse firing goes to the preview's dry run, whose error answer is sent all the same.)
-    const started = await startWorldWithProcess({ behaviour: { readLagMs: 60_000 } });
-    world = started.world;
-    h = { ...started.proc, sim: world.sim };
+    await start({ behaviour: { readLagMs: 60_000 } });
     world.sim.backend.setFaults([
       { action: "AssociateAdditionalCertificatesWithListener", kind: "lostResponse", count: 2 },
       { action: "AssociateAdditionalCertificatesWithListener", kind: "error503" },

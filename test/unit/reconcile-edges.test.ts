@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { JobObservation } from "../../provider/job-timing";
 import { JobTimings } from "../../provider/job-timing";
 import { JobFailedError, WaitTimeoutError } from "../../provider/errors";
+import type { VirtualClock } from "../kit/clock";
 import { apiError, L, setup, type FakeAlb } from "../kit/fake-alb";
 
 /** Job timings that remember every observation recorded. */
@@ -18,6 +19,22 @@ class RecordingTimings extends JobTimings {
     this.recorded.push({ listenerId, lastRunningMs, doneMs, size });
     super.record(listenerId, observation);
   }
+}
+
+/** The listener shows `Configuring` for `ms` after each accepted association, whatever its job does. */
+function stayConfiguringAfterAssociate(api: FakeAlb, clock: VirtualClock, ms: number): void {
+  let stallUntil = Number.NEGATIVE_INFINITY;
+  const associate = api.associateAdditionalCertificates.bind(api);
+  api.associateAdditionalCertificates = async (l, ids, options) => {
+    const result = await associate(l, ids, options);
+    stallUntil = clock.now() + ms;
+    return result;
+  };
+  const attribute = api.getListenerAttribute.bind(api);
+  api.getListenerAttribute = async (listenerId) => {
+    const answer = await attribute(listenerId);
+    return clock.now() < stallUntil ? { ...answer, status: "Configuring" } : answer;
+  };
 }
 
 describe("Reconciler: what a wait records about the job", () => {
@@ -43,18 +60,7 @@ describe("Reconciler: what a wait records about the job", () => {
   it("a listener that stays Configuring after a listed job: the job's own end, not the listener's", async () => {
     const timings = new RecordingTimings();
     const { api, clock, request, logs } = setup({ jobTimings: timings });
-    let stallUntil = Number.NEGATIVE_INFINITY;
-    const associate = api.associateAdditionalCertificates.bind(api);
-    api.associateAdditionalCertificates = async (l, ids, options) => {
-      const result = await associate(l, ids, options);
-      stallUntil = clock.now() + 3_000;
-      return result;
-    };
-    const attribute = api.getListenerAttribute.bind(api);
-    api.getListenerAttribute = async (listenerId) => {
-      const answer = await attribute(listenerId);
-      return clock.now() < stallUntil ? { ...answer, status: "Configuring" } : answer;
-    };
+    stayConfiguringAfterAssociate(api, clock, 3_000);
     await request(["a"]);
     // Looks at 0, 250, 625 (job Processing), 1250 (job Succeeded, listener Configuring), 2375 (Configuring)
     // and 3500 ms (Running).
@@ -66,18 +72,7 @@ describe("Reconciler: what a wait records about the job", () => {
     const timings = new RecordingTimings();
     const { api, clock, request } = setup({ jobTimings: timings });
     api.listJobs = false;
-    let stallUntil = Number.NEGATIVE_INFINITY;
-    const associate = api.associateAdditionalCertificates.bind(api);
-    api.associateAdditionalCertificates = async (l, ids, options) => {
-      const result = await associate(l, ids, options);
-      stallUntil = clock.now() + 3_000;
-      return result;
-    };
-    const attribute = api.getListenerAttribute.bind(api);
-    api.getListenerAttribute = async (listenerId) => {
-      const answer = await attribute(listenerId);
-      return clock.now() < stallUntil ? { ...answer, status: "Configuring" } : answer;
-    };
+    stayConfiguringAfterAssociate(api, clock, 3_000);
     await request(["a"]);
     expect(timings.recorded).toEqual([{ listenerId: L, lastRunningMs: 2375, doneMs: 3500, size: 1 }]);
   });
