@@ -4,7 +4,7 @@
  * Each run is a fresh provider process, as each `pulumi up` is: the first job it waits for is "cold".
  */
 import { benchCertificates, benchFixture, benchListenerId, startBenchWorld } from "./bench-fixture";
-import { countCalls, minimumJobs, type CallCounts } from "./bench-stats";
+import { countCalls, serviceFloor, type CallCounts, type ServiceFloor } from "./bench-stats";
 import type { JobDuration } from "../simulator";
 
 export interface RotationResult {
@@ -12,12 +12,14 @@ export interface RotationResult {
   readonly jobMs: number;
   /** Virtual ms from the first check to the end of the update. */
   readonly wallMs: number;
-  /**
-   * The floor: fewest jobs × T; with size-dependent, jittered job durations, the sum of the durations the
-   * (minimal) jobs of the run really took.
-   */
+  /** The floor the simulator sets (its batch limits and job model), ms: {@link ServiceFloor.floorMs}. */
   readonly boundMs: number;
+  /** Fewest mutation calls the simulator's batch limits allow. */
   readonly minMutations: number;
+  /** Fewest validation dry runs worth making: one per Associate batch of the optimal plan. */
+  readonly minDryRuns: number;
+  /** The batch limits the simulator enforced in this run's profile. */
+  readonly limits: ServiceFloor["limits"];
   readonly calls: CallCounts;
   /** Job polls (ListAsynJobs looks) per job. */
   readonly pollsPerJob: number;
@@ -25,11 +27,14 @@ export interface RotationResult {
   readonly realMs: number;
   /** The live set after the run equals generation 1. */
   readonly converged: boolean;
+  /** The simulator's seed (its job-duration jitter). */
+  readonly seed: number;
 }
 
 /**
  * Rotates K certificates on one listener through the provider directly. With `learn: false` the provider
  * never learns job durations and polls on the cold schedule throughout (its behaviour before that tuning).
+ * `seed` seeds the simulator (job-duration jitter, IDs) and the provider processes (backoff jitter).
  */
 export async function directRotation(
   k: number,
@@ -39,7 +44,7 @@ export async function directRotation(
   const seed = options.seed ?? 1;
   const listenerId = benchListenerId(0);
   const behaviour = options.jobDuration ? { jobDuration: options.jobDuration } : undefined;
-  const world = await startBenchWorld(benchFixture({ listeners: 1, certificates: k }), jobMs, behaviour);
+  const world = await startBenchWorld(benchFixture({ listeners: 1, certificates: k }), jobMs, behaviour, seed);
   try {
     const before = benchCertificates(0, 0, k);
     const after = benchCertificates(0, 1, k);
@@ -67,19 +72,20 @@ export async function directRotation(
       .listenerView(listenerId)
       .additional.map((c) => `${c.certificateId}:${c.status}`)
       .sort();
-    const minMutations = minimumJobs(k, k);
-    const jobIds = new Set(world.sim.backend.requestLog().map((e) => e.jobId).filter((id): id is string => id !== undefined));
-    const ran = world.sim.backend.snapshot().jobs.filter((j) => jobIds.has(j.jobId));
+    const floor = serviceFloor(world.sim.backend, k, k);
     return {
       k,
       jobMs,
       wallMs,
-      boundMs: options.jobDuration ? ran.reduce((sum, j) => sum + (j.modifyTime - j.createTime), 0) : minMutations * jobMs,
-      minMutations,
+      boundMs: floor.floorMs,
+      minMutations: floor.jobs,
+      minDryRuns: floor.dryRuns,
+      limits: floor.limits,
       calls,
       pollsPerJob: calls.jobs === 0 ? 0 : calls.listAsynJobs / calls.jobs,
       realMs,
       converged: JSON.stringify(live) === JSON.stringify(after.map((id) => `${id}:Associated`).sort()),
+      seed,
     };
   } finally {
     await world.close();

@@ -15,7 +15,7 @@ import { providerEnv } from "../test/kit/cli-stack";
 import { commandLine, processTree } from "../test/kit/processes";
 import { createPulumiWorkspace, REPO_ROOT, type PulumiWorkspace } from "../test/kit/pulumi";
 import { BENCH_QUOTA, benchCertificates, benchFixture, benchListenerId, REGION } from "./bench-fixture";
-import { countCalls, fleetBounds, minimumJobs, type CallCounts } from "./bench-stats";
+import { countCalls, fleetBounds, serviceFloor, type BatchLimits, type CallCounts } from "./bench-stats";
 
 export { REPO_ROOT };
 const PROGRAM_DIR = path.join(REPO_ROOT, "bench", "programs", "fleet");
@@ -142,6 +142,10 @@ export interface EngineRunResult {
   readonly spanMs: number;
   readonly calls: CallCounts;
   readonly minMutations: number;
+  /** Fewest jobs per listener the simulator's batch limits allow. */
+  readonly jobsPerListener: number;
+  /** The batch limits the simulator enforced. */
+  readonly limits?: BatchLimits;
   readonly boundMs: number;
   readonly bounds?: ReturnType<typeof fleetBounds>;
   /** Every listener holds exactly its generation-1 set. */
@@ -199,11 +203,13 @@ export async function engineRotation(
     const command = ["up", "--yes", "--skip-preview"];
     const run = await ws.run(command, { sampleProvider: true });
     const calls = countCalls(sim.backend.requestLog());
-    const jobsPerListener = minimumJobs(k, k);
+    // The floor from the service alone: its batch limits and its job model.
+    const floor = serviceFloor(sim.backend, k, k);
+    const jobsPerListener = floor.jobs;
     const bounds = fleetBounds({
       listeners,
       jobsPerListener,
-      jobMs,
+      jobMs: floor.floorMs / floor.jobs,
       mutationsPerWindow: limits.mutationsPerWindow,
       rateWindowMs: limits.rateWindowMs,
       parallelism: defaultEngineParallelism(),
@@ -218,6 +224,8 @@ export async function engineRotation(
       spanMs: calls.firstAt === undefined || calls.lastAt === undefined ? 0 : calls.lastAt - calls.firstAt,
       calls,
       minMutations: listeners * jobsPerListener,
+      jobsPerListener,
+      limits: floor.limits,
       boundMs: bounds.boundMs,
       bounds: listeners > 1 ? bounds : undefined,
       converged: liveMatches(sim, listeners, k, 1),
@@ -248,6 +256,7 @@ export async function engineNoop(ws: EngineWorkspace, sim: RunningSimulator, lab
     spanMs: calls.firstAt === undefined || calls.lastAt === undefined ? 0 : calls.lastAt - calls.firstAt,
     calls,
     minMutations: 0,
+    jobsPerListener: 0,
     boundMs: 0,
     converged: run.code === 0,
     providerMemory: run.providerMemory,

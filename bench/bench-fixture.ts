@@ -7,6 +7,13 @@ import type { BehaviourInput, Fixture } from "../simulator";
 import { startWorld, type World } from "../test/kit/world";
 
 export const REGION = "cn-hangzhou";
+
+/**
+ * The service profile every benchmark world runs: the API metadata's 15 certificates per Dissociate call
+ * (the stricter of the two published limits, which the provider is built to respect). The floors are
+ * computed from what this profile accepts.
+ */
+export const BENCH_BEHAVIOUR = Object.freeze({ dissociateLimit15: true });
 /** Quota of additional certificates per listener in the benchmark's worlds: the largest ALB grants. */
 export const BENCH_QUOTA = 300;
 const DEFAULT_CERTIFICATE = "30000000-cn-hangzhou";
@@ -63,6 +70,7 @@ export function benchFixture(shape: WorldShape): Fixture {
   }
   return {
     regionId: REGION,
+    behaviour: BENCH_BEHAVIOUR,
     certificates,
     listeners,
     limits: {
@@ -78,13 +86,15 @@ export function benchFixture(shape: WorldShape): Fixture {
 /**
  * A provider-direct world of `fixture` with jobs of `jobMs`: the simulator and fresh provider processes
  * (each as a `pulumi up` starts one) on the test kit's virtual clock, every process allowed the benchmark's
- * quota and the provider's own request timeout.
+ * quota and the provider's own request timeout. `behaviour` is added to {@link BENCH_BEHAVIOUR}; `seed`
+ * seeds the simulator.
  */
-export function startBenchWorld(fixture: Fixture, jobMs: number, behaviour?: BehaviourInput): Promise<World> {
+export function startBenchWorld(fixture: Fixture, jobMs: number, behaviour?: BehaviourInput, seed = 1): Promise<World> {
   return startWorld({
     fixture,
     jobMs,
-    ...(behaviour ? { behaviour } : {}),
+    seed,
+    ...(behaviour ? { behaviour: { ...BENCH_BEHAVIOUR, ...behaviour } } : {}),
     providers: {
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
       config: { "alb-listener-certificates:maxCertificatesPerListener": String(BENCH_QUOTA) },

@@ -1,17 +1,27 @@
 /**
  * What the benchmark counts, from the simulator's request log: API calls by kind, jobs, polls,
- * throttled and failed calls; and the lower bounds the cloud sets.
+ * throttled and failed calls; and the lower bounds the service sets. Every floor here is computed from
+ * what the simulator accepts and how long its jobs take, never from the provider's own settings: a
+ * provider that sends smaller batches than the service allows must miss the floor, not move it.
  */
 import { Action, ErrorCode, isListenerBusy, isThrottled } from "../contract/alb-contract";
-import { ASSOCIATE_BATCH_MAX, DISSOCIATE_BATCH_MAX } from "../provider/defaults";
 import type { RequestLogEntry } from "../simulator";
 
 export const ASSOCIATE = Action.associate;
 export const DISSOCIATE = Action.dissociate;
 
-/** The batch limits the provider keeps to, which decide the fewest calls a change needs. */
-export const ASSOCIATE_BATCH = ASSOCIATE_BATCH_MAX;
-export const DISSOCIATE_BATCH = DISSOCIATE_BATCH_MAX;
+/** The most certificates one call accepts, each way, as the service (the simulator's active profile) enforces them. */
+export interface BatchLimits {
+  readonly associate: number;
+  readonly dissociate: number;
+}
+
+/** What the floor needs to know of the service: its batch limits and its job model. */
+export interface ServiceModel {
+  batchLimits(): BatchLimits;
+  /** Duration of a job of n certificates before jitter, ms. */
+  nominalJobMs(certificateCount: number): number;
+}
 
 /** API calls of one run, by kind. */
 export interface CallCounts {
@@ -104,9 +114,51 @@ export function countCalls(log: readonly RequestLogEntry[]): CallCounts {
   return c;
 }
 
-/** Fewest jobs (and mutation calls) that change one listener: ceil(added/ASSOCIATE_BATCH) + ceil(removed/DISSOCIATE_BATCH). */
-export function minimumJobs(added: number, removed: number): number {
-  return Math.ceil(added / ASSOCIATE_BATCH) + Math.ceil(removed / DISSOCIATE_BATCH);
+/** Fewest jobs (and mutation calls) that change one listener: ceil(added/associate limit) + ceil(removed/dissociate limit). */
+export function minimumJobs(added: number, removed: number, limits: BatchLimits): number {
+  return Math.ceil(added / limits.associate) + Math.ceil(removed / limits.dissociate);
+}
+
+/** Sizes of the fewest batches that carry n certificates under a limit: full batches, then the rest. */
+export function optimalBatches(n: number, limit: number): number[] {
+  const sizes: number[] = [];
+  for (let left = n; left > 0; left -= limit) sizes.push(Math.min(limit, left));
+  return sizes;
+}
+
+/** One listener's change at its best, by the service alone. */
+export interface ServiceFloor {
+  readonly limits: BatchLimits;
+  /** Associate batch sizes, then Dissociate batch sizes, of an optimal plan. */
+  readonly associateBatches: readonly number[];
+  readonly dissociateBatches: readonly number[];
+  /** Fewest jobs (= fewest mutation calls). */
+  readonly jobs: number;
+  /** Fewest validation dry runs worth making: one per Associate batch. */
+  readonly dryRuns: number;
+  /** The jobs of the optimal plan run one after another: the sum of their durations (before jitter), ms. */
+  readonly floorMs: number;
+}
+
+/**
+ * The floor of changing one listener by `added` and `removed` certificates: the fewest batches the service's
+ * limits allow, and the time its job model gives them, one job at a time (a listener runs one job at once).
+ * With size-dependent jobs (`base + perCertificate × n`) every plan with the fewest batches takes the same
+ * total, so this is the least any plan can take (in expectation, when the durations are jittered).
+ */
+export function serviceFloor(service: ServiceModel, added: number, removed: number): ServiceFloor {
+  const limits = service.batchLimits();
+  const associateBatches = optimalBatches(added, limits.associate);
+  const dissociateBatches = optimalBatches(removed, limits.dissociate);
+  const floorMs = [...associateBatches, ...dissociateBatches].reduce((sum, n) => sum + service.nominalJobMs(n), 0);
+  return {
+    limits,
+    associateBatches,
+    dissociateBatches,
+    jobs: associateBatches.length + dissociateBatches.length,
+    dryRuns: associateBatches.length,
+    floorMs,
+  };
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import { randomInt } from "node:crypto";
 import { Action, CertificateStatus, Limits as ApiLimits, type MutationAction } from "../contract/alb-contract";
-import { DEFAULT_BEHAVIOUR, jobDurationMs, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
+import { DEFAULT_BEHAVIOUR, jobDurationMs, nominalJobDurationMs, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
 import {
   AlbErrorResponse,
   DryRunOperationError,
@@ -334,6 +334,22 @@ export class AlbBackend {
   /** The world's limits. */
   get limits(): Limits {
     return this.limitsValue;
+  }
+
+  /**
+   * The most certificates one Associate and one Dissociate call accept under the active behaviour: the world's
+   * limits, with Dissociate cut to the API metadata's 15 under `dissociateLimit15`.
+   */
+  batchLimits(): { readonly associate: number; readonly dissociate: number } {
+    const dissociate = this.behaviourValue.dissociateLimit15
+      ? Math.min(this.limitsValue.dissociateBatchMax, ApiLimits.dissociateCertificatesMaxMetadata)
+      : this.limitsValue.dissociateBatchMax;
+    return { associate: this.limitsValue.associateBatchMax, dissociate };
+  }
+
+  /** How long a job of `certificateCount` certificates takes under the active behaviour before jitter, ms. */
+  nominalJobMs(certificateCount: number): number {
+    return nominalJobDurationMs(this.behaviourValue, this.jobMs, certificateCount);
   }
 
   // ---------------------------------------------------------------- API actions
@@ -815,10 +831,8 @@ export class AlbBackend {
     const now = this.settle();
     const behaviour = this.behaviourValue;
     if (request.listenerId === "") throw new MissingParameterError("ListenerId");
-    const dissociateBatchMax = behaviour.dissociateLimit15
-      ? Math.min(this.limitsValue.dissociateBatchMax, ApiLimits.dissociateCertificatesMaxMetadata)
-      : this.limitsValue.dissociateBatchMax;
-    const certificateIds = this.checkBatch(request.certificateIds, associating ? this.limitsValue.associateBatchMax : dissociateBatchMax);
+    const batchLimits = this.batchLimits();
+    const certificateIds = this.checkBatch(request.certificateIds, associating ? batchLimits.associate : batchLimits.dissociate);
 
     if (viaApi) this.admitThrottled(now);
 

@@ -282,6 +282,15 @@ export function describeBehaviour(behaviour: Behaviour): string[] {
 export function jobDurationMs(behaviour: Behaviour, jobMs: number, certificateCount: number, draw: () => number): number {
   const duration = behaviour.jobDuration;
   if (duration === null) return jobMs;
-  const nominal = duration.baseMs + duration.perCertificateMs * certificateCount;
+  const nominal = nominalJobDurationMs(behaviour, jobMs, certificateCount);
   return Math.max(0, Math.round(nominal * (1 + duration.jitter * (2 * draw() - 1))));
+}
+
+/**
+ * The duration a job of `certificateCount` certificates takes before jitter, ms: `jobMs` when the
+ * `jobDuration` switch is off, otherwise `baseMs + perCertificateMs × n` (the mean over the jitter).
+ */
+export function nominalJobDurationMs(behaviour: Behaviour, jobMs: number, certificateCount: number): number {
+  const duration = behaviour.jobDuration;
+  return duration === null ? jobMs : duration.baseMs + duration.perCertificateMs * certificateCount;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countCalls, fleetBounds, idealFleetMs, minimumJobs } from "../../bench/bench-stats";
+import { countCalls, fleetBounds, idealFleetMs, minimumJobs, optimalBatches, serviceFloor } from "../../bench/bench-stats";
 import type { RequestLogEntry } from "../../simulator";
 
 const entry = (seq: number, action: string, extra: Partial<RequestLogEntry> = {}): RequestLogEntry => ({
@@ -14,11 +14,37 @@ const entry = (seq: number, action: string, extra: Partial<RequestLogEntry> = {}
 });
 
 describe("benchmark arithmetic", () => {
-  it("minimum jobs: ceil(added/15) + ceil(removed/15), the stricter published Dissociate limit", () => {
-    expect(minimumJobs(1, 1)).toBe(2);
-    expect(minimumJobs(20, 20)).toBe(4);
-    expect(minimumJobs(100, 100)).toBe(14);
-    expect(minimumJobs(0, 0)).toBe(0);
+  it("minimum jobs: ceil(added/associate limit) + ceil(removed/dissociate limit), the limits the service enforces", () => {
+    const strict = { associate: 15, dissociate: 15 };
+    expect(minimumJobs(1, 1, strict)).toBe(2);
+    expect(minimumJobs(20, 20, strict)).toBe(4);
+    expect(minimumJobs(100, 100, strict)).toBe(14);
+    expect(minimumJobs(0, 0, strict)).toBe(0);
+    // The Dissociate document's 20: one job less at K = 20.
+    expect(minimumJobs(20, 20, { associate: 15, dissociate: 20 })).toBe(3);
+    expect(minimumJobs(100, 100, { associate: 15, dissociate: 20 })).toBe(12);
+  });
+
+  it("the fewest batches: full ones, then the rest", () => {
+    expect(optimalBatches(0, 15)).toEqual([]);
+    expect(optimalBatches(1, 15)).toEqual([1]);
+    expect(optimalBatches(15, 15)).toEqual([15]);
+    expect(optimalBatches(40, 15)).toEqual([15, 15, 10]);
+  });
+
+  it("the service floor: the service's limits and its job model over the fewest batches", () => {
+    const flat = { batchLimits: () => ({ associate: 15, dissociate: 20 }), nominalJobMs: () => 10_000 };
+    expect(serviceFloor(flat, 40, 40)).toEqual({
+      limits: { associate: 15, dissociate: 20 },
+      associateBatches: [15, 15, 10],
+      dissociateBatches: [20, 20],
+      jobs: 5,
+      dryRuns: 3,
+      floorMs: 50_000,
+    });
+    // Size-dependent jobs, 5000 + 333 × n: three Associate jobs of 15, 15, 10 and two Dissociate jobs of 20.
+    const sized = { batchLimits: () => ({ associate: 15, dissociate: 20 }), nominalJobMs: (n: number) => 5_000 + 333 * n };
+    expect(serviceFloor(sized, 40, 40).floorMs).toBe(5 * 5_000 + 333 * 80);
   });
 
   it("counts calls by kind, separating dry runs, throttled and busy refusals", () => {
