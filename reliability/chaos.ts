@@ -1,5 +1,5 @@
 /**
- * `npm run chaos -- [--scenarios N] [--seed S] [--from I] [--scenario I] [--verbose] [--publish FILE]`
+ * `npm run chaos -- [--scenarios N] [--seed S] [--from I] [--scenario I] [--verbose] [--publish]`
  *
  * Runs N seeded chaos scenarios (reliability/chaos-core.ts) against the simulator, prints a table and one
  * `CHAOS_SUMMARY {json}` line, and exits 1 if any invariant broke (2 for bad flags). `--scenario I` reruns
@@ -10,7 +10,9 @@ import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { formatTable, passed, runScenario, summarize, type ScenarioResult } from "./chaos-core";
-import { provenanceLine } from "../test/kit/figures";
+import * as path from "node:path";
+import { CHAOS_RESULT, publish as publishFigures, type ChaosFigures } from "../figures/publish";
+import { currentCommit, sourcesDigest } from "../test/kit/figures";
 import { REPO_ROOT } from "../test/kit/paths";
 
 const USAGE = `Usage: npm run chaos -- [--scenarios N] [--seed S] [--from I] [--scenario I] [--parallel P] [--verbose]
@@ -22,7 +24,8 @@ const USAGE = `Usage: npm run chaos -- [--scenarios N] [--seed S] [--from I] [--
   --parallel P    scenarios in flight at once per thread, each with its own simulator and clock (default 4)
   --threads T     worker threads (default: the number of CPUs, at most 8)
   --verbose       one line per scenario
-  --publish FILE  also write the table, with the commit and sources digest it was measured at, as Markdown to FILE
+  --publish       also write the result, with the commit and sources digest it was measured at, to
+                  docs/figures/chaos.json, and render the documents that quote it (npm run figures)
 `;
 
 function integer(name: string, value: string | undefined, fallback: number): number {
@@ -38,7 +41,7 @@ async function main(): Promise<void> {
   let verbose: boolean;
   let parallel: number;
   let threads: number;
-  let publish: string | undefined;
+  let publish: boolean;
   try {
     const { values } = parseArgs({
       options: {
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
         parallel: { type: "string" },
         threads: { type: "string" },
         verbose: { type: "boolean" },
-        publish: { type: "string" },
+        publish: { type: "boolean" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
     from = single ?? integer("from", values.from, 0);
     scenarios = single === undefined ? integer("scenarios", values.scenarios, 500) : 1;
     verbose = values.verbose === true || single !== undefined;
-    publish = values.publish;
+    publish = values.publish === true;
     parallel = Math.max(1, integer("parallel", values.parallel, 4));
     threads = Math.max(1, integer("threads", values.threads, Math.min(8, availableParallelism())));
   } catch (error) {
@@ -110,27 +113,22 @@ async function main(): Promise<void> {
   results.sort((a, b) => a.index - b.index);
   const summary = summarize(seed, results, (performance.now() - started) / 1000);
   console.log("");
-  const table = formatTable(summary, `seed ${seed}, from ${from}, 2-4 listeners, 1-2 stacks, 4-7 deployments each, request fault rate 10-30 %`);
+  const settings = `seed ${seed}, from ${from}, 2-4 listeners, 1-2 stacks, 4-7 deployments each, request fault rate 10-30 %`;
+  const table = formatTable(summary, settings);
   console.log(table);
-  if (publish !== undefined) {
+  if (publish) {
     const command = `npm run chaos -- --scenarios ${scenarios} --seed ${seed}${from ? ` --from ${from}` : ""}`;
-    fs.writeFileSync(
-      publish,
-      [
-        "# Chaos results",
-        "",
-        "Written by `npm run chaos -- … --publish` (reliability/chaos.ts); what each row means is in [docs/reliability.md](reliability.md).",
-        "",
-        provenanceLine(REPO_ROOT, command),
-        "",
-        "```",
-        table,
-        "```",
-        "",
-        `Summary (JSON): \`${JSON.stringify({ ...summary, wallSeconds: undefined })}\``,
-        "",
-      ].join("\n"),
-    );
+    const figures: ChaosFigures = {
+      command,
+      commit: currentCommit(REPO_ROOT),
+      sourcesDigest: sourcesDigest(REPO_ROOT),
+      generated: new Date().toISOString(),
+      settings,
+      summary,
+    };
+    fs.mkdirSync(path.dirname(path.join(REPO_ROOT, CHAOS_RESULT)), { recursive: true });
+    fs.writeFileSync(path.join(REPO_ROOT, CHAOS_RESULT), JSON.stringify(figures, null, 2) + "\n");
+    console.log(`wrote ${CHAOS_RESULT}; ${publishFigures().join(", ") || "no document changed"}`);
   }
   console.log(`CHAOS_SUMMARY ${JSON.stringify(summary)}`);
   if (!passed(summary)) {

@@ -17,7 +17,7 @@ async function failedTargets(k: number): Promise<string[]> {
   return directChecks(result, "T=10.0 s virtual").filter((c) => !c.pass).map((c) => c.name);
 }
 
-function mockDefaults(change: (actual: Defaults) => Partial<Defaults>): void {
+function mockDefaults(change: (actual: Defaults) => Record<string, number>): void {
   vi.doMock("../../provider/defaults", async (importOriginal) => {
     const actual = await importOriginal<Defaults>();
     return { ...actual, ...change(actual) };

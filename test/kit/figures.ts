@@ -1,34 +1,57 @@
 /**
  * Published figures are tied to the code that produced them: the benchmark and the chaos command write the
- * commit they ran at and a digest of the sources that decide the figures; a unit test recomputes the digest
- * and fails when the sources changed since the figures were published (re-run and publish them).
+ * commit they ran at and a digest of everything that can change a figure; a unit test recomputes the digest
+ * and fails when any of it changed since the figures were published (re-run and publish them).
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** The folders whose TypeScript sources decide the published figures. */
-export const FIGURE_SOURCES = ["contract", "provider", "simulator", "reliability", "bench", path.join("test", "kit")] as const;
+/**
+ * Everything that can change a measured figure: the provider, the API contract, the simulator, the harnesses
+ * (chaos, benchmark and its Pulumi programs, the test kit), the language host and CLI build, the scripts, the
+ * TypeScript settings and the dependency manifest and lock file. Folders are read whole (every file, any
+ * kind), except `node_modules`.
+ */
+export const FIGURE_SOURCES = [
+  "contract",
+  "provider",
+  "simulator",
+  "reliability",
+  "bench",
+  path.join("test", "kit"),
+  path.join("tools", "pulumi-cli"),
+  "scripts",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.base.json",
+  "tsconfig.build.json",
+] as const;
 
-function tsFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
+function filesUnder(entry: string): string[] {
+  if (!fs.existsSync(entry)) return [];
+  if (!fs.statSync(entry).isDirectory()) return [entry];
   return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) return entry.name === "node_modules" || entry.name === "programs" ? [] : tsFiles(full);
-      return entry.name.endsWith(".ts") ? [full] : [];
+    .readdirSync(entry, { withFileTypes: true })
+    .flatMap((child) => {
+      const full = path.join(entry, child.name);
+      if (child.isDirectory()) return child.name === "node_modules" ? [] : filesUnder(full);
+      return child.isFile() ? [full] : [];
     });
 }
 
-/** A SHA-256 over the path and content of every source file of {@link FIGURE_SOURCES}, first 16 hex digits. */
-export function sourcesDigest(repoRoot: string): string {
-  const hash = createHash("sha256");
-  const files = FIGURE_SOURCES.flatMap((dir) => tsFiles(path.join(repoRoot, dir)))
+/** The files the digest covers, relative to the repository, sorted. */
+export function figureSourceFiles(repoRoot: string): string[] {
+  return FIGURE_SOURCES.flatMap((entry) => filesUnder(path.join(repoRoot, entry)))
     .map((file) => path.relative(repoRoot, file).split(path.sep).join("/"))
     .sort();
-  for (const file of files) {
+}
+
+/** A SHA-256 over the path and content of every file of {@link FIGURE_SOURCES}, first 16 hex digits. */
+export function sourcesDigest(repoRoot: string): string {
+  const hash = createHash("sha256");
+  for (const file of figureSourceFiles(repoRoot)) {
     hash.update(`${file}\n`);
     hash.update(fs.readFileSync(path.join(repoRoot, file)));
     hash.update("\n");
@@ -48,8 +71,8 @@ export function currentCommit(repoRoot: string): string {
 }
 
 /** The line a published document carries: where and how its figures were made. */
-export function provenanceLine(repoRoot: string, command: string): string {
-  return `**Measured at** commit \`${currentCommit(repoRoot)}\`, sources digest \`${sourcesDigest(repoRoot)}\`, with \`${command}\`.`;
+export function provenanceLine(commit: string, digest: string, command: string): string {
+  return `**Measured at** commit \`${commit}\`, sources digest \`${digest}\`, with \`${command}\`.`;
 }
 
 /** The sources digest a published document names, if any. */

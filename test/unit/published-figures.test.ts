@@ -1,39 +1,126 @@
 /**
- * The published figures (BENCHMARKS.md, docs/chaos-results.md and the README's copies) name the sources they
- * were measured on: when the provider, the simulator or the harnesses change, this test fails until
- * `npm run bench` and `npm run chaos -- --scenarios 600 --seed 1 --publish docs/chaos-results.md` are run
- * again and their figures published.
+ * Every published figure is a value from a committed result, checked by value: BENCHMARKS.md and
+ * docs/chaos-results.md are rendered whole from bench-results/latest.json and docs/figures/chaos.json, and the
+ * figures blocks of README.md and docs/*.md from those and docs/figures/mutation.json (figures/publish.ts). This
+ * test renders them again and fails on any difference; it also fails when anything that can change a measured
+ * figure changed since the benchmark and the chaos run were published (their sources digest). Then run
+ * `npm run bench` and `npm run chaos -- --scenarios 600 --seed 1 --publish` again.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { publishedDigest, sourcesDigest } from "../kit/figures";
+import { expectedDocuments, publishedDocuments, readResults, staleDocuments, type MutationFigures } from "../../figures/publish";
+import { figureSourceFiles, publishedDigest, sourcesDigest } from "../kit/figures";
 import { REPO_ROOT } from "../kit/paths";
 
-const PUBLISHED = ["BENCHMARKS.md", "docs/chaos-results.md", "README.md"];
+/** A copy of what the documents are rendered from, to edit. */
+function copyOfDocuments(): string {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "alb-figures-"));
+  for (const file of ["README.md", "BENCHMARKS.md", "bench-results/latest.json"]) {
+    fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+    fs.copyFileSync(path.join(REPO_ROOT, file), path.join(copy, file));
+  }
+  fs.cpSync(path.join(REPO_ROOT, "docs"), path.join(copy, "docs"), { recursive: true });
+  return copy;
+}
+
+function edit(root: string, file: string, from: string, to: string): void {
+  const full = path.join(root, file);
+  const text = fs.readFileSync(full, "utf8");
+  expect(text.includes(from), `${file} quotes ${from}`).toBe(true);
+  fs.writeFileSync(full, text.replace(from, to));
+}
 
 describe("published figures", () => {
-  const current = sourcesDigest(REPO_ROOT);
+  const results = readResults();
 
-  it.each(PUBLISHED)("%s names the sources digest of the code as it is", (file) => {
-    const text = fs.readFileSync(path.join(REPO_ROOT, file), "utf8");
-    const digests = [...text.matchAll(/sources digest `([0-9a-f]{16})`/g)].map((m) => m[1]);
-    expect(digests.length, `${file} names no sources digest`).toBeGreaterThan(0);
-    expect(new Set(digests), `${file}: the figures were measured on other sources; re-run the benchmark and the chaos suite and publish them`).toEqual(new Set([current]));
+  it("every published document reads exactly what its results give (npm run figures writes them)", () => {
+    expect(staleDocuments()).toEqual([]);
   });
 
-  it("reads the digest a document names", () => {
-    expect(publishedDigest("**Measured at** commit `abc`, sources digest `0123456789abcdef`, with `x`.")).toBe("0123456789abcdef");
-    expect(publishedDigest("nothing here")).toBeUndefined();
+  it("the benchmark and the chaos run were measured on the sources as they are", () => {
+    const current = sourcesDigest(REPO_ROOT);
+    expect(results.bench.sourcesDigest, "bench-results/latest.json: re-run npm run bench").toBe(current);
+    expect(results.chaos.sourcesDigest, "docs/figures/chaos.json: re-run npm run chaos -- --scenarios 600 --seed 1 --publish").toBe(current);
+    expect(results.bench.mode).toBe("full");
   });
 
-  it("changes when a source changes", () => {
-    const copy = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "alb-digest-"));
+  it("a hand-edited figure is found, in a rendered document and in a block", () => {
+    const s = results.chaos.summary;
+    const met = results.bench.checks.filter((c) => c.pass).length;
+    const all = results.bench.checks.length;
+    const edits: [string, string, string][] = [
+      ["README.md", `| ${s.converged}/${s.scenarios} |`, `| ${s.converged - 1}/${s.scenarios} |`],
+      ["docs/chaos-results.md", `${s.converged}/${s.scenarios}`, `${s.converged - 1}/${s.scenarios}`],
+      ["BENCHMARKS.md", `${met} of ${all} targets met`, `${met === all ? met - 1 : met + 1} of ${all} targets met`],
+      ["README.md", `${met} of ${all} targets met`, `${met === all ? met - 1 : met + 1} of ${all} targets met`],
+    ];
+    for (const [file, from, to] of edits) {
+      const copy = copyOfDocuments();
+      try {
+        edit(copy, file, from, to);
+        expect(staleDocuments(copy), `${from} → ${to} in ${file}`).toEqual([file]);
+      } finally {
+        fs.rmSync(copy, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("a hand-edited mutation score is found", () => {
+    const copy = copyOfDocuments();
     try {
-      fs.mkdirSync(path.join(copy, "provider"));
-      fs.writeFileSync(path.join(copy, "provider", "a.ts"), "export const a = 1;\n");
+      const text = fs.readFileSync(path.join(copy, "docs/reliability.md"), "utf8");
+      const score = /\| (\d+\.\d) % \|/.exec(text);
+      expect(score, "docs/reliability.md has a per-file score").not.toBeNull();
+      edit(copy, "docs/reliability.md", score![0], "| 99.9 % |");
+      expect(staleDocuments(copy)).toEqual(["docs/reliability.md"]);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it("no document quotes a measured figure outside a figures block", () => {
+    for (const doc of publishedDocuments()) {
+      if (doc === "BENCHMARKS.md" || doc === "docs/chaos-results.md") continue;
+      const prose = fs.readFileSync(path.join(REPO_ROOT, doc), "utf8").replace(/<!-- figures:([a-z-]+) -->[\s\S]*?<!-- \/figures:\1 -->/g, "");
+      expect(publishedDigest(prose), `${doc} names a sources digest outside a figures block`).toBeUndefined();
+      expect(prose, `${doc} quotes targets met outside a figures block`).not.toMatch(/\d+ of \d+ targets/);
+      expect(prose, `${doc} quotes a converged count outside a figures block`).not.toMatch(/\b\d+\/\d+ converged|converged \d+\/\d+/);
+    }
+  });
+
+  it("the mutation figures add up, file by file", () => {
+    const figures: MutationFigures = results.mutation;
+    for (const [file, f] of Object.entries(figures.files)) {
+      expect(f.detected, `${file}: detected = killed + timed out`).toBe(f.killed + f.timedOut);
+      expect(f.mutants, `${file}: mutants = killed + timed out + survived + no coverage`).toBe(f.killed + f.timedOut + f.survived + f.noCoverage);
+      expect(f.commit, `${file} names its commit`).toMatch(/^[0-9a-f]{7,40}$/);
+    }
+    for (const file of figures.decisionModules) expect(Object.keys(figures.files)).toContain(file);
+  });
+
+  it("renders every document of docs/ and the README", () => {
+    expect([...expectedDocuments().keys()]).toEqual(publishedDocuments());
+    expect(publishedDocuments()).toEqual(expect.arrayContaining(["README.md", "BENCHMARKS.md", "docs/chaos-results.md", "docs/reliability.md"]));
+  });
+
+  it("the digest covers everything that can change a figure", () => {
+    const files = figureSourceFiles(REPO_ROOT);
+    for (const file of ["provider/reconcile.ts", "contract/alb-contract.ts", "simulator/backend.ts", "reliability/chaos-core.ts", "bench/bench.ts", "bench/programs/fleet/index.ts", "test/kit/world.ts", "scripts/pulumi-cli.sh", "package-lock.json", "package.json"]) {
+      expect(files, file).toContain(file);
+    }
+    expect(files.some((f) => f.startsWith("tools/pulumi-cli/") && f.endsWith(".go")), "the language host's Go sources").toBe(true);
+    expect(files.some((f) => f.includes("node_modules")), "no dependency's own files").toBe(false);
+  });
+
+  it("the digest changes when a source changes", () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "alb-digest-"));
+    try {
+      fs.mkdirSync(path.join(copy, "scripts"));
+      fs.writeFileSync(path.join(copy, "scripts", "a.sh"), "echo 1\n");
       const before = sourcesDigest(copy);
-      fs.writeFileSync(path.join(copy, "provider", "a.ts"), "export const a = 2;\n");
+      fs.writeFileSync(path.join(copy, "scripts", "a.sh"), "echo 2\n");
       expect(sourcesDigest(copy)).not.toBe(before);
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });

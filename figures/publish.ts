@@ -1,0 +1,240 @@
+/**
+ * `npm run figures`: every figure the project publishes, rendered from the committed machine-readable results
+ * and nothing else:
+ *
+ *   bench-results/latest.json   → BENCHMARKS.md, the README's performance block
+ *   docs/figures/chaos.json     → docs/chaos-results.md, the README's chaos block
+ *   docs/figures/mutation.json  → the mutation blocks of the README and docs/reliability.md
+ *
+ * In README.md and docs/*.md a figure stands only inside a block `<!-- figures:NAME -->` …
+ * `<!-- /figures:NAME -->`, whose content this script owns. `npm run bench` and `npm run chaos -- --publish`
+ * write their result and then run the same rendering; test/unit/published-figures.test.ts re-derives every
+ * document from the results and fails on any difference.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { renderBenchmarks, type BenchResults } from "../bench/bench-markdown";
+import { formatTable, type ChaosSummary } from "../reliability/chaos-core";
+import { provenanceLine } from "../test/kit/figures";
+import { REPO_ROOT } from "../test/kit/paths";
+
+export const BENCH_RESULT = "bench-results/latest.json";
+export const CHAOS_RESULT = "docs/figures/chaos.json";
+export const MUTATION_RESULT = "docs/figures/mutation.json";
+
+/** docs/figures/chaos.json: one published chaos run. */
+export interface ChaosFigures {
+  readonly command: string;
+  readonly commit: string;
+  readonly sourcesDigest: string;
+  readonly generated: string;
+  /** The run's settings, as the table's first row says them. */
+  readonly settings: string;
+  readonly summary: ChaosSummary;
+}
+
+/** One file's mutation figures (Stryker's counts). */
+export interface MutationFileFigures {
+  readonly mutants: number;
+  readonly killed: number;
+  readonly timedOut: number;
+  readonly survived: number;
+  readonly noCoverage: number;
+  /** killed + timedOut. */
+  readonly detected: number;
+  /** The commit the file was measured at. */
+  readonly commit: string;
+  /** Wall time of the file's run, s, when recorded. */
+  readonly wallSeconds?: number;
+}
+
+/** docs/figures/mutation.json. */
+export interface MutationFigures {
+  readonly command: string;
+  readonly stryker: string;
+  readonly node: string;
+  /** Files whose behaviour decides what is sent and when (held to the higher bar). */
+  readonly decisionModules: readonly string[];
+  readonly files: Readonly<Record<string, MutationFileFigures>>;
+}
+
+/** The results the documents are rendered from. */
+export interface Results {
+  readonly bench: BenchResults;
+  readonly chaos: ChaosFigures;
+  readonly mutation: MutationFigures;
+}
+
+export function readResults(root: string = REPO_ROOT): Results {
+  const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(root, file), "utf8")) as T;
+  return { bench: read<BenchResults>(BENCH_RESULT), chaos: read<ChaosFigures>(CHAOS_RESULT), mutation: read<MutationFigures>(MUTATION_RESULT) };
+}
+
+// ------------------------------------------------------------------ chaos
+
+export function renderChaosResults(chaos: ChaosFigures): string {
+  return [
+    "# Chaos results",
+    "",
+    "Written by `npm run chaos -- … --publish` (reliability/chaos.ts) from [figures/chaos.json](figures/chaos.json); what each row means is in [docs/reliability.md](reliability.md).",
+    "",
+    provenanceLine(chaos.commit, chaos.sourcesDigest, chaos.command),
+    "",
+    "```",
+    formatTable(chaos.summary, chaos.settings),
+    "```",
+    "",
+  ].join("\n");
+}
+
+function chaosBlock(chaos: ChaosFigures): string {
+  const s = chaos.summary;
+  const v = s.violations;
+  const pct = ((100 * s.faultsInjected) / Math.max(1, s.requests)).toFixed(1);
+  return [
+    "Last run ([docs/chaos-results.md](docs/chaos-results.md)):",
+    provenanceLine(chaos.commit, chaos.sourcesDigest, chaos.command),
+    "",
+    "| scenarios | applies (failed, re-run) | faults injected | converged | lost certificates | foreign certificates touched | duplicate jobs | retries with a new ClientToken | order broken | over a service limit | half-done operations | left behind | unclear errors | credential leaks | apply time p50 / p95 (virtual) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    `| ${s.scenarios} | ${s.applies} (${s.failedApplies}) | ${s.faultsInjected} (${pct} % of ${s.requests} requests) | ${s.converged}/${s.scenarios} | ${v.lostCertificates} | ${v.foreignTouched} | ${v.duplicateJobs} | ${v.retryTokens} | ${v.order} | ${v.requestLimits} | ${v.halfDone} | ${v.leftBehind} | ${v.unclearErrors} | ${v.secretLeaks} | ${s.applySeconds.p50} s / ${s.applySeconds.p95} s |`,
+  ].join("\n");
+}
+
+// ------------------------------------------------------------------ mutation
+
+/** Totals over some files, and the score (detected / mutants) in per cent with one decimal. */
+export function mutationTotals(figures: MutationFigures, files: readonly string[]): { mutants: number; detected: number; survived: number; noCoverage: number; score: string } {
+  let mutants = 0;
+  let detected = 0;
+  let survived = 0;
+  let noCoverage = 0;
+  for (const file of files) {
+    const f = figures.files[file];
+    if (f === undefined) continue;
+    mutants += f.mutants;
+    detected += f.detected;
+    survived += f.survived;
+    noCoverage += f.noCoverage;
+  }
+  return { mutants, detected, survived, noCoverage, score: percent(detected, mutants) };
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)} %`;
+}
+
+function mutationTable(figures: MutationFigures): string {
+  const files = Object.keys(figures.files).sort();
+  const rows = files.map((file) => {
+    const f = figures.files[file]!;
+    return `| \`${file}\` | ${f.mutants} | ${f.killed} | ${f.timedOut} | ${f.survived} | ${f.noCoverage} | ${percent(f.detected, f.mutants)} | \`${f.commit}\` | ${f.wallSeconds === undefined ? "–" : `${f.wallSeconds} s`} |`;
+  });
+  const all = mutationTotals(figures, files);
+  const decision = mutationTotals(figures, figures.decisionModules);
+  return [
+    "| file | mutants | killed | timed out | survived | no coverage | score | measured at | wall time |",
+    "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+    ...rows,
+    `| **every file measured** | ${all.mutants} | | | ${all.survived} | ${all.noCoverage} | ${all.score} | | |`,
+    `| **the decision modules** | ${decision.mutants} | | | ${decision.survived} | ${decision.noCoverage} | ${decision.score} | | |`,
+  ].join("\n");
+}
+
+function mutationSummary(figures: MutationFigures): string {
+  const files = Object.keys(figures.files);
+  const all = mutationTotals(figures, files);
+  const decision = mutationTotals(figures, figures.decisionModules);
+  const names = figures.decisionModules.map((f) => path.basename(f, ".ts")).join(", ");
+  return (
+    `Mutation testing (\`${figures.command}\`, Stryker ${figures.stryker}; not part of CI) measures how much of the code the tests pin down. ` +
+    `Over the ${files.length} files of \`provider/\` and \`contract/\` measured so far: ` +
+    `${all.score} of ${all.mutants} mutants detected; the modules that decide what is sent and when (${names}) ${decision.score} of ${decision.mutants}. ` +
+    "Per file, with the commit each was measured at: [docs/reliability.md](docs/reliability.md#mutation-testing) and [docs/figures/mutation.json](docs/figures/mutation.json)."
+  );
+}
+
+// ------------------------------------------------------------------ benchmark
+
+function benchBlock(bench: BenchResults): string {
+  const failed = bench.checks.filter((c) => !c.pass);
+  const lines = [
+    provenanceLine(bench.commit, bench.sourcesDigest, bench.command),
+    `${bench.checks.length - failed.length} of ${bench.checks.length} targets met${failed.length === 0 ? "." : `; missed: ${failed.map((c) => `${c.name} (${c.detail})`).join("; ")}.`}`,
+  ];
+  const k100 = bench.engineSingle.find((r) => r.k === Math.max(...bench.engineSingle.map((e) => e.k)));
+  if (k100 !== undefined) {
+    lines.push(
+      `For example, K = ${k100.k} through \`pulumi up\`: provider span ${(k100.spanMs / 1000).toFixed(0)} s against a floor of ${(k100.boundMs / 1000).toFixed(0)} s, ` +
+        `${k100.calls.associate + k100.calls.dissociate} mutation calls (the minimum, ${k100.minMutations}).`,
+    );
+  }
+  lines.push("Figures, settings and the plot: [BENCHMARKS.md](BENCHMARKS.md).");
+  return lines.join("\n");
+}
+
+// ------------------------------------------------------------------ documents
+
+const BLOCK = /<!-- figures:([a-z-]+) -->\n[\s\S]*?<!-- \/figures:\1 -->/g;
+
+/** The blocks a document may hold, by name. */
+function blockRenderers(results: Results): Record<string, () => string> {
+  return {
+    chaos: () => chaosBlock(results.chaos),
+    bench: () => benchBlock(results.bench),
+    "mutation-summary": () => mutationSummary(results.mutation),
+    "mutation-table": () => mutationTable(results.mutation),
+  };
+}
+
+/**
+ * `text` with the content of every figures block rendered anew.
+ * @throws on a block of an unknown name
+ */
+export function renderBlocks(text: string, results: Results): string {
+  const renderers = blockRenderers(results);
+  return text.replace(BLOCK, (_whole, name: string) => {
+    const render = renderers[name];
+    if (render === undefined) throw new Error(`unknown figures block "${name}" (known: ${Object.keys(renderers).join(", ")})`);
+    return `<!-- figures:${name} -->\n${render()}\n<!-- /figures:${name} -->`;
+  });
+}
+
+/** The documents with figures, relative to the repository: whole ones and ones with blocks. */
+export function publishedDocuments(root: string = REPO_ROOT): string[] {
+  const docs = fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
+  return ["README.md", "BENCHMARKS.md", ...docs].sort();
+}
+
+/** What every published document must read, rendered from the results (and, for block documents, their prose). */
+export function expectedDocuments(root: string = REPO_ROOT, results: Results = readResults(root)): Map<string, string> {
+  const expected = new Map<string, string>();
+  for (const doc of publishedDocuments(root)) {
+    if (doc === "BENCHMARKS.md") expected.set(doc, renderBenchmarks(results.bench));
+    else if (doc === "docs/chaos-results.md") expected.set(doc, renderChaosResults(results.chaos));
+    else expected.set(doc, renderBlocks(fs.readFileSync(path.join(root, doc), "utf8"), results));
+  }
+  return expected;
+}
+
+/** The published documents whose text differs from their rendering from the results. */
+export function staleDocuments(root: string = REPO_ROOT): string[] {
+  return [...expectedDocuments(root)].filter(([doc, text]) => fs.readFileSync(path.join(root, doc), "utf8") !== text).map(([doc]) => doc);
+}
+
+/** Writes every published document from the results; returns the files that changed. */
+export function publish(root: string = REPO_ROOT): string[] {
+  const changed: string[] = [];
+  for (const [doc, text] of expectedDocuments(root)) {
+    const file = path.join(root, doc);
+    if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === text) continue;
+    fs.writeFileSync(file, text);
+    changed.push(doc);
+  }
+  return changed;
+}
+
+if (require.main === module) {
+  const changed = publish();
+  process.stdout.write(changed.length === 0 ? "figures: every document is up to date\n" : `figures: wrote ${changed.join(", ")}\n`);
+}
