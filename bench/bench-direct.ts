@@ -29,6 +29,8 @@ export interface RotationResult {
   readonly converged: boolean;
   /** The simulator's seed (its job-duration jitter). */
   readonly seed: number;
+  /** How long the jobs of this run took by the simulator's clock, added up, ms (what the run waited for at least). */
+  readonly jobsMs: number;
 }
 
 /**
@@ -73,6 +75,8 @@ export async function directRotation(
       .additional.map((c) => `${c.certificateId}:${c.status}`)
       .sort();
     const floor = serviceFloor(world.sim.backend, k, k);
+    const jobIds = new Set(world.sim.backend.requestLog().map((e) => e.jobId).filter((id): id is string => id !== undefined));
+    const jobsMs = world.sim.backend.snapshot().jobs.filter((j) => jobIds.has(j.jobId)).reduce((sum, j) => sum + (j.modifyTime - j.createTime), 0);
     return {
       k,
       jobMs,
@@ -86,6 +90,7 @@ export async function directRotation(
       realMs,
       converged: JSON.stringify(live) === JSON.stringify(after.map((id) => `${id}:Associated`).sort()),
       seed,
+      jobsMs,
     };
   } finally {
     await world.close();
