@@ -7,17 +7,21 @@
  *   with `exclusive` the listener holds exactly the declared set; without it, nothing the resource once
  *   declared and no longer does is left behind, and the outputs say what is live;
  * - no certificate of an outside writer, of another resource or a CA certificate was ever dissociated;
- * - idempotent retries: every re-send of a logical mutation after a lost answer, a timeout, a 5xx or
- *   throttling carries the same ClientToken; one ClientToken never produced two jobs, and no certificate got
- *   two (non-failed) jobs in one direction in one apply;
- * - order: no certificate a resource declares before and after an apply is dissociated, and the associations
- *   of a rotation on a listener precede its dissociations;
+ * - idempotent retries: every re-send of a logical mutation (action, listener, certificate set) that may have
+ *   been applied (accepted, or its answer lost, timed out or a 5xx) carries its ClientToken; one ClientToken
+ *   never produced two jobs, and no certificate got two (non-failed) jobs in one direction in one apply;
+ * - order: no certificate declared on a listener before and after an apply is dissociated, and every
+ *   dissociate job of a resource's rotation starts after its associate jobs of the same apply ended;
  * - no request exceeds a limit the service enforces (no `InvalidParameter` answer);
  * - a successful apply left none of its jobs Processing or Failed and its listeners out of `Configuring`;
  * - every error tells a user what they need (the listener or the property, what to do next, and for an apply
  *   that stopped part-way what was done), and no secret appears in errors, logs or state.
  *
  * Every scenario also draws a reading of the ALB API (the simulator's behaviour switches) at random.
+ *
+ * The invariants come from ground truth only: the harness's own programs and apply times, the simulator's
+ * request log and state. The provider makes its own ClientTokens (random UUIDs); none is parsed. The
+ * retry-token and order invariants are pure functions in `./invariants.ts`.
  *
  * `reliability/chaos.ts` is the command line; `test/reliability/chaos.test.ts` runs a short seeded slice.
  */
@@ -26,7 +30,7 @@ import type { BehaviourInput, FaultKind, FaultRule, Fixture, JobView, RequestLog
 import { FAULT_KINDS } from "../simulator";
 import { SeededRandom } from "../simulator/random";
 import { EngineStack, type Declared, type UpResult } from "../test/kit/engine";
-import { startWorld, type ProviderProcess, type World } from "../test/kit/world";
+import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../test/kit/world";
 import { jobsStarted, orderViolations, retryTokenViolations, type ApplyWindow, type DeclaredResource } from "./invariants";
 
 const ASSOCIATE = Action.associate;
@@ -61,9 +65,9 @@ export interface Violations {
   secretLeaks: number;
   /** Steps that did not converge even after a fault-free re-run. */
   notConverged: number;
-  /** A re-send of a logical mutation (after a lost answer, a timeout, a 5xx or throttling) with a new ClientToken. */
+  /** A re-send of a logical mutation that may have been applied (accepted, lost answer, timeout, 5xx) with a new ClientToken. */
   retryTokens: number;
-  /** A certificate declared before and after an apply was dissociated, or a rotation dissociated before it associated. */
+  /** A certificate declared before and after an apply was dissociated, or a rotation's dissociate job started before its associate jobs ended. */
   order: number;
   /** A request the service refused for exceeding one of its limits. */
   requestLimits: number;
@@ -388,6 +392,29 @@ export function judgeError(error: unknown): { readonly kind: string; readonly la
   return { kind, lacks };
 }
 
+/**
+ * The world a scenario runs in: its simulator (fixture, faults, reading of the API) with serialized
+ * requests, and how every provider process of it is set up.
+ */
+export function chaosWorldOptions(scenario: Scenario): WorldOptions {
+  return {
+    fixture: scenario.fixture,
+    jobMs: scenario.jobMs,
+    seed: scenario.seed,
+    faults: scenario.faults,
+    behaviour: scenario.behaviour,
+    serializeRequests: true,
+    providers: {
+      requestTimeoutMs: 10_000, // never reached: with serialized requests a `delay` fault times the call out at once
+      config: { "alb-listener-certificates:maxCertificatesPerListener": "40" },
+      accessKey: { accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, securityToken: CHAOS_SECURITY_TOKEN },
+      // The provider makes its own ClientTokens (random UUIDs, as in production): no invariant may depend
+      // on what they look like, and a provider bug in making them must show.
+      clientTokens: "provider",
+    },
+  };
+}
+
 /** Runs one scenario. Never throws for a provider failure: everything is counted. */
 export async function runScenario(seed: number, index: number): Promise<ScenarioResult> {
   const scenario = buildScenario(seed, index);
@@ -405,22 +432,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
   let applies = 0;
   let failedApplies = 0;
 
-  const world: World = await startWorld({
-    fixture: scenario.fixture,
-    jobMs: scenario.jobMs,
-    seed: scenario.seed,
-    faults: scenario.faults,
-    behaviour: scenario.behaviour,
-    serializeRequests: true,
-    providers: {
-      requestTimeoutMs: 10_000, // never reached: with serialized requests a `delay` fault times the call out at once
-      config: { "alb-listener-certificates:maxCertificatesPerListener": "40" },
-      accessKey: { accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, securityToken: CHAOS_SECURITY_TOKEN },
-      // The provider makes its own ClientTokens (random UUIDs, as in production): no invariant may depend
-      // on what they look like, and a provider bug in making them must show.
-      clientTokens: "provider",
-    },
-  });
+  const world: World = await startWorld(chaosWorldOptions(scenario));
   const { sim, clock } = world;
   // Each deployment of a stack gets a fresh provider process, as with the engine: nothing a process
   // learned (ownership claims, job timings) survives into the next deployment.
