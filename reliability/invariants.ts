@@ -49,12 +49,14 @@ function jobLearned(entry: RequestLogEntry): string | undefined {
 
 /**
  * Idempotent retries. A logical mutation is identified by the listener, the action and the certificate set
- * of a request that may have been applied ({@link mayHaveApplied}); until its caller knows that it took no
- * effect, every later request of the same content in the same apply is a re-send of it and must carry its
- * ClientToken. The caller knows only when an answer it got named the mutation's job and that job ended
- * Failed (its certificates fell back) before the later request was sent. A refusal the service certainly did
- * not apply (a 4xx such as `Throttling.User` or `ResourceInConfiguring.Listener`, answered) starts nothing:
- * the next request, with the same or a new token, is judged on its own.
+ * of a request that may have been applied ({@link mayHaveApplied}); while its outcome is in doubt, every
+ * later request of the same content in the same apply is a re-send of it and must carry its ClientToken.
+ * The doubt ends only when an answer the caller got named the mutation's job and that job had ended
+ * (Succeeded, or Failed with its certificates fallen back) by the time the later request was sent: a
+ * request after that is a new decision (whether it was a needless one is the duplicate-jobs counter's
+ * business). A refusal the service certainly did not apply (a 4xx such as `Throttling.User` or
+ * `ResourceInConfiguring.Listener`, answered) starts nothing: the next request, with the same or a new
+ * token, is judged on its own.
  *
  * @param log the request log of one apply (of every stack applying at the time: their certificate sets are
  *   disjoint, so requests of one content are one stack's)
@@ -72,11 +74,11 @@ export function retryTokenViolations(log: readonly RequestLogEntry[], jobs: read
     const token = entry.params.ClientToken ?? "";
     let pending = open.get(key);
     if (pending !== undefined && pending.token !== token) {
-      const knownFailed = [...pending.learned].some((jobId) => {
+      const settled = [...pending.learned].some((jobId) => {
         const job = jobById.get(jobId);
-        return job?.status === "Failed" && job.modifyTime <= entry.time;
+        return job !== undefined && job.status !== "Processing" && job.modifyTime <= entry.time;
       });
-      if (!knownFailed) {
+      if (!settled) {
         out.push(
           `${entry.action} of ${(entry.certificateIds ?? []).join(",")} on ${entry.params.ListenerId ?? "?"} (request ${entry.seq}) re-sent ` +
             `with ClientToken ${token || "(none)"} while the one with ${pending.token || "(none)"} may have been applied`,

@@ -97,12 +97,13 @@ describe("retry tokens: a re-send of a mutation that may have been applied carri
     expect(retryTokenViolations(log, [])).toHaveLength(1);
   });
 
-  it("an accepted mutation whose job the caller saw fail may be sent again with a new token; one still in effect may not", () => {
+  it("an accepted mutation whose job the caller knew and that had ended may be followed by a new token; one still in doubt may not", () => {
     const accepted = request(ASSOCIATE, ["c1"], a, { time: 1_000, jobId: "job-1" });
     const again = request(ASSOCIATE, ["c1"], b, { time: 5_000, jobId: "job-2" });
     expect(retryTokenViolations([accepted, again], [job("job-1", ASSOCIATE, ["c1"], 1_000, 4_000, "Failed")])).toEqual([]);
-    expect(retryTokenViolations([accepted, again], [job("job-1", ASSOCIATE, ["c1"], 1_000, 4_000, "Succeeded")])).toHaveLength(1);
-    // Failed only after the new request was sent: the caller could not have known.
+    expect(retryTokenViolations([accepted, again], [job("job-1", ASSOCIATE, ["c1"], 1_000, 4_000, "Succeeded")])).toEqual([]);
+    expect(retryTokenViolations([accepted, again], [job("job-1", ASSOCIATE, ["c1"], 1_000, "Processing")])).toHaveLength(1);
+    // Ended only after the new request was sent: the caller could not have known.
     expect(retryTokenViolations([accepted, again], [job("job-1", ASSOCIATE, ["c1"], 1_000, 6_000, "Failed")])).toHaveLength(1);
     // The answer naming the job was lost: the caller never learned that job, so its failure settles nothing.
     const lost = { ...accepted, status: null, fault: "lostResponse" as const };
