@@ -7,11 +7,11 @@
  *   with `exclusive` the listener holds exactly the declared set; without it, nothing the resource once
  *   declared and no longer does is left behind, and the outputs say what is live;
  * - no certificate of an outside writer, of another resource or a CA certificate was ever dissociated;
- * - idempotent retries: every re-send of a logical mutation after a lost answer, a timeout, a 5xx or
- *   throttling carries the same ClientToken; one ClientToken never produced two jobs, and no certificate got
- *   two (non-failed) jobs in one direction in one apply;
- * - order: no certificate a resource declares before and after an apply is dissociated, and the associations
- *   of a rotation on a listener precede its dissociations;
+ * - idempotent retries: every re-send of a logical mutation (action, listener, certificate set) that may have
+ *   been applied (accepted, or its answer lost, timed out or a 5xx) carries its ClientToken; one ClientToken
+ *   never produced two jobs, and no certificate got two (non-failed) jobs in one direction in one apply;
+ * - order: no certificate declared on a listener before and after an apply is dissociated, and every
+ *   dissociate job of a resource's rotation starts after its associate jobs of the same apply ended;
  * - no request exceeds a limit the service enforces (no `InvalidParameter` answer);
  * - a successful apply left none of its jobs Processing or Failed and its listeners out of `Configuring`;
  * - every error tells a user what they need (the listener or the property, what to do next, and for an apply
@@ -19,14 +19,19 @@
  *
  * Every scenario also draws a reading of the ALB API (the simulator's behaviour switches) at random.
  *
+ * The invariants come from ground truth only: the harness's own programs and apply times, the simulator's
+ * request log and state. The provider makes its own ClientTokens (random UUIDs); none is parsed. The
+ * retry-token and order invariants are pure functions in `./invariants.ts`.
+ *
  * `reliability/chaos.ts` is the command line; `test/reliability/chaos.test.ts` runs a short seeded slice.
  */
 import { Action, isListenerBusy, MUTATION_ACTIONS } from "../contract/alb-contract";
 import type { BehaviourInput, FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
 import { FAULT_KINDS } from "../simulator";
 import { SeededRandom } from "../simulator/random";
-import { EngineStack, type Declared, type ResourceState, type UpResult } from "../test/kit/engine";
-import { startWorld, type ProviderProcess, type World } from "../test/kit/world";
+import { EngineStack, type Declared, type UpResult } from "../test/kit/engine";
+import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../test/kit/world";
+import { jobsStarted, orderViolations, retryTokenViolations, type ApplyWindow, type DeclaredResource } from "./invariants";
 
 const ASSOCIATE = Action.associate;
 const DISSOCIATE = Action.dissociate;
@@ -60,9 +65,9 @@ export interface Violations {
   secretLeaks: number;
   /** Steps that did not converge even after a fault-free re-run. */
   notConverged: number;
-  /** A re-send of a logical mutation (after a lost answer, a timeout, a 5xx or throttling) with a new ClientToken. */
+  /** A re-send of a logical mutation that may have been applied (accepted, lost answer, timeout, 5xx) with a new ClientToken. */
   retryTokens: number;
-  /** A certificate declared before and after an apply was dissociated, or a rotation dissociated before it associated. */
+  /** A certificate declared before and after an apply was dissociated, or a rotation's dissociate job started before its associate jobs ended. */
   order: number;
   /** A request the service refused for exceeding one of its limits. */
   requestLimits: number;
@@ -387,6 +392,29 @@ export function judgeError(error: unknown): { readonly kind: string; readonly la
   return { kind, lacks };
 }
 
+/**
+ * The world a scenario runs in: its simulator (fixture, faults, reading of the API) with serialized
+ * requests, and how every provider process of it is set up.
+ */
+export function chaosWorldOptions(scenario: Scenario): WorldOptions {
+  return {
+    fixture: scenario.fixture,
+    jobMs: scenario.jobMs,
+    seed: scenario.seed,
+    faults: scenario.faults,
+    behaviour: scenario.behaviour,
+    serializeRequests: true,
+    providers: {
+      requestTimeoutMs: 10_000, // never reached: with serialized requests a `delay` fault times the call out at once
+      config: { "alb-listener-certificates:maxCertificatesPerListener": "40" },
+      accessKey: { accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, securityToken: CHAOS_SECURITY_TOKEN },
+      // The provider makes its own ClientTokens (random UUIDs, as in production): no invariant may depend
+      // on what they look like, and a provider bug in making them must show.
+      clientTokens: "provider",
+    },
+  };
+}
+
 /** Runs one scenario. Never throws for a provider failure: everything is counted. */
 export async function runScenario(seed: number, index: number): Promise<ScenarioResult> {
   const scenario = buildScenario(seed, index);
@@ -404,23 +432,10 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
   let applies = 0;
   let failedApplies = 0;
 
-  const world: World = await startWorld({
-    fixture: scenario.fixture,
-    jobMs: scenario.jobMs,
-    seed: scenario.seed,
-    faults: scenario.faults,
-    behaviour: scenario.behaviour,
-    serializeRequests: true,
-    providers: {
-      requestTimeoutMs: 10_000, // never reached: with serialized requests a `delay` fault times the call out at once
-      config: { "alb-listener-certificates:maxCertificatesPerListener": "40" },
-      accessKey: { accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, securityToken: CHAOS_SECURITY_TOKEN },
-    },
-  });
+  const world: World = await startWorld(chaosWorldOptions(scenario));
   const { sim, clock } = world;
   // Each deployment of a stack gets a fresh provider process, as with the engine: nothing a process
-  // learned (ownership claims, job timings) survives into the next deployment. ClientTokens are
-  // "stack<S>~<deployment>-<n>".
+  // learned (ownership claims, job timings) survives into the next deployment.
   const processes: ProviderProcess[] = [];
   const engines: EngineStack[] = [];
   let deployments = 0;
@@ -459,39 +474,51 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       .map((slot) => ({ slot, st: step?.get(slot.key) }))
       .filter((x): x is { slot: Slot; st: SlotState } => x.st?.declared === true);
 
+  /** The harness's program at step `stepIndex`, per resource (slot), with what it declared before. */
+  const declaredResources = (stepIndex: number): DeclaredResource[] =>
+    scenario.slots.map((slot) => {
+      const setAt = (i: number): readonly string[] => {
+        const st = scenario.steps[i]?.get(slot.key);
+        return i >= 0 && st?.declared === true ? st.set : [];
+      };
+      const ever = new Set<string>();
+      for (let i = 0; i < stepIndex; i++) setAt(i).forEach((id) => ever.add(id));
+      return { key: slot.key, listenerId: slot.listenerId, exclusive: slot.exclusive, now: setAt(stepIndex), before: setAt(stepIndex - 1), ever: [...ever] };
+    });
+
   /**
-   * Reads this round's requests: faults, refused calls, limits exceeded, ownership and order of dissociated
-   * certificates, idempotent retries, duplicate jobs.
+   * The stack a job belongs to, from the harness's own plan: the stack of the resource whose pool holds one
+   * of its certificates on its listener, or of the listener's exclusive resource (which also removes
+   * certificates nobody declared). Pools of different stacks never overlap.
    */
-  const analyzeRequests = (
-    step: ReadonlyMap<string, SlotState>,
-    before: ReadonlyMap<string, SlotState> | undefined,
-    statesBefore: ReadonlyMap<number, ReadonlyMap<string, ResourceState>> = new Map(),
-  ): Map<string, JobView[]> => {
+  const stackOfJob = (job: JobView): number | undefined => {
+    const on = scenario.slots.filter((slot) => slot.listenerId === job.listenerId);
+    return (on.find((slot) => job.certificateIds.some((id) => slot.pool.includes(id))) ?? on.find((slot) => slot.exclusive))?.stack;
+  };
+
+  /**
+   * Reads this round's requests: faults, refused calls, limits exceeded, ownership of dissociated
+   * certificates, idempotent retries, order, duplicate jobs. Returns the jobs each stack started (by stack).
+   * `stepIndex` undefined: a refresh (reads only), whose requests are only counted.
+   */
+  const analyzeRequests = (stepIndex: number | undefined, apply?: ApplyWindow): Map<number, JobView[]> => {
     const log: RequestLogEntry[] = sim.backend.requestLog();
     sim.backend.clearRequestLog();
-    const startedBy = new Map<string, JobView[]>();
+    const step = scenario.steps[stepIndex ?? 0]!;
+    const before = stepIndex === undefined || stepIndex === 0 ? undefined : scenario.steps[stepIndex - 1];
+    const startedBy = new Map<number, JobView[]>();
     const perCertificate = new Map<string, number>();
     // The simulator's own record of every job (ListAsynJobs may not list them under some readings).
-    const jobs = new Map(sim.backend.snapshot().jobs.map((job) => [job.jobId, job]));
-    const deploymentOf = (token: string): string => token.slice(0, Math.max(0, token.lastIndexOf("-")));
-    const content = (entry: RequestLogEntry): string =>
-      `${entry.action}|${entry.params.ListenerId ?? ""}|${[...(entry.certificateIds ?? [])].sort().join(",")}`;
-    const mutations = log.filter((e) => e.action !== null && MUTATIONS.has(e.action) && e.params.DryRun !== "true");
-    // Idempotent retries: after an answer that was lost, timed out, a 5xx or throttling, the next request of
-    // the same deployment with the same content is a re-send and must carry the same ClientToken.
-    mutations.forEach((entry, i) => {
-      const unanswered = entry.status === null || entry.fault === "delay" || (entry.status ?? 0) >= 500 || (entry.code ?? "").startsWith("Throttling");
-      if (!unanswered) return;
-      const token = entry.params.ClientToken ?? "";
-      const resent = mutations.slice(i + 1).find((e) => deploymentOf(e.params.ClientToken ?? "") === deploymentOf(token) && content(e) === content(entry));
-      if (resent !== undefined && resent.params.ClientToken !== token) {
-        note("retryTokens", `${entry.action} of ${(entry.certificateIds ?? []).join(",")} on ${entry.params.ListenerId} re-sent with ClientToken ${resent.params.ClientToken} after ${token} got no answer`);
+    const allJobs = sim.backend.snapshot().jobs;
+    const jobs = new Map(allJobs.map((job) => [job.jobId, job]));
+    if (stepIndex !== undefined && apply !== undefined) {
+      for (const text of retryTokenViolations(log, allJobs)) note("retryTokens", text);
+      for (const text of orderViolations(log, allJobs, declaredResources(stepIndex), apply)) note("order", text);
+      for (const job of jobsStarted(log, allJobs, apply)) {
+        const stack = stackOfJob(job);
+        if (stack !== undefined) startedBy.set(stack, [...(startedBy.get(stack) ?? []), job]);
       }
-    });
-    // Order within a rotation (checked below, per job started): per deployment and resource, no association
-    // after one of its dissociations.
-    const dissociatedBy = new Set<string>();
+    }
     for (const entry of log) {
       requests++;
       if (entry.fault !== undefined) faults[entry.fault]++;
@@ -509,32 +536,8 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       if (providerJobs.has(entry.jobId)) continue;
       providerJobs.add(entry.jobId);
       const job = jobs.get(entry.jobId);
-      if (job !== undefined) {
-        const stack = token.slice(0, Math.max(0, token.indexOf("~")));
-        startedBy.set(stack, [...(startedBy.get(stack) ?? []), job]);
-      }
       const listenerId = entry.params.ListenerId ?? "";
-      const deployment = deploymentOf(token);
-      const stackIndex = Number(/^stack(\d+)~/.exec(deployment)?.[1] ?? -1);
       for (const id of entry.certificateIds ?? []) {
-        if (entry.action === DISSOCIATE) {
-          // Whose rotation dissociated it: the resource whose state before the apply recorded it on this
-          // listener and that no longer declares it (after a failed apply a resource may hold certificates
-          // the program gave another one, so the program alone does not say). When two resources recorded
-          // it, either may have sent the call; the request log cannot tell, so it counts for neither.
-          const declaredNow = declaredOn(step, listenerId, stackIndex);
-          const holders = [...(statesBefore.get(stackIndex) ?? [])].filter(([name, state]) => {
-            const recorded = state.outputs.certificates as Record<string, string> | undefined;
-            if (state.outputs.listenerId !== listenerId || recorded === undefined || !(id in recorded)) return false;
-            return !declaredNow.some((x) => x.st.name === name && x.st.set.includes(id));
-          });
-          if (holders.length === 1) dissociatedBy.add(`${deployment}|${holders[0]![0]}`);
-        } else {
-          const taker = declaredOn(step, listenerId, stackIndex).find((x) => x.st.set.includes(id));
-          if (taker && dissociatedBy.has(`${deployment}|${taker.st.name}`)) {
-            note("order", `${taker.st.name} associated ${id} on ${listenerId} after it had dissociated certificates in the same apply`);
-          }
-        }
         const key = `${entry.action}|${listenerId}|${id}`;
         // A job that failed gave its certificates back; doing it again (the re-run, or another resource
         // declaring the same certificate) is not a duplicate. Two jobs that did not fail are.
@@ -547,8 +550,8 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
         if (writerCerts.has(id)) note("foreignTouched", `dissociated ${id}, an outside writer's certificate, on ${listenerId}`);
         const now = declaredOn(step, listenerId).find((x) => x.st.set.includes(id));
         const earlier = declaredOn(before, listenerId).some((x) => x.st.set.includes(id));
-        if (now !== undefined && earlier) note("order", `dissociated ${id} on ${listenerId}, declared before and after the apply (now by ${now.st.name})`);
-        else if (now !== undefined) note("foreignTouched", `dissociated ${id} on ${listenerId} while ${now.st.name} declares it`);
+        // Declared before and after: the order invariant counts it (invariants.ts).
+        if (now !== undefined && !earlier) note("foreignTouched", `dissociated ${id} on ${listenerId} while ${now.st.name} declares it`);
       }
     }
     return startedBy;
@@ -623,9 +626,10 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     }));
   };
 
-  const round = async (stacks: readonly number[], step: ReadonlyMap<string, SlotState>, before: ReadonlyMap<string, SlotState> | undefined): Promise<number[]> => {
+  const round = async (stacks: readonly number[], stepIndex: number): Promise<number[]> => {
+    const step = scenario.steps[stepIndex]!;
     const atEnd = new Map<number, ReturnType<typeof listenersNow>>();
-    const statesBefore = new Map(stacks.map((stack) => [stack, new Map(engines[stack]!.state)]));
+    const roundStartedAt = clock.now();
     const results = await Promise.all(stacks.map(async (stack): Promise<[number, UpResult, number]> => {
       const startedAt = clock.now();
       const result = await engines[stack]!.up(program(stack, step));
@@ -633,6 +637,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       return [stack, result, clock.now() - startedAt];
     }));
     await clock.drain();
+    const roundEndedAt = clock.now();
     if (process.env.CHAOS_DEBUG) {
       const log = sim.backend.requestLog().filter((e) => e.action !== null && MUTATIONS.has(e.action) && e.params.DryRun !== "true");
       console.log(`-- round: stacks ${stacks.join(",")}`);
@@ -642,14 +647,14 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       for (const e of log) console.log(`   ${e.params.ClientToken} ${e.action === ASSOCIATE ? "+" : "-"}${e.params.ListenerId} ${(e.certificateIds ?? []).join(",")} ${e.code ?? ""} ${e.fault ?? ""}`);
       for (const p of processes) for (const line of p.logs.splice(0)) console.log(`   [${p.name}] ${line}`);
     }
-    const startedBy = analyzeRequests(step, before, statesBefore);
+    const startedBy = analyzeRequests(stepIndex, { startedAt: roundStartedAt, endedAt: roundEndedAt });
     const failed: number[] = [];
     for (const [stack, result, ms] of results) {
       applies++;
       checkSecrets(`stack${stack}'s state`, JSON.stringify([...engines[stack]!.state]));
       if (result.failures.length === 0) {
         applyMs.push(ms);
-        const started = startedBy.get(`stack${stack}`) ?? [];
+        const started = startedBy.get(stack) ?? [];
         checkStack(stack, step, started);
         // Done means settled: a successful apply returns only once its listeners left Configuring.
         const mine = new Set(started.map((job) => job.jobId));
@@ -675,10 +680,10 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
   };
 
   /** `pulumi refresh` of every stack at once: failures must read clearly; the state must stay truthful. */
-  const refreshAll = async (step: ReadonlyMap<string, SlotState>): Promise<void> => {
+  const refreshAll = async (): Promise<void> => {
     const results = await Promise.all(engines.map((engine) => engine.refresh()));
     await clock.drain();
-    analyzeRequests(step, step); // reads only: counts requests and faults
+    analyzeRequests(undefined); // reads only: counts requests and faults
     for (const result of results) {
       for (const failure of result.failures) {
         const { kind, lacks } = judgeError(failure.error);
@@ -692,14 +697,13 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
 
   let converged = true;
   try {
-    for (const [stepIndex, step] of scenario.steps.entries()) {
-      const before = stepIndex === 0 ? undefined : scenario.steps[stepIndex - 1];
-      if (scenario.refreshBefore.has(stepIndex)) await refreshAll(step);
+    for (const stepIndex of scenario.steps.keys()) {
+      if (scenario.refreshBefore.has(stepIndex)) await refreshAll();
       let pending = Array.from({ length: scenario.stacks }, (_, s) => s);
       let attempt = 0;
       let faultsOff = false;
       while (pending.length > 0) {
-        pending = await round(pending, step, before);
+        pending = await round(pending, stepIndex);
         if (pending.length === 0) break;
         attempt++;
         if (attempt === 1 && scenario.moveOnAfterFailure.has(stepIndex)) break; // the user changes the program instead

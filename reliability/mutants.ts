@@ -3,6 +3,9 @@
  * provider (dist/provider/*.js), applied to a copy of dist/, against which the chaos suite then runs. A
  * mutant that the chaos suite does not catch means an invariant has lost its teeth.
  *
+ * The mutated provider makes its own ClientTokens (random UUIDs): the chaos harness injects no token
+ * generator, so no invariant can lean on what the tokens look like.
+ *
  * The patches name exact lines of the compiled code; if the code changes so that a patch no longer
  * applies, {@link applyMutant} throws, so the proof cannot silently stop proving anything.
  */
@@ -38,6 +41,14 @@ export const MUTANTS: readonly Mutant[] = [
     file: "provider/reconcile.js",
     find: "        for (const batch of plan.associate)\n            await this.runBatch(settle_1.ASSOCIATE, listenerId, batch, deadlineAt, markMutated);\n        for (const batch of plan.dissociate)\n            await this.runBatch(settle_1.DISSOCIATE, listenerId, batch, deadlineAt, markMutated);",
     replace: "        for (const batch of plan.dissociate)\n            await this.runBatch(settle_1.DISSOCIATE, listenerId, batch, deadlineAt, markMutated);\n        for (const batch of plan.associate)\n            await this.runBatch(settle_1.ASSOCIATE, listenerId, batch, deadlineAt, markMutated);",
+    caughtBy: "order",
+  },
+  {
+    name: "dissociate-kept-certificates",
+    description: "an update dissociating the certificates it keeps declaring along with those it dropped",
+    file: "provider/plan.js",
+    find: "const removable = [...new Set(candidates)].filter((id) => !desired.has(id));",
+    replace: "const removable = [...new Set(candidates)];",
     caughtBy: "order",
   },
   {

@@ -47,6 +47,12 @@ export interface ProcessOptions {
   readonly accessKey?: AccessKey;
   /** More stack config it sees (the world's region and endpoint are set already). */
   readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Where its ClientTokens come from: `"sequence"` gives `<name>-1`, `<name>-2`, … (readable call logs);
+   * `"provider"` injects nothing, so the provider makes its own (random UUIDs, as in production).
+   * @default "sequence"
+   */
+  readonly clientTokens?: "sequence" | "provider";
 }
 
 /**
@@ -81,7 +87,7 @@ export interface World {
   readonly config: Readonly<Record<string, string>>;
   /**
    * A new provider process: its own coordinator, job timings and ClientToken sequence (`<name>-1`,
-   * `<name>-2`, …). @param name @default `p1`, `p2`, … in start order
+   * `<name>-2`, …, unless its `clientTokens` is `"provider"`). @param name @default `p1`, `p2`, … in start order
    */
   newProcess(name?: string, options?: ProcessOptions): ProviderProcess;
   close(): Promise<void>;
@@ -160,7 +166,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     const provider = createDefaultProvider({
       clock,
       random: settings.random ?? seededRandom(settings.seed ?? 1),
-      newToken: () => `${name}-${++tokens}`,
+      ...(settings.clientTokens === "provider" ? {} : { newToken: () => `${name}-${++tokens}` }),
       log: (line) => logs.push(line),
       warn: (line) => warnings.push(line),
       environment: (cfg) => ({ env, config: cfg, readFile: () => undefined, homeDir: "/nonexistent-home" }),

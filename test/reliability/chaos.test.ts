@@ -4,7 +4,10 @@
  * violations. Each scenario runs on a virtual clock, so the slice takes seconds.
  */
 import { describe, expect, it } from "vitest";
-import { buildScenario, formatTable, passed, runScenario, summarize, type ScenarioResult } from "../../reliability/chaos-core";
+import { buildScenario, chaosWorldOptions, formatTable, passed, runScenario, summarize, type ScenarioResult } from "../../reliability/chaos-core";
+import { EngineStack } from "../kit/engine";
+import { realMutations } from "../kit/request-log";
+import { startWorld } from "../kit/world";
 
 const SEED = 1;
 const SCENARIOS = 25;
@@ -14,6 +17,23 @@ describe("chaos slice", () => {
   it("builds the same scenario from the same seed and index", () => {
     expect(JSON.stringify(buildScenario(SEED, 3))).toBe(JSON.stringify(buildScenario(SEED, 3)));
     expect(JSON.stringify(buildScenario(SEED, 3))).not.toBe(JSON.stringify(buildScenario(SEED, 4)));
+  });
+
+  it("lets the provider make its own ClientTokens (random UUIDs): the harness injects no token generator", async () => {
+    const scenario = buildScenario(SEED, 0);
+    const world = await startWorld({ ...chaosWorldOptions(scenario), faults: [] });
+    try {
+      const slot = scenario.slots[0]!;
+      const result = await new EngineStack(() => world.newProcess("stack0~1").provider).up([
+        { name: "guard", args: { listenerId: slot.listenerId, certificateIds: slot.pool.slice(0, 2), ...(slot.exclusive ? { exclusive: true } : {}) } },
+      ]);
+      expect(result.failures).toEqual([]);
+      const tokens = realMutations(world.sim).map((call) => call.clientToken);
+      expect(tokens.length).toBeGreaterThan(0);
+      for (const token of tokens) expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    } finally {
+      await world.close();
+    }
   });
 
   it(`converges in ${SCENARIOS} seeded scenarios with no invariant broken`, async () => {

@@ -1,8 +1,9 @@
 /**
  * The reliability invariants have teeth: each deliberate bug of reliability/mutants.ts, applied to a copy of
  * the built provider, makes the chaos suite (the first scenarios of seed 1) report a violation of the
- * invariant meant to catch it. The unmutated build passes the same scenarios (test/reliability/chaos.test.ts
- * runs more of them).
+ * invariant meant to catch it. The chaos harness lets the provider make its own ClientTokens (random UUIDs),
+ * so every mutant is judged as a real provider would be, whatever its tokens look like. The unmutated build
+ * passes the same scenarios (test/reliability/chaos.test.ts runs more of them).
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -33,6 +34,7 @@ describe("deliberate bugs in the built provider are caught by the chaos invarian
   it.concurrent.each(MUTANTS.map((m) => [m.name, m] as const))("%s", async (_name, mutant) => {
     const dist = applyMutant(mutant, path.join(REPO_ROOT, "dist"), work, path.join(REPO_ROOT, "node_modules"));
     const summary = await chaosOf(dist);
+    console.info(`${mutant.name}: ${mutant.caughtBy} ${summary.violations[mutant.caughtBy]}, converged ${summary.converged}/${summary.scenarios}, violations ${JSON.stringify(summary.violations)}`);
     expect(summary.violations[mutant.caughtBy], `${mutant.description}: ${JSON.stringify(summary.violations)}`).toBeGreaterThan(0);
     expect(summary.converged).toBeLessThan(summary.scenarios);
   }, 300_000);
