@@ -55,6 +55,8 @@ export async function directRotation(
     const adopted = await first.check({}, { listenerId, certificateIds: before, resourceName: "sni" });
     const created = await first.create(adopted.inputs!);
     world.sim.backend.clearRequestLog();
+    // The floor, asked of the service before the change starts.
+    const floor = serviceFloor(world.sim.backend, k, k);
 
     // The measured `up`, in a new process.
     const { provider } = world.newProcess(undefined, { seed: seed + 1, learnJobTimings: options.learn ?? true });
@@ -74,7 +76,6 @@ export async function directRotation(
       .listenerView(listenerId)
       .additional.map((c) => `${c.certificateId}:${c.status}`)
       .sort();
-    const floor = serviceFloor(world.sim.backend, k, k);
     const jobIds = new Set(world.sim.backend.requestLog().map((e) => e.jobId).filter((id): id is string => id !== undefined));
     const jobsMs = world.sim.backend.snapshot().jobs.filter((j) => jobIds.has(j.jobId)).reduce((sum, j) => sum + (j.modifyTime - j.createTime), 0);
     return {

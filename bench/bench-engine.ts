@@ -200,11 +200,11 @@ export async function engineRotation(
     if (adoption.associate + adoption.dissociate + adoption.dryRun > 0) throw new Error(`${label}: adopting the generation-0 sets made mutation calls`);
     await ws.runOrThrow(["config", "set", "alb-bench:generation", "1"]);
     sim.backend.clearRequestLog();
+    // The floor, asked of the service before the change starts.
+    const floor = serviceFloor(sim.backend, k, k);
     const command = ["up", "--yes", "--skip-preview"];
     const run = await ws.run(command, { sampleProvider: true });
     const calls = countCalls(sim.backend.requestLog());
-    // The floor from the service alone: its batch limits and its job model.
-    const floor = serviceFloor(sim.backend, k, k);
     const jobsPerListener = floor.jobs;
     const bounds = fleetBounds({
       listeners,

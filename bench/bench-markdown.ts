@@ -140,7 +140,7 @@ function directTable(direct: readonly RotationResult[], cold: readonly RotationR
 
 function jitteredTable(rows: readonly JitteredSummary[]): string {
   return table(
-    ["K", "seeds", "mean wall (virtual)", "each seed's wall", "floor", "mean / floor", "target ≤", "mutation calls per run (min)", "dry runs per run", "polls/job (mean)"],
+    ["K", "seeds", "mean wall (virtual)", "each seed's wall", "mean floor", "mean / floor", "target ≤", "mutation calls per run (min)", "dry runs per run", "polls/job (mean)"],
     rows.map((s) => [
       String(s.k),
       String(s.runs.length),
@@ -339,9 +339,10 @@ export function renderBenchmarks(results: BenchResults): string {
   out.push("");
   out.push(
     "The same rotations when jobs take `T/2 + T/30 × certificates` with ±30 % seeded jitter (the simulator's job-duration " +
-      `behaviour), each K run once per simulator seed (${settings.jitterSeeds.join(", ")}): the *floor* is then the sum of the mean ` +
-      "durations the simulator's job model gives the fewest batches (any plan with the fewest batches takes the same total), and " +
-      "the wall target applies to the mean of the seeds' walls.",
+      `behaviour), each K run once per simulator seed (${settings.jitterSeeds.join(", ")}): each seed's *floor* is the sum of the ` +
+      "durations the simulator gives the fewest batches as its next jobs (it draws job jitter from a generator of its own, so " +
+      "those are exactly the durations a plan of the fewest batches gets), and the wall target applies to the mean of the " +
+      "seeds' walls against the mean of their floors.",
   );
   out.push("");
   out.push(jitteredTable(jittered));

@@ -19,8 +19,8 @@ export interface BatchLimits {
 /** What the floor needs to know of the service: its batch limits and its job model. */
 export interface ServiceModel {
   batchLimits(): BatchLimits;
-  /** Duration of a job of n certificates before jitter, ms. */
-  nominalJobMs(certificateCount: number): number;
+  /** How long the service's next jobs will take, for these batch sizes in this order, ms. */
+  forecastJobsMs(sizes: readonly number[]): number[];
 }
 
 /** API calls of one run, by kind. */
@@ -136,21 +136,23 @@ export interface ServiceFloor {
   readonly jobs: number;
   /** Fewest validation dry runs worth making: one per Associate batch. */
   readonly dryRuns: number;
-  /** The jobs of the optimal plan run one after another: the sum of their durations (before jitter), ms. */
+  /** The jobs of the optimal plan run one after another: the sum of the durations the service gives them, ms. */
   readonly floorMs: number;
 }
 
 /**
- * The floor of changing one listener by `added` and `removed` certificates: the fewest batches the service's
- * limits allow, and the time its job model gives them, one job at a time (a listener runs one job at once).
- * With size-dependent jobs (`base + perCertificate × n`) every plan with the fewest batches takes the same
- * total, so this is the least any plan can take (in expectation, when the durations are jittered).
+ * The floor of changing one listener by `added` and `removed` certificates, asked of the service before the
+ * change starts: the fewest batches its limits allow (Associate batches first, as a rotation must), and the
+ * durations its job model gives those batches as its next jobs, one job at a time (a listener runs one job
+ * at once). With size-dependent jobs (`base + perCertificate × n`) every plan with the fewest batches takes
+ * the same nominal total; the simulator draws each job's jitter from a generator of its own, so a plan of
+ * these batches gets exactly these durations whatever else it sends.
  */
 export function serviceFloor(service: ServiceModel, added: number, removed: number): ServiceFloor {
   const limits = service.batchLimits();
   const associateBatches = optimalBatches(added, limits.associate);
   const dissociateBatches = optimalBatches(removed, limits.dissociate);
-  const floorMs = [...associateBatches, ...dissociateBatches].reduce((sum, n) => sum + service.nominalJobMs(n), 0);
+  const floorMs = service.forecastJobsMs([...associateBatches, ...dissociateBatches]).reduce((sum, ms) => sum + ms, 0);
   return {
     limits,
     associateBatches,

@@ -99,6 +99,7 @@ async function modelRotation(k: number, jobMs: number, parallelism: number): Pro
   const world = await startBenchWorld(benchFixture({ listeners: 1, certificates: k }), jobMs);
   try {
     const listenerId = benchListenerId(0);
+    const floor = serviceFloor(world.sim.backend, k, k);
     const result = await runPerCertificateModel({
       endpoint: world.sim.endpoint,
       clock: world.clock,
@@ -114,7 +115,7 @@ async function modelRotation(k: number, jobMs: number, parallelism: number): Pro
     return {
       k,
       wallMs: result.wallMs,
-      boundMs: serviceFloor(world.sim.backend, k, k).floorMs,
+      boundMs: floor.floorMs,
       calls: countCalls(world.sim.backend.requestLog()),
       polls: result.polls,
       failures: result.failures,

@@ -36,7 +36,7 @@ export function directChecks(r: RotationResult, jobLabel: string): Check[] {
   ];
 }
 
-/** Several seeded runs of one K with jittered jobs: the mean wall against the floor (the jobs' mean durations). */
+/** Several seeded runs of one K with jittered jobs: the mean wall against the mean floor (each seed's own). */
 export interface JitteredSummary {
   readonly k: number;
   readonly runs: readonly RotationResult[];
@@ -47,7 +47,8 @@ export interface JitteredSummary {
 export function summarizeJittered(runs: readonly RotationResult[]): JitteredSummary {
   const first = runs[0];
   if (first === undefined) throw new Error("no runs to summarize");
-  return { k: first.k, runs, meanWallMs: runs.reduce((sum, r) => sum + r.wallMs, 0) / runs.length, boundMs: first.boundMs };
+  const mean = (f: (r: RotationResult) => number): number => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
+  return { k: first.k, runs, meanWallMs: mean((r) => r.wallMs), boundMs: mean((r) => r.boundMs) };
 }
 
 /** The targets of the jittered rotations of one K: the mean wall, and every run's calls. */

@@ -50,6 +50,9 @@ export interface AsyncJob {
   readonly status: JobStatus;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /** When the service created the job and last changed it, ms on the service's clock, when it says. */
+  readonly createTime?: number;
+  readonly modifyTime?: number;
 }
 
 /** Options of a mutation call. */
@@ -228,12 +231,20 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
             status: str(job.Status) as JobStatus,
             errorCode: str(job.ErrorCode) || undefined,
             errorMessage: str(job.ErrorMessage) || undefined,
+            createTime: millis(job.CreateTime),
+            modifyTime: millis(job.ModifyTime),
           });
         }
       }
       return jobs;
     },
   };
+}
+
+/** A timestamp in ms (a number, or digits as a string); undefined for anything else. */
+function millis(value: unknown): number | undefined {
+  const n = typeof value === "number" ? value : typeof value === "string" && /^[0-9]+$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 function str(value: unknown): string {

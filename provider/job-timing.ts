@@ -5,7 +5,9 @@
  *
  * One instance per provider process (all resources of a deployment share it). Estimates are kept
  * per listener, with the most recent job of any listener as the fallback for a listener not seen
- * yet; a process that has seen no job at all polls on the cold schedule (the waiter's backoff).
+ * yet; a process that has seen no job at all polls on the cold schedule (the waiter's backoff). A job's
+ * duration is what the service's own timestamps say when it reports them, else the middle of the two looks
+ * that bracket its end.
  */
 import {
   JOB_TIMING_LISTENERS_MAX,
@@ -35,6 +37,8 @@ export interface JobObservation {
   readonly schedule: PollSchedule;
   /** Certificates in the job's batch, when known (durations may grow with it). */
   readonly size?: number;
+  /** How long the job took by the service's own timestamps, when it said: then that is what is learned. */
+  readonly serviceMs?: number;
 }
 
 /** One learned duration. */
@@ -45,6 +49,12 @@ interface Sample {
 
 /** The schedule of a process that knows nothing yet: look at once, then the waiter's backoff. */
 export const COLD_SCHEDULE: PollSchedule = Object.freeze({ firstDelayMs: 0, minDelayMs: POLL_MIN_DELAY_MS, maxDelayMs: POLL_MAX_DELAY_MS });
+
+/** Looks across the window in which a job of a size not seen yet may end. */
+const UNKNOWN_SIZE_WINDOW_LOOKS = 6;
+
+/** How far past the look that saw a job done the service's own end time may lie (a request's round trip), ms. */
+const SERVICE_CLOCK_TOLERANCE_MS = 1_000;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -108,10 +118,26 @@ export class JobTimings {
     const estimate = this.estimateMs(listenerId, size);
     if (estimate === undefined) return COLD_SCHEDULE;
     const spread = size === undefined ? 0 : this.spread(listenerId);
+    // Jobs of one other size seen only: whether the duration grows with the batch is not known yet, so the
+    // job may end anywhere between the estimate scaled by the sizes' ratio (all of it per certificate) and
+    // the estimate (none of it): the wait starts at the lower end and steps across that window.
+    const seen = size === undefined ? undefined : this.onlySizeSeen(listenerId);
+    const ratio = seen === undefined || seen === size ? 1 : size! / seen;
+    const low = estimate * Math.min(1, ratio);
+    const high = estimate * Math.max(1, ratio);
     // A few looks across the window in which the job may end, and never coarser than a twentieth of it.
-    const step = Math.min(POLL_STEP_MAX_MS, Math.max(POLL_STEP_MIN_MS, Math.round(estimate * Math.max(POLL_STEP_FRACTION, spread / 3))));
-    const first = estimate * (1 - spread);
+    const fine = Math.max(estimate * Math.max(POLL_STEP_FRACTION, spread / 3), (high - low) / UNKNOWN_SIZE_WINDOW_LOOKS);
+    const step = Math.min(POLL_STEP_MAX_MS, Math.max(POLL_STEP_MIN_MS, Math.round(fine)));
+    const first = low * (1 - spread);
     return { firstDelayMs: Math.max(0, Math.round(first)), minDelayMs: step, maxDelayMs: Math.max(step, POLL_MAX_DELAY_MS) };
+  }
+
+  /** The one batch size the listener's sized samples (or the fallback sample) show, if they show exactly one. */
+  private onlySizeSeen(listenerId: string): number | undefined {
+    const own = this.samples.get(listenerId);
+    const samples = own && own.length > 0 ? own : this.lastSample ? [this.lastSample] : [];
+    const sizes = new Set(samples.map((s) => s.size).filter((n): n is number => n !== undefined && n > 0));
+    return sizes.size === 1 ? [...sizes][0] : undefined;
   }
 
   /**
@@ -121,9 +147,12 @@ export class JobTimings {
    * probes a little sooner rather than oversleeping forever.
    */
   record(listenerId: string, observation: JobObservation): void {
-    const { lastRunningMs, doneMs, schedule, size } = observation;
+    const { lastRunningMs, doneMs, schedule, size, serviceMs } = observation;
     if (!Number.isFinite(doneMs) || doneMs < 0) return;
-    const ms = lastRunningMs !== undefined && lastRunningMs <= doneMs ? (lastRunningMs + doneMs) / 2 : Math.max(0, doneMs - schedule.minDelayMs);
+    const bracketed = lastRunningMs !== undefined && lastRunningMs <= doneMs ? (lastRunningMs + doneMs) / 2 : Math.max(0, doneMs - schedule.minDelayMs);
+    // The service's own account of the job is exact; it is believed when it fits what the looks saw (it
+    // cannot have ended after the look that saw it done, give or take a request's round trip).
+    const ms = serviceMs !== undefined && Number.isFinite(serviceMs) && serviceMs >= 0 && serviceMs <= doneMs + SERVICE_CLOCK_TOLERANCE_MS ? serviceMs : bracketed;
     const sample: Sample = size === undefined ? { ms } : { ms, size };
     const own = this.samples.get(listenerId) ?? [];
     this.samples.delete(listenerId);

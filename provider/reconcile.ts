@@ -3,7 +3,7 @@
  * associate batches and the dissociate batches one at a time, each retried within the deadline and
  * waited on until the listener really serves the result.
  */
-import { isListenerBusy, isTransitionalStatus, ListenerStatus, meaningOf } from "../contract/alb-contract";
+import { isListenerBusy, isTransitionalStatus, JobStatus, ListenerStatus, meaningOf } from "../contract/alb-contract";
 import { chunk } from "./chunk";
 import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
@@ -242,6 +242,8 @@ export class Reconciler {
     // `Configuring` after the job (a stall) must not teach the next wait to oversleep.
     let lastJobRunningMs: number | undefined;
     let jobDoneMs: number | undefined;
+    /** How long the job took by the service's own timestamps, once it reports the job succeeded. */
+    let serviceMs: number | undefined;
     let history: BatchHistory = NO_HISTORY;
     const result = await waitFor(
       `${direction.noun} of [${ids.join(", ")}] on ${listenerId} (job ${jobId})`,
@@ -253,6 +255,7 @@ export class Reconciler {
         const { verdict, jobListed } = look;
         if (jobListed && verdict.kind !== "failed" && !(verdict.kind === "wait" && verdict.jobRunning) && jobDoneMs === undefined) {
           jobDoneMs = lookAt - acceptedAt;
+          serviceMs = look.jobMs;
         }
         switch (verdict.kind) {
           case "done":
@@ -269,7 +272,7 @@ export class Reconciler {
     );
     const observation =
       jobDoneMs !== undefined
-        ? { lastRunningMs: lastJobRunningMs, doneMs: jobDoneMs, schedule, size: ids.length }
+        ? { lastRunningMs: lastJobRunningMs, doneMs: jobDoneMs, schedule, size: ids.length, ...(serviceMs === undefined ? {} : { serviceMs }) }
         : { lastRunningMs, doneMs: lookAt - acceptedAt, schedule, size: ids.length };
     this.deps.jobTimings?.record(listenerId, observation);
     return result;
@@ -285,7 +288,7 @@ export class Reconciler {
     jobId: string,
     direction: Direction,
     history: BatchHistory,
-  ): Promise<{ verdict: Exclude<ReturnType<typeof judgeBatch>["verdict"], { kind: "read" }>; history: BatchHistory; jobListed: boolean } | { transient: string }> {
+  ): Promise<{ verdict: Exclude<ReturnType<typeof judgeBatch>["verdict"], { kind: "read" }>; history: BatchHistory; jobListed: boolean; jobMs?: number } | { transient: string }> {
     const api = this.deps.api;
     let observation: BatchObservation = {};
     const transient = (what: string, error: unknown): { transient: string } => {
@@ -303,7 +306,7 @@ export class Reconciler {
     for (;;) {
       const judged = judgeBatch(direction, ids, observation, history);
       const { verdict } = judged;
-      if (verdict.kind !== "read") return { verdict, history: judged.history, jobListed: observation.job !== undefined && observation.job !== null };
+      if (verdict.kind !== "read") return { verdict, history: judged.history, jobListed: observation.job !== undefined && observation.job !== null, jobMs: serviceJobMs(observation.job) };
       if (verdict.next === "rows") {
         try {
           const rows = await api.listListenerCertificates(listenerId, ids);
@@ -320,4 +323,14 @@ export class Reconciler {
       }
     }
   }
+}
+
+/**
+ * How long a job the service reports succeeded took, by its own timestamps (ModifyTime − CreateTime); undefined
+ * when it gives no usable pair.
+ */
+export function serviceJobMs(job: AsyncJob | null | undefined): number | undefined {
+  if (job?.status !== JobStatus.succeeded || job.createTime === undefined || job.modifyTime === undefined) return undefined;
+  const ms = job.modifyTime - job.createTime;
+  return ms >= 0 ? ms : undefined;
 }

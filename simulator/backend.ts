@@ -13,7 +13,7 @@
  */
 import { randomInt } from "node:crypto";
 import { Action, CertificateStatus, Limits as ApiLimits, type MutationAction } from "../contract/alb-contract";
-import { DEFAULT_BEHAVIOUR, jobDurationMs, nominalJobDurationMs, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
+import { DEFAULT_BEHAVIOUR, jobDurationMs, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
 import {
   AlbErrorResponse,
   DryRunOperationError,
@@ -59,6 +59,9 @@ import {
   type PreviousRowStatus,
 } from "./transitions";
 
+
+/** Mixed into the seed of the job-duration jitter's generator (any constant; fixed so that runs replay). */
+const JOB_RANDOM_SALT = 0x6a09e667;
 /** The simulator's notion of time. Tests inject a fake they advance by hand. */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -251,6 +254,11 @@ export class AlbBackend {
   private readonly onChange: () => void;
   private readonly faultInjector: FaultInjector;
   private random: SeededRandom;
+  /**
+   * Draws only the jitter of job durations, so that the n-th job of a world takes the same time whatever
+   * requests came before it (how often a client polls cannot change how long the service's jobs run).
+   */
+  private jobRandom: SeededRandom;
   private behaviourValue: Behaviour = DEFAULT_BEHAVIOUR;
 
   private regionIdValue = "";
@@ -293,6 +301,7 @@ export class AlbBackend {
     this.onChange = options.onChange ?? (() => undefined);
     const seed = options.seed === undefined ? randomInt(0, 2 ** 32) : seedToInt(options.seed);
     this.random = new SeededRandom(seed);
+    this.jobRandom = new SeededRandom(seed ^ JOB_RANDOM_SALT);
     this.faultInjector = new FaultInjector(seed ^ 0x5bd1e995);
     const override = options.behaviour === undefined ? undefined : resolveBehaviour(options.behaviour);
     if (options.state !== undefined) {
@@ -347,9 +356,14 @@ export class AlbBackend {
     return { associate: this.limitsValue.associateBatchMax, dissociate };
   }
 
-  /** How long a job of `certificateCount` certificates takes under the active behaviour before jitter, ms. */
-  nominalJobMs(certificateCount: number): number {
-    return nominalJobDurationMs(this.behaviourValue, this.jobMs, certificateCount);
+  /**
+   * How long the next jobs of this world will take, in the order given by their batch sizes, under the active
+   * behaviour: exactly what the next `sizes.length` jobs get if they have these sizes (their jitter comes from
+   * a generator of its own, which this does not advance).
+   */
+  forecastJobsMs(sizes: readonly number[]): number[] {
+    const draws = SeededRandom.fromState(this.jobRandom.state());
+    return sizes.map((n) => jobDurationMs(this.behaviourValue, this.jobMs, n, () => draws.next()));
   }
 
   // ---------------------------------------------------------------- API actions
@@ -654,6 +668,7 @@ export class AlbBackend {
       jobs: [...this.jobs.values()].map((job) => ({ ...job })),
       clientTokens: [...this.clientTokens].map(([clientToken, record]) => ({ clientToken, ...record })),
       random: this.random.state(),
+      jobRandom: this.jobRandom.state(),
       nextJobSeq: this.nextJobSeq,
       behaviour: this.behaviourValue,
     };
@@ -709,6 +724,7 @@ export class AlbBackend {
     this.lagging = new Set([...this.jobs.values()].filter((job) => job.readLagUntilMs !== undefined));
     this.clientTokens = new Map(state.clientTokens.map(({ clientToken, fingerprint, jobId }) => [clientToken, { fingerprint, jobId }]));
     this.random = SeededRandom.fromState(state.random);
+    this.jobRandom = state.jobRandom === undefined ? new SeededRandom(JOB_RANDOM_SALT) : SeededRandom.fromState(state.jobRandom);
     this.nextJobSeq = state.nextJobSeq;
   }
 
@@ -879,7 +895,7 @@ export class AlbBackend {
       listenerId: listener.listenerId,
       certificateIds,
       createTimeMs: now,
-      endTimeMs: now + jobDurationMs(behaviour, this.jobMs, certificateIds.length, () => this.random.next()),
+      endTimeMs: now + jobDurationMs(behaviour, this.jobMs, certificateIds.length, () => this.jobRandom.next()),
       status: "Processing",
       failure: fault?.failure ?? null,
       stuckConfiguringMs: fault?.stuckConfiguringMs ?? 0,

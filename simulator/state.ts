@@ -55,6 +55,8 @@ export interface PersistedState {
   readonly jobs: readonly JobRecord[];
   readonly clientTokens: readonly PersistedClientToken[];
   readonly random: RandomState;
+  /** The job-duration jitter's own generator (absent in files written before it had one). */
+  readonly jobRandom?: RandomState;
   readonly nextJobSeq: number;
   readonly behaviour: Behaviour;
 }
@@ -107,6 +109,8 @@ export function loadState(path: string): PersistedState | undefined {
   check(isObject(state.limits), path, `field "limits" is not an object`);
   check(Array.isArray(state.random) && state.random.length === 4 && state.random.every((word) => Number.isInteger(word)),
     path, `field "random" is not four integers`);
+  check(state.jobRandom === undefined || (Array.isArray(state.jobRandom) && state.jobRandom.length === 4 && state.jobRandom.every((word) => Number.isInteger(word))),
+    path, `field "jobRandom" is not four integers`);
   check(Number.isInteger(state.nextJobSeq), path, `field "nextJobSeq" is not an integer`);
   (state.listeners as unknown[]).forEach((listener, i) => {
     check(isObject(listener) && typeof listener.listenerId === "string" && Array.isArray(listener.additional)

@@ -33,7 +33,7 @@ describe("benchmark arithmetic", () => {
   });
 
   it("the service floor: the service's limits and its job model over the fewest batches", () => {
-    const flat = { batchLimits: () => ({ associate: 15, dissociate: 20 }), nominalJobMs: () => 10_000 };
+    const flat = { batchLimits: () => ({ associate: 15, dissociate: 20 }), forecastJobsMs: (sizes: readonly number[]) => sizes.map(() => 10_000) };
     expect(serviceFloor(flat, 40, 40)).toEqual({
       limits: { associate: 15, dissociate: 20 },
       associateBatches: [15, 15, 10],
@@ -42,9 +42,12 @@ describe("benchmark arithmetic", () => {
       dryRuns: 3,
       floorMs: 50_000,
     });
-    // Size-dependent jobs, 5000 + 333 × n: three Associate jobs of 15, 15, 10 and two Dissociate jobs of 20.
-    const sized = { batchLimits: () => ({ associate: 15, dissociate: 20 }), nominalJobMs: (n: number) => 5_000 + 333 * n };
+    // Size-dependent jobs, 5000 + 333 × n: three Associate jobs of 15, 15, 10 and two Dissociate jobs of 20,
+    // asked for in that order.
+    const asked: number[][] = [];
+    const sized = { batchLimits: () => ({ associate: 15, dissociate: 20 }), forecastJobsMs: (sizes: readonly number[]) => (asked.push([...sizes]), sizes.map((n) => 5_000 + 333 * n)) };
     expect(serviceFloor(sized, 40, 40).floorMs).toBe(5 * 5_000 + 333 * 80);
+    expect(asked).toEqual([[15, 15, 10, 20, 20]]);
   });
 
   it("counts calls by kind, separating dry runs, throttled and busy refusals", () => {

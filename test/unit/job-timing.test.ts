@@ -84,3 +84,42 @@ describe("JobTimings with batch sizes", () => {
     expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 8_000, minDelayMs: 667, maxDelayMs: 2_000 });
   });
 });
+
+describe("JobTimings from the service's own timestamps", () => {
+  it("learns the duration the service reports (ModifyTime − CreateTime) instead of the middle of the looks", () => {
+    const timings = new JobTimings();
+    timings.record("l", { lastRunningMs: 9_000, doneMs: 11_000, schedule: COLD_SCHEDULE, serviceMs: 9_437 });
+    expect(timings.estimateMs("l")).toBe(9_437);
+  });
+
+  it("does not believe a service duration that ends after the look that saw the job done, beyond a round trip", () => {
+    const timings = new JobTimings();
+    timings.record("a", { lastRunningMs: 9_000, doneMs: 11_000, schedule: COLD_SCHEDULE, serviceMs: 12_000 });
+    expect(timings.estimateMs("a")).toBe(12_000);
+    timings.record("b", { lastRunningMs: 9_000, doneMs: 11_000, schedule: COLD_SCHEDULE, serviceMs: 12_001 });
+    expect(timings.estimateMs("b")).toBe(10_000);
+    timings.record("c", { lastRunningMs: 9_000, doneMs: 11_000, schedule: COLD_SCHEDULE, serviceMs: -1 });
+    expect(timings.estimateMs("c")).toBe(10_000);
+  });
+});
+
+describe("JobTimings for a batch size not seen yet", () => {
+  const done = (ms: number) => ({ lastRunningMs: ms - 100, doneMs: ms + 100, schedule: COLD_SCHEDULE });
+
+  it("starts at the estimate scaled by the sizes' ratio and steps across to the estimate, for a smaller batch", () => {
+    const timings = new JobTimings();
+    timings.record("l", { ...done(9_000), size: 15 });
+    // 5 of 15: the job may take 3 s (all of it per certificate) to 9 s (none of it); first look 20 % before
+    // 3 s, steps of a sixth of the window (1 s at most).
+    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 2_400, minDelayMs: 1_000, maxDelayMs: 2_000 });
+    // The size seen: as before.
+    expect(timings.schedule("l", 15)).toEqual({ firstDelayMs: 7_200, minDelayMs: 600, maxDelayMs: 2_000 });
+  });
+
+  it("starts at the estimate and steps across to the scaled estimate, for a larger batch", () => {
+    const timings = new JobTimings();
+    timings.record("l", { ...done(3_000), size: 1 });
+    // 2 of 1: 3 s to 6 s; first look 20 % before 3 s, steps of half a second (a sixth of the window).
+    expect(timings.schedule("l", 2)).toEqual({ firstDelayMs: 2_400, minDelayMs: 500, maxDelayMs: 2_000 });
+  });
+});
