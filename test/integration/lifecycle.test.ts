@@ -273,11 +273,16 @@ describe.each(API_READINGS)("ListenerCertificatesProvider against the simulator,
     const refused = world.sim.backend.requestLog().filter((e) => e.code === "IncorrectStatus.Listener" || e.code === "ResourceInConfiguring.Listener");
     if ((behaviour.readLagMs ?? 0) > 0) {
       // While the service still shows the listener as before the other writer's change, only a refusal tells
-      // the job runs: a few refused tries of the same logical call (one ClientToken), never a second job.
-      expect(refused.length).toBeGreaterThan(0);
-      expect(refused.length).toBeLessThanOrEqual(6);
-      const refusedChanges = refused.filter((e) => e.params.DryRun !== "true");
-      expect(new Set(refusedChanges.map((e) => e.params.ClientToken))).toEqual(new Set([accepted.params.ClientToken]));
+      // the job runs: the dry run is refused once (and skipped, not retried), then every try of the retry
+      // backoff (0.5, 1, 1.75, 3 s) that falls inside the other job is refused, all of the same logical call
+      // (one ClientToken), never a second job.
+      const code = behaviour.busyIncorrectStatus === true ? "IncorrectStatus.Listener" : "ResourceInConfiguring.Listener";
+      const triesInsideJob = [500, 1_000, 1_750, 3_000].filter((t) => outside.createTime + t < outside.modifyTime);
+      expect(triesInsideJob.length).toBe(behaviour.jobDuration === true ? 4 : 3);
+      expect(refused.map((e) => [e.time - outside.createTime, e.params.DryRun ?? null, e.params.ClientToken, e.code])).toEqual([
+        [0, "true", expect.any(String), code],
+        ...triesInsideJob.map((t) => [t, null, accepted.params.ClientToken, code]),
+      ]);
     } else {
       expect(refused).toEqual([]);
     }

@@ -1,11 +1,12 @@
 /**
  * Wire-level helpers for simulator tests: raw HTTP requests (for inputs no client would send), a V1
- * signer that builds pop-core-identical requests with arbitrary parameters, and an in-path proxy that
- * tampers with or replays what a real client sends.
+ * signer that builds pop-core-identical requests with arbitrary parameters, an in-path proxy that
+ * tampers with or replays what a real client sends, and a front through which a server sees its clients
+ * as coming from another address.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "../../simulator";
 
 /** A raw HTTP response. */
@@ -23,6 +24,8 @@ export function rawRequest(endpoint: string, options: {
   readonly path?: string;
   readonly headers?: Record<string, string>;
   readonly body?: string | Buffer;
+  /** The local address to send from (e.g. another loopback address than 127.0.0.1). @default the system's choice */
+  readonly localAddress?: string;
 } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(options.path ?? "/", endpoint);
@@ -31,6 +34,7 @@ export function rawRequest(endpoint: string, options: {
       method: options.method ?? "GET",
       headers: { "content-length": Buffer.byteLength(body).toString(), ...options.headers },
       agent: false,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -153,6 +157,31 @@ export async function startProxy(target: string, options: {
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
+    }),
+  };
+}
+
+/**
+ * A loopback endpoint whose every connection `server` (an HTTP server, not listening itself) receives as
+ * coming from `remoteAddress`: each accepted socket is handed to the server (its `connection` event, which
+ * takes any socket) with its `remoteAddress` replaced. This is how a test plays a client on another host
+ * on a machine whose only address is loopback; the bytes still go through a real socket and the server's
+ * own request handling.
+ */
+export async function startFrontAs(server: Server, remoteAddress: string): Promise<Proxy> {
+  const sockets = new Set<Socket>();
+  const front = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    Object.defineProperty(socket, "remoteAddress", { value: remoteAddress, configurable: true });
+    server.emit("connection", socket);
+  });
+  await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      front.close(() => resolve());
     }),
   };
 }

@@ -49,7 +49,11 @@ describe("a failed update", () => {
     const stack = new EngineStack(world.newProcess("stack").provider);
     await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [A] } }]);
     world.sim.backend.setFaults([{ kind: "jobFail", action: DISSOCIATE, count: 1 }]);
-    expect((await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [B] } }])).failures).toHaveLength(1);
+    const failed = await stack.up([{ name: "sni", args: { listenerId: L, certificateIds: [B] } }]);
+    expect(failed.failures.map((f) => [f.name, f.op, message(f.error)])).toEqual([[
+      "sni", "update",
+      expect.stringMatching(/^DissociateAdditionalCertificatesFromListener job \S+ on listener lsn-demo-https-443 failed with InternalError: .* So far on listener lsn-demo-https-443: associated 25209871-cn-hangzhou; dissociated none; not yet associated none; not yet dissociated 25112233-cn-hangzhou\./),
+    ]]);
     expect(await stack.up([])).toEqual({ ops: { sni: "delete" }, failures: [] });
     expect(live()).toEqual([`${FOREIGN}:Associated`]);
   });

@@ -68,7 +68,9 @@ describe(AlbBackend.name, () => {
     backend.setListenerStatus(HTTPS_LISTENER, "Running");
     expect(backend.listenerView(HTTPS_LISTENER).status).toBe("Running");
     expect(() => backend.listenerView("lsn-none")).toThrow(ResourceNotFoundListenerError);
+    expect(() => backend.listenerView("lsn-none")).toThrow(expect.objectContaining({ code: "ResourceNotFound.Listener", message: "The specified resource lsn-none is not found." }));
     expect(() => backend.setListenerStatus(HTTPS_LISTENER, "Broken" as never)).toThrow(TypeError);
+    expect(() => backend.setListenerStatus(HTTPS_LISTENER, "Broken" as never)).toThrow("`status` must be one of Provisioning, Running, Configuring, Stopped, got Broken");
   });
 
   it("resets to a new world and keeps the old one when the fixture is invalid", () => {
@@ -77,6 +79,7 @@ describe(AlbBackend.name, () => {
     backend.reset({ listeners: [] });
     expect(backend.snapshot()).toMatchObject({ listeners: [], jobs: [], certificates: [] });
     expect(() => backend.reset({ listeners: "none" })).toThrow(InvalidFixtureError);
+    expect(() => backend.reset({ listeners: "none" })).toThrow("Invalid fixture: listeners must be an array.");
     expect(backend.snapshot().listeners).toEqual([]);
     backend.reset(DEMO_FIXTURE);
     expect(backend.snapshot().listeners).toHaveLength(3);

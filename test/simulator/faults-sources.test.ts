@@ -157,7 +157,7 @@ describe("fault rules from a fixture, a file and the clock", () => {
     const file = join(folder, "faults.json");
     writeFileSync(file, JSON.stringify({ faults: [{ kind: "error500", action: "ListListeners", count: 1 }] }));
     const { clients } = await start({ faults: file });
-    expect(await call(clients, "pop-core", "ListListeners")).toMatchObject({ ok: false, status: 500 });
+    expect(await call(clients, "pop-core", "ListListeners")).toMatchObject({ ok: false, status: 500, code: "InternalError" });
     writeFileSync(file, "[{\"kind\": \"lostResponse\"}]");
     expect(loadFaultFile(file)).toEqual([{ kind: "lostResponse" }]);
     writeFileSync(file, "not json");

@@ -1,9 +1,9 @@
 import { connect } from "node:net";
-import { networkInterfaces } from "node:os";
-import { describe, expect, it } from "vitest";
-import { DEMO_FIXTURE } from "../../simulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { AlbBackend, DEMO_FIXTURE } from "../../simulator";
+import { createAlbServer } from "../../simulator/server";
 import { call, certificates, FREE_CERTS, HTTPS_LISTENER, ok, useSimulators } from "../kit/simulator-clients";
-import { postSignedV1, rawRequest, signedV1Body, type RawResponse } from "../kit/simulator-wire";
+import { postSignedV1, rawRequest, signedV1Body, startFrontAs, type Proxy, type RawResponse } from "../kit/simulator-wire";
 
 const GUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
@@ -21,10 +21,6 @@ function expectEnvelope(response: RawResponse, status: number, code: string): vo
   });
   expect(typeof body.Message).toBe("string");
   expect(response.text).not.toMatch(/\bat .*\.(ts|js):\d+/); // no stack trace
-}
-
-function nonLoopbackAddress(): string | undefined {
-  return Object.values(networkInterfaces()).flat().find((info) => info?.family === "IPv4" && !info.internal)?.address;
 }
 
 describe("simulator wire protocol", () => {
@@ -213,13 +209,36 @@ describe("simulator inspection routes", () => {
     expectEnvelope(await rawRequest(simulator.endpoint, { method: "PUT", path: "/_simulator/state" }), 404, "InspectionRouteNotFound");
   });
 
-  const remote = nonLoopbackAddress();
-  it.skipIf(remote === undefined)("refuses inspection to non-loopback clients unless allowRemoteInspection", async () => {
-    const closed = await start({ host: "0.0.0.0", fixture: DEMO_FIXTURE });
-    const remoteEndpoint = (endpoint: string): string => `http://${remote ?? ""}:${new URL(endpoint).port}`;
-    expectEnvelope(await rawRequest(remoteEndpoint(closed.simulator.endpoint), { path: "/_simulator/state" }), 403, "Forbidden.Inspection");
-    expect((await rawRequest(closed.simulator.endpoint, { path: "/_simulator/state" })).status).toBe(200);
-    const open = await start({ host: "0.0.0.0", allowRemoteInspection: true });
-    expect((await rawRequest(remoteEndpoint(open.simulator.endpoint), { path: "/_simulator/state" })).status).toBe(200);
+  describe("inspection by address of the client", () => {
+    const fronts: Proxy[] = [];
+    afterEach(async () => {
+      await Promise.all(fronts.splice(0).map((front) => front.close()));
+    });
+    /** An endpoint of a demo simulator that sees every client as `remoteAddress`. */
+    const endpointAs = async (remoteAddress: string, allowRemoteInspection: boolean): Promise<string> => {
+      const server = createAlbServer({ backend: new AlbBackend({ fixture: DEMO_FIXTURE }), allowRemoteInspection });
+      const front = await startFrontAs(server, remoteAddress);
+      fronts.push(front);
+      return front.endpoint;
+    };
+
+    it.each(["192.0.2.7", "::ffff:192.0.2.7", "fd00::7", "128.0.0.1"])("refuses inspection to %s unless allowRemoteInspection", async (address) => {
+      const refused = await rawRequest(await endpointAs(address, false), { path: "/_simulator/state" });
+      expectEnvelope(refused, 403, "Forbidden.Inspection");
+      expect(refused.json?.Message).toBe("The /_simulator/ routes are served to loopback clients only (see allowRemoteInspection).");
+      const served = await rawRequest(await endpointAs(address, true), { path: "/_simulator/state" });
+      expect(served.status).toBe(200);
+      expect(served.json).toMatchObject({ listeners: expect.arrayContaining([expect.objectContaining({ listenerId: HTTPS_LISTENER })]) as unknown });
+    });
+
+    it.each(["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"])("serves inspection to %s, a loopback address", async (address) => {
+      expect((await rawRequest(await endpointAs(address, false), { path: "/_simulator/state" })).status).toBe(200);
+    });
+
+    it("serves inspection to a real client on another loopback address (127.0.0.2, which Linux routes with no setup)", async () => {
+      const { simulator } = await start({ host: "0.0.0.0" });
+      expect((await rawRequest(simulator.endpoint, { path: "/_simulator/state", localAddress: "127.0.0.2" })).status).toBe(200);
+      expect((await rawRequest(simulator.endpoint, { path: "/_simulator/state", localAddress: "127.0.0.1" })).status).toBe(200);
+    });
   });
 });

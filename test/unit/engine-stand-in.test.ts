@@ -123,7 +123,9 @@ describe("EngineStack (the test kit's engine stand-in)", () => {
     expect(events).toEqual(["check a", "diff a", "check new"]);
     const failed = await stack.preview([declared("bad", []), declared("a", ["x"])]);
     expect(failed.failures.map((f) => [f.name, f.op, (f.error as Error).message])).toEqual([["bad", "check", "certificateIds: bad"]]);
-    await expect(stack.previewOrThrow([declared("bad", [])])).rejects.toBeInstanceOf(CheckFailedError);
+    const previewRefusal = stack.previewOrThrow([declared("bad", [])]);
+    await expect(previewRefusal).rejects.toBeInstanceOf(CheckFailedError);
+    await expect(previewRefusal).rejects.toThrow("certificateIds: bad");
     await expect(stack.upOrThrow([declared("bad", [])])).rejects.toThrow("certificateIds: bad");
     expect([...stack.state.keys()]).toEqual(["a", "old"]);
   });

@@ -192,6 +192,8 @@ describe("Reconciler: what the deadline message says was last observed", () => {
     api.failNextJob = true;
     const listAsyncJobs = api.listAsyncJobs.bind(api);
     api.listAsyncJobs = async (jobIds) => [{ id: "job-someone-else", status: "Succeeded" }, ...(await listAsyncJobs(jobIds))];
-    await expect(request(["a"])).rejects.toBeInstanceOf(JobFailedError);
+    const failed = request(["a"]);
+    await expect(failed).rejects.toBeInstanceOf(JobFailedError);
+    await expect(failed).rejects.toMatchObject({ jobId: "job-1", action: "AssociateAdditionalCertificatesWithListener", certificateIds: ["a"], code: "Cert.Broken", jobMessage: "boom" });
   });
 });

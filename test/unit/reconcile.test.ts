@@ -26,7 +26,10 @@ describe("Reconciler.apply", () => {
     await request(["mine"]);
     expect(mutations()).toEqual(["associate mine token=t1"]);
     expect(api.calls[0]).toBe("list *");
-    expect(clock.now() - started).toBeGreaterThanOrEqual(2 * api.jobMs);
+    // Two waits, for their job and then for its own (1 s each), each seeing the job done at its third look
+    // (0.25, 0.625, 1.25 s).
+    expect(clock.now() - started).toBe(2 * 1_250);
+    expect(api.jobMs).toBe(1_000);
   });
 
   it("resends a refused-as-busy mutation with the same ClientToken once the listener is idle", async () => {
@@ -89,9 +92,13 @@ describe("Reconciler.apply", () => {
   it("refuses an HTTP listener and the listener's default certificate before any mutation", async () => {
     const http = setup();
     http.api.protocol = "HTTP";
-    await expect(http.request(["a"])).rejects.toBeInstanceOf(HttpListenerError);
+    const httpRefusal = http.request(["a"]);
+    await expect(httpRefusal).rejects.toBeInstanceOf(HttpListenerError);
+    await expect(httpRefusal).rejects.toThrow(`Listener ${L} is an HTTP listener; additional certificates need an HTTPS or QUIC listener.`);
     const dflt = setup();
-    await expect(dflt.request(["default-cert", "a"])).rejects.toBeInstanceOf(DefaultCertificateError);
+    const defaultRefusal = dflt.request(["default-cert", "a"]);
+    await expect(defaultRefusal).rejects.toBeInstanceOf(DefaultCertificateError);
+    await expect(defaultRefusal).rejects.toThrow(`default-cert is the default certificate of listener ${L}.`);
     expect([...http.mutations(), ...dflt.mutations()]).toEqual([]);
   });
 
@@ -131,7 +138,10 @@ describe("Reconciler.apply", () => {
   it("fails fast on a stopped listener, before any mutation and when a mutation is refused because it stopped", async () => {
     const before = setup();
     before.api.status = "Stopped";
-    await expect(before.request(["a"])).rejects.toBeInstanceOf(StoppedListenerError);
+    const stopped = `Listener ${L} is stopped (status Stopped) and takes no certificate changes.`;
+    const beforeRefusal = before.request(["a"]);
+    await expect(beforeRefusal).rejects.toBeInstanceOf(StoppedListenerError);
+    await expect(beforeRefusal).rejects.toThrow(stopped);
     expect(before.mutations()).toEqual([]);
     const during = setup();
     const original = during.api.associateAdditionalCertificates.bind(during.api);
@@ -140,9 +150,13 @@ describe("Reconciler.apply", () => {
       return original(l, ids, options);
     };
     const started = during.clock.now();
-    await expect(during.request(["a"])).rejects.toBeInstanceOf(StoppedListenerError);
+    const duringRefusal = during.request(["a"]);
+    await expect(duringRefusal).rejects.toBeInstanceOf(StoppedListenerError);
+    await expect(duringRefusal).rejects.toThrow(stopped);
     expect(during.mutations()).toEqual(["associate a token=t1"]);
-    expect(during.clock.now() - started).toBeLessThan(60_000);
+    // At once: no wait and no retry (the README: "the apply fails at once").
+    expect(during.clock.now() - started).toBe(0);
+    expect(during.clock.sleeps).toEqual([]);
   });
 
   it("refuses a CA certificate of a mutual-TLS listener before any mutation", async () => {
