@@ -88,6 +88,11 @@ describe.each(CLIENT_NAMES)("simulator behaviours through %s", (client) => {
   const start = useSimulators();
 
   describe("dissociateLimit15", () => {
+    it("the batch limits the service enforces: 15 per Associate, 20 per Dissociate by default, 15 both ways when on", async () => {
+      expect((await start({})).simulator.backend.batchLimits()).toEqual({ associate: 15, dissociate: 20 });
+      expect((await start({ behaviour: { dissociateLimit15: true } })).simulator.backend.batchLimits()).toEqual({ associate: 15, dissociate: 15 });
+    });
+
     it("off (the Dissociate document's 20): accepts 20 certificates, refuses 21", async () => {
       const { clients } = await start({ fixture: bigListener(21) });
       expect(await call(clients, client, DISSOCIATE, { ListenerId: "lsn-big", Certificates: certificates(bigIds(21)) })).toMatchObject({
@@ -350,6 +355,34 @@ describe.each(CLIENT_NAMES)("simulator behaviours through %s", (client) => {
       }
       expect(new Set(first).size).toBeGreaterThan(1);
       expect(await durations(42)).toEqual(first);
+    });
+
+    it("the n-th job takes the same time whatever was asked before it, and the forecast says it beforehand", async () => {
+      const run = async (readsBetween: number): Promise<{ forecast: number[]; durations: number[] }> => {
+        const { clients, clock, simulator } = await start({ behaviour: { jobDuration: { baseMs: 4_000, perCertificateMs: 3_000 } }, seed: 7 });
+        const forecast = simulator.backend.forecastJobsMs([1, 2, 1]);
+        // Asking again does not use up the draws.
+        expect(simulator.backend.forecastJobsMs([1, 2, 1])).toEqual(forecast);
+        const jobs: unknown[] = [];
+        for (const ids of [[FREE_CERTS[0]], [FREE_CERTS[1], FREE_CERTS[2]], [FREE_CERTS[3]]]) {
+          for (let i = 0; i < readsBetween; i++) await ok(clients, client, LIST, { ListenerId: HTTPS_LISTENER });
+          jobs.push((await ok(clients, client, ASSOCIATE, { ListenerId: HTTPS_LISTENER, Certificates: certificates(ids) })).JobId);
+          clock.advance(20_000);
+        }
+        return { forecast, durations: await Promise.all(jobs.map((jobId) => durationOf(clients, jobId))) };
+      };
+      const quiet = await run(0);
+      const chatty = await run(5);
+      expect(quiet.durations).toEqual(quiet.forecast);
+      expect(chatty.durations).toEqual(quiet.durations);
+      // 4 s + 3 s per certificate, ± 30 %.
+      expect(quiet.durations[1]).toBeGreaterThanOrEqual(7_000);
+      expect(quiet.durations[1]).toBeLessThanOrEqual(13_000);
+    });
+
+    it("off: the forecast is jobMs for every job", async () => {
+      const { simulator } = await start({ jobMs: 1_234 });
+      expect(simulator.backend.forecastJobsMs([1, 15, 3])).toEqual([1_234, 1_234, 1_234]);
     });
   });
 

@@ -30,6 +30,29 @@ describe("simulator --state persistence", () => {
     expect(readdirSync(dir)).toEqual(["state.json"]); // no temporary file left behind
   });
 
+  it("keeps the job-duration jitter's own generator across a restart, and reads a file written before it had one", async () => {
+    const behaviour = { jobDuration: { baseMs: 4_000, perCertificateMs: 3_000 } };
+    const first = await start({ statePath, seed: 3, behaviour });
+    await ok(first.clients, "pop-core", "AssociateAdditionalCertificatesWithListener", { ListenerId: HTTPS_LISTENER, Certificates: certificates([FREE_CERTS[0]]) });
+    const next = first.simulator.backend.forecastJobsMs([1, 1]);
+    await first.simulator.close();
+    const saved = JSON.parse(readFileSync(statePath, "utf8")) as Record<string, unknown>;
+    expect(saved.jobRandom).toEqual(expect.arrayContaining([expect.any(Number)]));
+    const second = await start({ statePath });
+    expect(second.simulator.backend.forecastJobsMs([1, 1])).toEqual(next);
+    await second.simulator.close();
+    // A file without the field (written before it existed) still loads.
+    const older = JSON.parse(readFileSync(statePath, "utf8")) as Record<string, unknown>;
+    delete older.jobRandom;
+    writeFileSync(statePath, JSON.stringify(older));
+    const third = await start({ statePath });
+    expect(third.simulator.backend.forecastJobsMs([1])).toHaveLength(1);
+    // A malformed one is refused, naming the field.
+    await third.simulator.close();
+    writeFileSync(statePath, JSON.stringify({ ...older, jobRandom: [1, 2] }));
+    await expect(startSimulator({ statePath })).rejects.toThrow(/field "jobRandom" is not four integers/);
+  });
+
   it("restores listeners, jobs in flight, ClientTokens and job timing after a restart", async () => {
     const clock = new VirtualClock();
     const first = await start({ statePath, clock, jobMs: 5_000 });
