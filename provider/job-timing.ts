@@ -20,11 +20,15 @@ import {
   POLL_STEP_MIN_MS,
 } from "./defaults";
 
-/** When to look at a job: first after `firstDelayMs`, then backing off from `minDelayMs` to `maxDelayMs`. */
+/**
+ * When to look at a job: first after `firstDelayMs`, then every `minDelayMs` until `steadyUntilMs` (the end
+ * of the window in which the job is expected to end), then backing off from `minDelayMs` to `maxDelayMs`.
+ */
 export interface PollSchedule {
   readonly firstDelayMs: number;
   readonly minDelayMs: number;
   readonly maxDelayMs: number;
+  readonly steadyUntilMs?: number;
 }
 
 /** What one wait saw, in milliseconds since the mutation was accepted. */
@@ -129,7 +133,15 @@ export class JobTimings {
     const fine = Math.max(estimate * Math.max(POLL_STEP_FRACTION, spread / 3), (high - low) / UNKNOWN_SIZE_WINDOW_LOOKS);
     const step = Math.min(POLL_STEP_MAX_MS, Math.max(POLL_STEP_MIN_MS, Math.round(fine)));
     const first = low * (1 - spread);
-    return { firstDelayMs: Math.max(0, Math.round(first)), minDelayMs: step, maxDelayMs: Math.max(step, POLL_MAX_DELAY_MS) };
+    // Steady looks until the latest the job is expected to end (as far past the window as the spread reaches
+    // before it); the backoff only after that.
+    const last = high * (1 + spread);
+    return {
+      firstDelayMs: Math.max(0, Math.round(first)),
+      minDelayMs: step,
+      maxDelayMs: Math.max(step, POLL_MAX_DELAY_MS),
+      steadyUntilMs: Math.max(0, Math.round(last)),
+    };
   }
 
   /** The one batch size the listener's sized samples (or the fallback sample) show, if they show exactly one. */

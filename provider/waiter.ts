@@ -26,6 +26,12 @@ export interface PollOptions extends BackoffOptions {
   readonly deadlineAt: number;
   /** Delay before the first check, in milliseconds (default 0: look at once). */
   readonly firstDelayMs?: number;
+  /**
+   * Until this many milliseconds after the poll started, checks come every `minDelayMs` exactly (the window in
+   * which the awaited thing is expected to happen); after it, the jittered backoff starts from `minDelayMs`.
+   * Default 0: backoff from the first check on.
+   */
+  readonly steadyUntilMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -42,11 +48,17 @@ export async function poll<T>(check: (attempt: number) => Promise<CheckOutcome<T
   if (!Number.isFinite(firstDelayMs) || firstDelayMs < 0) {
     throw new RangeError(`firstDelayMs must be a non-negative number of milliseconds, got ${firstDelayMs}`);
   }
+  const steadyUntilMs = options.steadyUntilMs ?? 0;
+  if (!Number.isFinite(steadyUntilMs) || steadyUntilMs < 0) {
+    throw new RangeError(`steadyUntilMs must be a non-negative number of milliseconds, got ${steadyUntilMs}`);
+  }
   const { clock } = options;
   const startedAt = clock.now();
   const elapsed = () => clock.now() - startedAt;
   let observed = "nothing yet";
   let attempts = 0;
+  /** Sleeps of the backoff so far (the steady window's do not count). */
+  let backoffSleeps = 0;
   let delayMs = Math.min(firstDelayMs, Math.max(0, options.deadlineAt - startedAt));
   for (;;) {
     if (delayMs > 0) {
@@ -65,7 +77,8 @@ export async function poll<T>(check: (attempt: number) => Promise<CheckOutcome<T
     const remainingMs = options.deadlineAt - clock.now();
     if (remainingMs <= 0) return { state: "timeout", observed, attempts, elapsedMs: elapsed() };
     // The last sleep is shortened so that one final check happens exactly at the deadline.
-    delayMs = Math.min(backoffDelayMs(attempts, options, options.random), remainingMs);
+    const steady = elapsed() < steadyUntilMs;
+    delayMs = Math.min(steady ? options.minDelayMs : backoffDelayMs(++backoffSleeps, options, options.random), remainingMs);
   }
 }
 

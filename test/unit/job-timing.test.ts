@@ -13,8 +13,8 @@ describe("JobTimings", () => {
     const timings = new JobTimings();
     timings.record("lsn-a", { lastRunningMs: 9_500, doneMs: 10_500, schedule: COLD_SCHEDULE });
     expect(timings.estimateMs("lsn-a")).toBe(10_000);
-    // then every 5 % of the estimate (500 ms), backing off to the usual 2 s cap
-    expect(timings.schedule("lsn-a")).toEqual({ firstDelayMs: 10_000, minDelayMs: 500, maxDelayMs: 2000 });
+    // then every 5 % of the estimate (500 ms), backing off to the usual 2 s cap once the estimate has passed
+    expect(timings.schedule("lsn-a")).toEqual({ firstDelayMs: 10_000, minDelayMs: 500, maxDelayMs: 2000, steadyUntilMs: 10_000 });
   });
 
   it("keeps the step between 100 ms and 1 s", () => {
@@ -74,14 +74,15 @@ describe("JobTimings with batch sizes", () => {
   it("looks first before the expected end by the prior spread until three jobs were seen, then by the spread they showed", () => {
     const timings = new JobTimings();
     timings.record("l", { ...done(10_000), size: 5 });
-    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 8_000, minDelayMs: 667, maxDelayMs: 2_000 });
+    // Steady looks across the window the prior allows on either side of the estimate: 8 s to 12 s.
+    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 8_000, minDelayMs: 667, maxDelayMs: 2_000, steadyUntilMs: 12_000 });
     timings.record("l", { ...done(10_000), size: 5 });
     timings.record("l", { ...done(10_000), size: 5 });
     // Three equal jobs: no spread, first look at the expected end, steps of a twentieth.
-    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 10_000, minDelayMs: 500, maxDelayMs: 2_000 });
+    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 10_000, minDelayMs: 500, maxDelayMs: 2_000, steadyUntilMs: 10_000 });
     timings.record("l", { ...done(8_000), size: 5 });
     // Median 10 s; one job 20 % shorter than that: the next first look is 20 % early.
-    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 8_000, minDelayMs: 667, maxDelayMs: 2_000 });
+    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 8_000, minDelayMs: 667, maxDelayMs: 2_000, steadyUntilMs: 12_000 });
   });
 });
 
@@ -110,16 +111,17 @@ describe("JobTimings for a batch size not seen yet", () => {
     const timings = new JobTimings();
     timings.record("l", { ...done(9_000), size: 15 });
     // 5 of 15: the job may take 3 s (all of it per certificate) to 9 s (none of it); first look 20 % before
-    // 3 s, steps of a sixth of the window (1 s at most).
-    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 2_400, minDelayMs: 1_000, maxDelayMs: 2_000 });
+    // 3 s, steps of a sixth of the window (1 s at most), steady until 20 % past 9 s.
+    expect(timings.schedule("l", 5)).toEqual({ firstDelayMs: 2_400, minDelayMs: 1_000, maxDelayMs: 2_000, steadyUntilMs: 10_800 });
     // The size seen: as before.
-    expect(timings.schedule("l", 15)).toEqual({ firstDelayMs: 7_200, minDelayMs: 600, maxDelayMs: 2_000 });
+    expect(timings.schedule("l", 15)).toEqual({ firstDelayMs: 7_200, minDelayMs: 600, maxDelayMs: 2_000, steadyUntilMs: 10_800 });
   });
 
   it("starts at the estimate and steps across to the scaled estimate, for a larger batch", () => {
     const timings = new JobTimings();
     timings.record("l", { ...done(3_000), size: 1 });
-    // 2 of 1: 3 s to 6 s; first look 20 % before 3 s, steps of half a second (a sixth of the window).
-    expect(timings.schedule("l", 2)).toEqual({ firstDelayMs: 2_400, minDelayMs: 500, maxDelayMs: 2_000 });
+    // 2 of 1: 3 s to 6 s; first look 20 % before 3 s, steps of half a second (a sixth of the window), steady
+    // until 20 % past 6 s.
+    expect(timings.schedule("l", 2)).toEqual({ firstDelayMs: 2_400, minDelayMs: 500, maxDelayMs: 2_000, steadyUntilMs: 7_200 });
   });
 });

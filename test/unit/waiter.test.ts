@@ -18,6 +18,29 @@ describe("poll", () => {
     expect(clock.sleeps).toEqual([250, 500, 1000]);
   });
 
+  it("looks every minDelayMs until steadyUntilMs, then backs off from minDelayMs", async () => {
+    const clock = new VirtualClock();
+    const start = clock.now();
+    const result = await poll(async (n) => (n < 9 ? { state: "retry", observed: `n=${n}` } : { state: "success", value: n }), {
+      ...base,
+      clock,
+      deadlineAt: start + 60_000,
+      firstDelayMs: 1_000,
+      steadyUntilMs: 2_000,
+    });
+    // First look at 1 s, steady looks at 1.25 … 2 s, then the backoff's 250, 500, 1000, 2000 ms.
+    expect(clock.sleeps).toEqual([1_000, 250, 250, 250, 250, 250, 500, 1_000, 2_000]);
+    expect(result).toEqual({ state: "success", value: 9, attempts: 9, elapsedMs: 5_750 });
+  });
+
+  it("refuses a negative or non-finite steadyUntilMs, naming it", async () => {
+    const clock = new VirtualClock();
+    for (const steadyUntilMs of [-1, Number.NaN]) {
+      await expect(poll(async () => ({ state: "success", value: 1 }), { ...base, clock, deadlineAt: clock.now() + 1000, steadyUntilMs }))
+        .rejects.toThrow(`steadyUntilMs must be a non-negative number of milliseconds, got ${steadyUntilMs}`);
+    }
+  });
+
   it("reports a failure with the check's error", async () => {
     const clock = new VirtualClock();
     const error = new Error("job failed");
