@@ -2,7 +2,7 @@
 // examples, the root Pulumi program, the end-to-end test programs): it writes
 // node_modules/alb-listener-certificates/ with a copy of package.json and a `dist` link to the
 // build. Real projects get the same layout from `npm install alb-listener-certificates`.
-// Run by `npm run build` (hence by the `prepare` step of `npm ci`).
+// Run by `npm run build`. It also makes the package's commands executable in dist/.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,3 +19,10 @@ fs.writeFileSync(
   JSON.stringify({ name, version, main, types, exports, description: "Link to the repository's own build (scripts/link-self.mjs)." }, null, 2) + "\n",
 );
 fs.symlinkSync(path.join(root, "dist"), path.join(target, "dist"), "dir");
+
+// The compiler writes files without the execute bit, so the package's commands (`npx alb-simulator`,
+// `npx alb-preview-report`) would be refused inside the repository after every build: set it on them.
+for (const file of Object.values(manifest.bin ?? {})) {
+  const full = path.join(root, file);
+  if (fs.existsSync(full)) fs.chmodSync(full, 0o755);
+}

@@ -24,6 +24,7 @@ interface Manifest {
   exports: Record<string, string | { types?: string; default?: string }>;
   dependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
+  scripts: Record<string, string>;
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as Manifest;
@@ -76,6 +77,12 @@ describe("the npm package", () => {
     ]) {
       expect(packed, entry).toContain(entry);
     }
+  });
+
+  it("runs nothing when a user installs it: no install-time lifecycle script (the build runs on pack)", () => {
+    const installTime = ["preinstall", "install", "postinstall", "prepare"].filter((name) => name in manifest.scripts);
+    expect(installTime).toEqual([]);
+    expect(manifest.scripts.prepack).toBe("npm run build");
   });
 
   it("packs every file package.json points at", () => {
