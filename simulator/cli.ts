@@ -5,10 +5,12 @@
  * Exit codes: 0 after a signal, 1 when it cannot start, 2 for bad flags.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_JOB_MS } from "./backend";
+import { AlbBackend, DEFAULT_JOB_MS } from "./backend";
 import { BEHAVIOUR_NAMES, describeBehaviour, parseBehaviourList, type Behaviour } from "./behaviour";
-import { DEMO_ACCESS_KEY_ID } from "./fixture";
+import { DEMO_ACCESS_KEY_ID, loadFixtureFile } from "./fixture";
+import { loadState } from "./state";
 import { startSimulator, type SimulatorOptions } from "./start";
+import { worldLines } from "./world-summary";
 
 /** The CLI's default port: fixed, so demos and examples can rely on http://127.0.0.1:9400. */
 const DEFAULT_CLI_PORT = 9400;
@@ -33,6 +35,7 @@ Options:
                               BASE_MS:PER_CERTIFICATE_MS[:JITTER] for jobDuration. Switches:
                               ${BEHAVIOUR_NAMES.join(", ")}
   --allow-remote-inspection   serve /_simulator/ to non-loopback clients
+  --list                      print the world's listeners and the certificates free to declare, and exit
   --help                      show this help
 `;
 
@@ -48,7 +51,7 @@ function integerFlag(name: string, value: string | undefined, min: number, max: 
   return Number(value);
 }
 
-function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
+function parseOptions(argv: readonly string[]): (SimulatorOptions & { readonly list?: boolean }) | "help" {
   let parsed;
   try {
     parsed = parseArgs({
@@ -67,6 +70,7 @@ function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
         faults: { type: "string" },
         behaviour: { type: "string", multiple: true },
         "allow-remote-inspection": { type: "boolean" },
+        list: { type: "boolean" },
         help: { type: "boolean" },
       },
     });
@@ -97,6 +101,7 @@ function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
     seed: integerFlag("seed", values.seed, 0, 2 ** 32 - 1),
     faults: values.faults,
     allowRemoteInspection: values["allow-remote-inspection"],
+    list: values.list === true,
     ...(behaviour === undefined ? {} : { behaviour }),
     ...(accessKeyId !== undefined && accessKeySecret !== undefined
       ? { accessKeys: [{ accessKeyId, accessKeySecret }] }
@@ -105,7 +110,7 @@ function parseOptions(argv: readonly string[]): SimulatorOptions | "help" {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  let options: SimulatorOptions | "help";
+  let options: (SimulatorOptions & { readonly list?: boolean }) | "help";
   try {
     options = parseOptions(argv);
   } catch (error: unknown) {
@@ -118,6 +123,13 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   let simulator;
   try {
+    if (options.list === true) {
+      // The world as it would start (the state file, else the fixture), read without serving or writing it.
+      const fixture = typeof options.fixture === "string" ? loadFixtureFile(options.fixture) : options.fixture;
+      const state = options.statePath === undefined ? undefined : loadState(options.statePath);
+      process.stdout.write(`${worldLines(new AlbBackend({ fixture, state }).snapshot()).join("\n")}\n`);
+      return;
+    }
     simulator = await startSimulator(options);
   } catch (error: unknown) {
     process.stderr.write(`alb-simulator: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -142,6 +154,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const changed = describeBehaviour(running.backend.behaviour);
   const behaviourNote = changed.length > 0 ? `, behaviour ${changed.join(",")}` : "";
   console.log(`alb-simulator listening on ${running.endpoint} (region ${running.backend.regionId}, access key ${keyIds}, jobs take ${options.jobMs ?? DEFAULT_JOB_MS} ms${faultNote}${behaviourNote})`);
+  console.log([...worldLines(running.backend.snapshot()), `inspection: ${running.endpoint}/_simulator/ (its routes), ${running.endpoint}/_simulator/state (the world)`].join("\n"));
 }
 
 void main(process.argv.slice(2));

@@ -10,6 +10,7 @@
  * Also serves the inspection routes under `/_simulator/` to loopback clients: the request log, the world, a
  * reset, fault rules, the behaviour, and a listener's own status.
  */
+import { freeCertificates, INSPECTION_ROUTES } from "./world-summary";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { ALB_API_VERSION as API_VERSION, isAlbAction, isStsRequest, LISTENER_STATUSES, type ListenerStatus } from "../contract/alb-contract";
@@ -306,6 +307,10 @@ export function createAlbServer(options: AlbServerOptions): Server {
         }
       };
       switch (route) {
+        case "GET /_simulator": {
+          const world = backend.snapshot();
+          return send(response, 200, { routes: INSPECTION_ROUTES, listeners: world.listeners, freeCertificates: freeCertificates(world) });
+        }
         case "GET /_simulator/requests":
           return send(response, 200, { requests: backend.requestLog() });
         case "DELETE /_simulator/requests":

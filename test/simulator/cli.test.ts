@@ -66,6 +66,42 @@ describe("alb-simulator CLI", () => {
     expect(await running.exit).toBe(0);
   });
 
+  it("--list prints the demo world's listeners and the certificates free to declare, and exits 0", () => {
+    const result = runCli(["--list"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe([
+      "listeners:",
+      "  lsn-demo-https-443  HTTPS:443  Running  default 23759533-cn-hangzhou, additional 24664588-cn-hangzhou",
+      "  lsn-demo-quic-443  QUIC:443  Running  default 23759533-cn-hangzhou, no additional certificates",
+      "  lsn-demo-http-80  HTTP:80  Running  no certificates (HTTP)",
+      "certificates free to declare: 25112233-cn-hangzhou, 25209871-cn-hangzhou, 25346102-cn-hangzhou, 25481937-cn-hangzhou, " +
+        "25590214-cn-hangzhou, 25677345-cn-hangzhou, 25768120-cn-hangzhou, 25843391-cn-hangzhou, 25917456-cn-hangzhou, 26004378-cn-hangzhou",
+      "",
+    ].join("\n"));
+  });
+
+  it("prints the world and where to inspect it after the listening line", async () => {
+    const child = spawn(process.execPath, [CLI, "--port", "0"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    const lines: string[] = [];
+    await new Promise<void>((done) => {
+      createInterface({ input: child.stdout! }).on("line", (line) => {
+        lines.push(line);
+        if (line.startsWith("inspection: ")) done();
+      });
+    });
+    const endpoint = /listening on (http:\/\/\S+)/.exec(lines[0]!)![1];
+    expect(lines.slice(1)).toEqual([
+      "listeners:",
+      "  lsn-demo-https-443  HTTPS:443  Running  default 23759533-cn-hangzhou, additional 24664588-cn-hangzhou",
+      "  lsn-demo-quic-443  QUIC:443  Running  default 23759533-cn-hangzhou, no additional certificates",
+      "  lsn-demo-http-80  HTTP:80  Running  no certificates (HTTP)",
+      "certificates free to declare: 25112233-cn-hangzhou, 25209871-cn-hangzhou, 25346102-cn-hangzhou, 25481937-cn-hangzhou, " +
+        "25590214-cn-hangzhou, 25677345-cn-hangzhou, 25768120-cn-hangzhou, 25843391-cn-hangzhou, 25917456-cn-hangzhou, 26004378-cn-hangzhou",
+      `inspection: ${endpoint}/_simulator/ (its routes), ${endpoint}/_simulator/state (the world)`,
+    ]);
+  });
+
   it("persists --state and flushes it on SIGINT", async () => {
     dir = mkdtempSync(join(tmpdir(), "alb-sim-cli-"));
     const statePath = join(dir, "state.json");

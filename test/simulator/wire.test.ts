@@ -203,6 +203,32 @@ describe("simulator inspection routes", () => {
     expect(simulator.backend.listenerView("lsn-new").listenerId).toBe("lsn-new");
   });
 
+  it("lists its routes, the listeners and the certificates free to declare at GET /_simulator/", async () => {
+    const { simulator } = await start();
+    for (const path of ["/_simulator/", "/_simulator"]) {
+      const index = await rawRequest(simulator.endpoint, { path });
+      expect(index.status).toBe(200);
+      expect((index.json?.routes as { method: string; path: string }[]).map((r) => `${r.method} ${r.path}`)).toEqual([
+        "GET /_simulator/",
+        "GET /_simulator/state",
+        "GET /_simulator/requests",
+        "DELETE /_simulator/requests",
+        "POST /_simulator/reset",
+        "GET /_simulator/faults",
+        "POST /_simulator/faults",
+        "DELETE /_simulator/faults",
+        "GET /_simulator/behaviour",
+        "POST /_simulator/behaviour",
+        "POST /_simulator/listeners/<listenerId>/status",
+      ]);
+      expect((index.json?.listeners as { listenerId: string }[]).map((l) => l.listenerId)).toEqual(["lsn-demo-https-443", "lsn-demo-quic-443", "lsn-demo-http-80"]);
+      expect(index.json?.freeCertificates).toEqual([
+        "25112233-cn-hangzhou", "25209871-cn-hangzhou", "25346102-cn-hangzhou", "25481937-cn-hangzhou", "25590214-cn-hangzhou",
+        "25677345-cn-hangzhou", "25768120-cn-hangzhou", "25843391-cn-hangzhou", "25917456-cn-hangzhou", "26004378-cn-hangzhou",
+      ]);
+    }
+  });
+
   it("answers unknown inspection routes with 404", async () => {
     const { simulator } = await start();
     expectEnvelope(await rawRequest(simulator.endpoint, { path: "/_simulator/nope" }), 404, "InspectionRouteNotFound");
