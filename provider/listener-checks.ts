@@ -133,7 +133,7 @@ export class LiveValidator {
       const refused = new Set([...defaultCertificates(rows, attribute), ...attribute.caCertificateIds]);
       const present = presentIds(rows);
       const adding = request.toAdd.filter((id) => !present.has(id) && !refused.has(id));
-      problems.push(...(await this.dryRun(listenerId, attribute.loadBalancerId, adding, isBusy(attribute, rows), deadlineAt)));
+      problems.push(...(await this.dryRun(listenerId, attribute.loadBalancerId, adding, isBusy(attribute, rows), deadlineAt, request.region)));
     } catch (error) {
       const gone = listenerGone(error, listenerId, request.region);
       if (gone) return [gone];
@@ -151,7 +151,7 @@ export class LiveValidator {
    * as busy; rather than retry (and add load to a listener another writer is changing), it is skipped with
    * a note.
    */
-  private async dryRun(listenerId: string, loadBalancerId: string, adding: readonly string[], busy: boolean, deadlineAt: number): Promise<InvalidInputError[]> {
+  private async dryRun(listenerId: string, loadBalancerId: string, adding: readonly string[], busy: boolean, deadlineAt: number, region: string): Promise<InvalidInputError[]> {
     const applying = this.deps.applying();
     if (busy && adding.length > 0 && !applying) {
       this.deps.warn(`warning: ${CONFIG_NAMESPACE}: listener ${listenerId} is applying another change; the dry run of ${adding.join(", ")} was skipped`);
@@ -159,26 +159,62 @@ export class LiveValidator {
     if (busy || applying) return [];
     const problems: InvalidInputError[] = [];
     for (const batch of chunk(adding, ASSOCIATE_BATCH_MAX)) {
-      try {
-        const outcome = await this.retry(`dry run on ${listenerId}`, deadlineAt, async () => {
-          try {
-            await this.deps.api.associateAdditionalCertificates(listenerId, batch, { clientToken: this.deps.newToken(), dryRun: true });
-            return "validated";
-          } catch (error) {
-            if (error instanceof AlbApiError && isListenerBusy(error.code)) return "busy";
-            throw error;
-          }
-        });
-        if (outcome === "busy") break;
-      } catch (error) {
-        if (!(error instanceof AlbApiError) || error.retryable) throw error;
-        if (error.code === ErrorCode.loadBalancerQuotaExceeded) {
-          problems.push(new CertificateQuotaError(listenerId, loadBalancerId, batch, error.apiMessage));
-        } else {
-          problems.push(new InvalidInputError(error.code === ErrorCode.listenerNotFound ? "listenerId" : "certificateIds", error.message));
-        }
+      const outcome = await this.dryRunBatch(listenerId, batch, deadlineAt);
+      if (outcome === "busy") break;
+      if (outcome === "validated") continue;
+      if (outcome.code === ErrorCode.loadBalancerQuotaExceeded) {
+        problems.push(new CertificateQuotaError(listenerId, loadBalancerId, batch, outcome.apiMessage));
+      } else if (outcome.code === ErrorCode.certificateNotFound) {
+        problems.push(...(await this.unknownCertificates(listenerId, batch, deadlineAt, region, outcome)));
+      } else {
+        problems.push(new InvalidInputError(outcome.code === ErrorCode.listenerNotFound ? "listenerId" : "certificateIds", outcome.message));
       }
     }
     return problems;
   }
+
+  /** One dry run: validated, the listener busy, or the service's refusal (a transient error is retried, then thrown). */
+  private async dryRunBatch(listenerId: string, batch: readonly string[], deadlineAt: number): Promise<"validated" | "busy" | AlbApiError> {
+    try {
+      return await this.retry(`dry run on ${listenerId}`, deadlineAt, async () => {
+        try {
+          await this.deps.api.associateAdditionalCertificates(listenerId, batch, { clientToken: this.deps.newToken(), dryRun: true });
+          return "validated" as const;
+        } catch (error) {
+          if (error instanceof AlbApiError && isListenerBusy(error.code)) return "busy" as const;
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof AlbApiError) || error.retryable) throw error;
+      return error;
+    }
+  }
+
+  /**
+   * The certificates of a batch the service refused as unknown, each named: the batch is halved and each half
+   * dry-run again (dry runs change nothing) until every refused certificate stands alone. If a narrowing dry
+   * run cannot tell (busy, another refusal), the batch's own refusal is reported as it was.
+   */
+  private async unknownCertificates(listenerId: string, batch: readonly string[], deadlineAt: number, region: string, refusal: AlbApiError): Promise<InvalidInputError[]> {
+    if (batch.length === 1) return [unknownCertificate(batch[0]!, region)];
+    const middle = Math.ceil(batch.length / 2);
+    const culprits: InvalidInputError[] = [];
+    for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
+      const outcome = await this.dryRunBatch(listenerId, half, deadlineAt);
+      if (outcome === "validated") continue;
+      if (outcome === "busy" || outcome.code !== ErrorCode.certificateNotFound) return [new InvalidInputError("certificateIds", refusal.message)];
+      culprits.push(...(await this.unknownCertificates(listenerId, half, deadlineAt, region, outcome)));
+    }
+    return culprits.length > 0 ? culprits : [new InvalidInputError("certificateIds", refusal.message)];
+  }
+}
+
+/** A certificate the service does not know, named, with the likeliest cause: the wrong region suffix, or a wrong ID. */
+function unknownCertificate(certificateId: string, region: string): InvalidInputError {
+  const suffix = /^[0-9]+-(.+)$/.exec(certificateId)?.[1];
+  const why = suffix !== undefined && suffix !== region
+    ? `its region suffix ${suffix} is not the listener's region ${region}: use the certificate's ID in ${region} (upload or copy the certificate there first)`
+    : `check the ID in the certificate service (it includes the region suffix, e.g. 23759533-${region}) and that it is a server certificate`;
+  return new InvalidInputError("certificateIds", `certificate ${certificateId} does not exist in region ${region} or is not a server certificate; ${why}.`);
 }

@@ -38,12 +38,38 @@ describe("preview-time validation (check of a new resource)", () => {
     expect(actionLog(world.sim)).toEqual(["GetListenerAttribute"]);
   });
 
-  it("rejects an unknown certificate through a dry run", async () => {
+  it("rejects an unknown certificate through a dry run, naming it", async () => {
     await startWithProcess();
     const failures = await checkFailures({ listenerId: L, certificateIds: ["99999999-cn-hangzhou"] });
-    expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ property: "certificateIds", reason: expect.stringMatching(/ResourceNotFound\.Certificate/) });
+    expect(failures).toEqual([{
+      property: "certificateIds",
+      reason: "certificate 99999999-cn-hangzhou does not exist in region cn-hangzhou or is not a server certificate; check the ID in the certificate service (it includes the region suffix, e.g. 23759533-cn-hangzhou) and that it is a server certificate.",
+    }]);
     expect(mutationLog(world.sim)).toEqual([`dry-associate 99999999-cn-hangzhou !ResourceNotFound.Certificate`]);
+    expect(world.sim.backend.listenerView(L).additional.map((c) => c.certificateId)).toEqual(["24664588-cn-hangzhou"]);
+  });
+
+  it("narrows a refused dry run of several certificates with more dry runs, naming each unknown one and why", async () => {
+    await startWithProcess();
+    const failures = await checkFailures({ listenerId: L, certificateIds: [A, "99999999-cn-hangzhou", B, "25346102-cn-shanghai"] });
+    expect(failures).toEqual([
+      {
+        property: "certificateIds",
+        reason: "certificate 25346102-cn-shanghai does not exist in region cn-hangzhou or is not a server certificate; its region suffix cn-shanghai is not the listener's region cn-hangzhou: use the certificate's ID in cn-hangzhou (upload or copy the certificate there first).",
+      },
+      {
+        property: "certificateIds",
+        reason: "certificate 99999999-cn-hangzhou does not exist in region cn-hangzhou or is not a server certificate; check the ID in the certificate service (it includes the region suffix, e.g. 23759533-cn-hangzhou) and that it is a server certificate.",
+      },
+    ]);
+    // The batch (sorted), then its halves, then the refused halves' halves: dry runs only, nothing changed.
+    expect(mutationLog(world.sim)).toEqual([
+      "dry-associate 25112233-cn-hangzhou,25209871-cn-hangzhou,25346102-cn-shanghai,99999999-cn-hangzhou !ResourceNotFound.Certificate",
+      "dry-associate 25112233-cn-hangzhou,25209871-cn-hangzhou !DryRunOperation",
+      "dry-associate 25346102-cn-shanghai,99999999-cn-hangzhou !ResourceNotFound.Certificate",
+      "dry-associate 25346102-cn-shanghai !ResourceNotFound.Certificate",
+      "dry-associate 99999999-cn-hangzhou !ResourceNotFound.Certificate",
+    ]);
     expect(world.sim.backend.listenerView(L).additional.map((c) => c.certificateId)).toEqual(["24664588-cn-hangzhou"]);
   });
 
