@@ -65,7 +65,7 @@ describe("preview-time validation (check of a new resource)", () => {
     // The batch (sorted), then its halves, then the refused halves' halves: dry runs only, nothing changed.
     expect(mutationLog(world.sim)).toEqual([
       "dry-associate 25112233-cn-hangzhou,25209871-cn-hangzhou,25346102-cn-shanghai,99999999-cn-hangzhou !ResourceNotFound.Certificate",
-      "dry-associate 25112233-cn-hangzhou,25209871-cn-hangzhou !DryRunOperation",
+      "dry-associate 25112233-cn-hangzhou,25209871-cn-hangzhou",
       "dry-associate 25346102-cn-shanghai,99999999-cn-hangzhou !ResourceNotFound.Certificate",
       "dry-associate 25346102-cn-shanghai !ResourceNotFound.Certificate",
       "dry-associate 99999999-cn-hangzhou !ResourceNotFound.Certificate",
