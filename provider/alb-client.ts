@@ -5,7 +5,7 @@
  */
 import type { Credentials } from "./credentials";
 import { LIST_PAGE_SIZE, REQUEST_TIMEOUT_MS } from "./defaults";
-import { AlbApiError, redact } from "./errors";
+import { AlbApiError, EndpointError, redact } from "./errors";
 import {
   Action,
   ALB_API_VERSION,
@@ -91,6 +91,19 @@ export interface AlbClientOptions {
   readonly credentials: () => Promise<Credentials>;
   /** Read and connect timeout per request, in milliseconds. */
   readonly timeoutMs?: number;
+  /** Where the endpoint came from, for the message of an {@link EndpointError}. @default "the endpoint" */
+  readonly endpointSource?: string;
+  /**
+   * Whether the endpoint has answered this process yet, shared by every client of the same endpoint in the
+   * process. Until it has, a failure that waiting cannot heal (refused, unknown host, TLS, not the ALB API) is
+   * an {@link EndpointError}; afterwards every network failure is a passing one, retried. @default a new one
+   */
+  readonly contact?: EndpointContact;
+}
+
+/** What a process knows of an endpoint: whether it has answered yet. */
+export interface EndpointContact {
+  answered: boolean;
 }
 
 /** The public ALB endpoint of a region. */
@@ -126,6 +139,7 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
     },
   });
   const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const contact = options.contact ?? { answered: false };
 
   async function call(action: string, params: Params, context: { listenerId?: string; certificateIds?: readonly string[] }): Promise<RawResponse> {
     const clean: Params = {};
@@ -134,9 +148,18 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
       if (value !== undefined && value !== null) clean[key] = value;
     }
     try {
-      return await client.request<RawResponse>(action, clean, { method: "POST", timeout });
+      const response = await client.request<RawResponse>(action, clean, { method: "POST", timeout });
+      contact.answered = true;
+      return response;
     } catch (error) {
-      throw toApiError(error, action, context, lastSecrets);
+      const apiError = toApiError(error, action, context, lastSecrets);
+      // An error envelope is an answer of the API: the endpoint is the right one.
+      if ((error as { data?: { Code?: unknown } } | null)?.data?.Code !== undefined) contact.answered = true;
+      if (!contact.answered) {
+        const what = unhealable(error, apiError);
+        if (what !== undefined) throw new EndpointError(options.endpoint, options.endpointSource ?? "the endpoint", what, { cause: apiError });
+      }
+      throw apiError;
     }
   }
 
@@ -253,6 +276,24 @@ function str(value: unknown): string {
 
 function arr(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
+}
+
+/** TLS failures: the endpoint's certificate is not trusted or the handshake cannot complete. */
+const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY|GET)_)/;
+
+/**
+ * What a failure at the first contact with an endpoint says about the endpoint itself, when waiting cannot
+ * change it: nothing listens there, the host name does not resolve, TLS fails, or what answers is not the ALB
+ * API. Undefined for anything that may pass (a reset, a timeout, a 5xx, throttling).
+ */
+function unhealable(error: unknown, apiError: AlbApiError): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ECONNREFUSED") return "the connection was refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "its host name does not resolve";
+  if (typeof code === "string" && TLS_CODE.test(code)) return `the TLS handshake failed (${code})`;
+  if (apiError.code === ErrorCode.invalidResponse) return "what answered is not the ALB API (the answer is not an API response)";
+  if (apiError.httpStatus === 404) return "what answered is not the ALB API (HTTP 404)";
+  return undefined;
 }
 
 const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ECONNABORTED", "UND_ERR_SOCKET"]);

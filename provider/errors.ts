@@ -318,6 +318,30 @@ export class CredentialsFetchError extends AlbProviderError {
   }
 }
 
+/**
+ * The endpoint could not be reached, or is not the ALB API, at the first contact this process had with it: a
+ * configuration error, not a passing fault, so nothing retries it. Names the endpoint, where it came from,
+ * what happened and what to check.
+ */
+export class EndpointError extends AlbProviderError {
+  override name = "EndpointError";
+  constructor(
+    readonly endpoint: string,
+    /** Where the endpoint came from, e.g. `stack config alb-listener-certificates:endpoint`. */
+    readonly source: string,
+    /** What happened, e.g. `the connection was refused`. */
+    readonly what: string,
+    options?: { cause?: unknown },
+  ) {
+    const local = /^https?:\/\/(127\.|localhost|\[::1\])/i.test(endpoint);
+    super(
+      `Cannot reach the ALB API at ${endpoint} (${source}): ${what}; check that the endpoint is right` +
+        `${local ? " and that the simulator is running (npx alb-simulator)" : " and reachable from this machine"}.`,
+      options,
+    );
+  }
+}
+
 /** Fix hints for the error codes that are the user's to fix. */
 const HINTS: Readonly<Record<string, (d: AlbApiErrorDetails) => string>> = {
   [ErrorCode.defaultCertificateUsed]: (d) =>

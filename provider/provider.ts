@@ -6,7 +6,7 @@
  * module from the installed package at run time.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { createAlbClient, defaultEndpoint, type AlbApi, type ListenerCertificate } from "./alb-client";
+import { createAlbClient, defaultEndpoint, type AlbApi, type EndpointContact, type ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
 import { ListenerCoordinator, type ClaimConflict } from "./coordinator";
 import {
@@ -61,7 +61,7 @@ export interface ProviderDeps {
   /** Warnings. */
   readonly warn: (line: string) => void;
   readonly environment: (config?: ConfigReader) => Environment;
-  readonly createApi: (endpoint: string, credentials: () => Promise<Credentials>) => AlbApi;
+  readonly createApi: (endpoint: string, credentials: () => Promise<Credentials>, endpointInfo?: { readonly source: string; readonly contact: EndpointContact }) => AlbApi;
   /** Decides where credentials come from and fetches (and caches) them; see `credentials.ts`. */
   readonly credentials: CredentialChain;
   readonly coordinator: ListenerCoordinator;
@@ -89,6 +89,8 @@ function ownerName(owner: string): string {
 /** The dynamic provider implementation. One instance serves every resource of a provider process. */
 export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProvider {
   private config?: ConfigReader;
+  /** Whether each endpoint has answered this process yet (see `EndpointContact`). */
+  private readonly contacts = new Map<string, EndpointContact>();
   private warnedNoCredentials = false;
   /**
    * Creates, updates and deletes this process runs right now. Only an update run calls them (a preview
@@ -127,9 +129,17 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       throw new AlbProviderError(`The endpoint override ${JSON.stringify(override)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
     }
     const region = typeof props.region === "string" && props.region ? props.region : resolveRegion(undefined, env);
-    const endpoint = override ?? (typeof props.endpoint === "string" && props.endpoint ? props.endpoint : undefined) ?? (region ? defaultEndpoint(region) : undefined);
+    const input = typeof props.endpoint === "string" && props.endpoint ? props.endpoint : undefined;
+    const endpoint = override ?? input ?? (region ? defaultEndpoint(region) : undefined);
     if (!endpoint) throw new AlbProviderError("No region: set the resource's region input or the stack config alicloud:region.");
-    return this.deps.createApi(endpoint.replace(/\/+$/, ""), this.deps.credentials.provider(env));
+    const source =
+      override !== undefined
+        ? nonEmptyConfig(env, `${CONFIG_NAMESPACE}:endpoint`) ? `from the stack config ${CONFIG_NAMESPACE}:endpoint` : "from the environment variable ALB_LISTENER_CERTIFICATES_ENDPOINT"
+        : input !== undefined ? "from the resource's endpoint input" : `the default endpoint of region ${region}`;
+    const url = endpoint.replace(/\/+$/, "");
+    let contact = this.contacts.get(url);
+    if (contact === undefined) this.contacts.set(url, (contact = { answered: false }));
+    return this.deps.createApi(url, this.deps.credentials.provider(env), { source, contact });
   }
 
   /** Throws MissingCredentialsError or CredentialsConfigError early, before any request is built. */
@@ -459,10 +469,16 @@ export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): Li
     log: overrides.log ?? ((line) => process.stdout.write(`${CONFIG_NAMESPACE}: ${line}\n`)),
     warn: overrides.warn ?? ((line) => process.stderr.write(`${line}\n`)),
     environment: overrides.environment ?? processEnvironment,
-    createApi: overrides.createApi ?? ((endpoint, credentials) => createAlbClient({ endpoint, credentials })),
+    createApi: overrides.createApi ?? ((endpoint, credentials, info) => createAlbClient({ endpoint, credentials, endpointSource: info?.source, contact: info?.contact })),
     coordinator: overrides.coordinator ?? new ListenerCoordinator(),
     credentials: overrides.credentials ?? new CredentialChain({ clock }),
     jobTimings: overrides.jobTimings ?? new JobTimings(),
     throttleGate: overrides.throttleGate ?? new ThrottleGate(clock, random),
   });
+}
+
+/** Whether the stack config sets `key` to a non-empty value. */
+function nonEmptyConfig(env: { readonly config?: { get(key: string): string | undefined } }, key: string): boolean {
+  const value = env.config?.get(key);
+  return value !== undefined && value.trim() !== "";
 }

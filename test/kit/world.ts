@@ -172,8 +172,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       environment: (cfg) => ({ env, config: cfg, readFile: () => undefined, homeDir: "/nonexistent-home" }),
       coordinator,
       jobTimings: settings.learnJobTimings === false ? new ColdJobTimings() : new JobTimings(),
-      createApi: (endpoint, credentials) => {
-        const api = createAlbClient({ endpoint, credentials, timeoutMs });
+      createApi: (endpoint, credentials, info) => {
+        const api = createAlbClient({ endpoint, credentials, timeoutMs, endpointSource: info?.source, contact: info?.contact });
         const wrap = <A extends unknown[], R>(action: string, method: (...args: A) => Promise<R>) =>
           (...args: A): Promise<R> => {
             calls.count++;
