@@ -5,7 +5,7 @@
  */
 import type { Credentials } from "./credentials";
 import { LIST_PAGE_SIZE, REQUEST_TIMEOUT_MS } from "./defaults";
-import { AlbApiError, EndpointError, redact } from "./errors";
+import { AlbApiError, CredentialsRejectedError, EndpointError, isCredentialRefusal, redact } from "./errors";
 import {
   Action,
   ALB_API_VERSION,
@@ -99,6 +99,11 @@ export interface AlbClientOptions {
    * an {@link EndpointError}; afterwards every network failure is a passing one, retried. @default a new one
    */
   readonly contact?: EndpointContact;
+  /**
+   * The credential source, described for a person (see `describeCredentialSource`): a refusal of the
+   * credentials is then a {@link CredentialsRejectedError} naming it. @default "the configured credentials"
+   */
+  readonly credentialSource?: string;
 }
 
 /** What a process knows of an endpoint: whether it has answered yet. */
@@ -155,6 +160,9 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
       const apiError = toApiError(error, action, context, lastSecrets);
       // An error envelope is an answer of the API: the endpoint is the right one.
       if ((error as { data?: { Code?: unknown } } | null)?.data?.Code !== undefined) contact.answered = true;
+      if (isCredentialRefusal(apiError.code)) {
+        throw new CredentialsRejectedError(apiError.code, options.credentialSource ?? "the configured credentials", { cause: apiError });
+      }
       if (!contact.answered) {
         const what = unhealable(error, apiError);
         if (what !== undefined) throw new EndpointError(options.endpoint, options.endpointSource ?? "the endpoint", what, { cause: apiError });

@@ -658,6 +658,26 @@ export function resolveRegion(explicit: string | undefined, source: Environment)
  * simulator; it wins over the resource's own `endpoint` input because `read` and `delete` only
  * see the stored one, which may be stale (a simulator restarted on another port).
  */
+/** A credential source as a person would name it, e.g. `profile "ci" of ~/.aliyun/config.json`. No secret. */
+export function describeCredentialSource(source: CredentialSource): string {
+  switch (source.kind) {
+    case "accessKey":
+      return `the access key from ${source.origin}`;
+    case "cliProfile":
+      return `profile "${source.profileName}" of ${source.file}`;
+    case "iniProfile":
+      return `section [${source.section}] of ${source.file}`;
+    case "credentialsUri":
+      return `the credentials URI from ${source.origin}`;
+    case "ecsRamRole":
+      return `the ECS instance RAM role ${source.roleName}`;
+    case "oidcRole":
+      return `role ${source.roleArn} assumed via OIDC (${source.origin})`;
+    case "assumeRole":
+      return `role ${source.roleArn} assumed with ${describeCredentialSource(source.base)}`;
+  }
+}
+
 export function endpointOverride(source: Environment): string | undefined {
   return nonEmpty(source.config?.get("alb-listener-certificates:endpoint")) ?? nonEmpty(source.env.ALB_LISTENER_CERTIFICATES_ENDPOINT);
 }

@@ -342,6 +342,40 @@ export class EndpointError extends AlbProviderError {
   }
 }
 
+/** What the service's refusal of credentials means, in one clause, and the fix, by code. */
+const CREDENTIAL_REFUSALS: Readonly<Record<string, { readonly said: string; readonly fix: string }>> = {
+  [ErrorCode.invalidAccessKeyId]: { said: "the access key ID is unknown to it", fix: "check the access key ID there, or create a key in the RAM console" },
+  [ErrorCode.signatureDoesNotMatch]: { said: "the access key secret does not match the access key ID", fix: "check the access key secret there (it belongs to the same key pair as the ID)" },
+  [ErrorCode.incompleteSignature]: { said: "the request's signature is incomplete", fix: "check that the access key pair there is complete" },
+  [ErrorCode.securityTokenExpired]: { said: "the security token has expired", fix: "get new temporary credentials (or use a source that refreshes them, such as a RAM role)" },
+  [ErrorCode.securityTokenMismatch]: { said: "the security token does not belong to the access key", fix: "use the security token issued with that temporary access key pair" },
+  [ErrorCode.securityTokenMalformed]: { said: "the security token is malformed", fix: "check the security token there" },
+  [ErrorCode.invalidTimeStampExpired]: { said: "the request's timestamp is too far from the service's clock", fix: "set this machine's clock right (NTP)" },
+};
+
+/**
+ * The ALB API refused the credentials: a credential error, no property's problem and never retried. Names the
+ * credential source that was used, what the service said in one clause, and the fix; never the service's
+ * string to sign, never a secret.
+ */
+export class CredentialsRejectedError extends AlbProviderError {
+  override name = "CredentialsRejectedError";
+  constructor(
+    readonly code: string,
+    /** The credential source, e.g. `the access key from environment ALIBABA_CLOUD_ACCESS_KEY_ID + …`. */
+    readonly source: string,
+    options?: { cause?: unknown },
+  ) {
+    const refusal = CREDENTIAL_REFUSALS[code] ?? { said: `it answered ${code}`, fix: "check the credentials there" };
+    super(`The ALB API rejected the credentials (${source}): ${refusal.said} (${code}); ${refusal.fix}.`, options);
+  }
+}
+
+/** Whether the service's code means it refused the credentials themselves. */
+export function isCredentialRefusal(code: string): boolean {
+  return Object.hasOwn(CREDENTIAL_REFUSALS, code);
+}
+
 /** Fix hints for the error codes that are the user's to fix. */
 const HINTS: Readonly<Record<string, (d: AlbApiErrorDetails) => string>> = {
   [ErrorCode.defaultCertificateUsed]: (d) =>

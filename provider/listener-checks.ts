@@ -8,7 +8,7 @@ import { ErrorCode, isListenerBusy, isTransitionalStatus, ListenerProtocol, List
 import type { AlbApi, ListenerAttribute, ListenerCertificate } from "./alb-client";
 import type { Clock } from "./clock";
 import { ASSOCIATE_BATCH_MAX, CONFIG_NAMESPACE, VALIDATION_RETRY_MAX_DELAY_MS, VALIDATION_RETRY_MIN_DELAY_MS } from "./defaults";
-import { AlbApiError, EndpointError, CaCertificateError, CertificateQuotaError, DefaultCertificateError, HttpListenerError, InvalidInputError, ListenerNotFoundError, StoppedListenerError } from "./errors";
+import { AlbApiError, CredentialsRejectedError, EndpointError, CaCertificateError, CertificateQuotaError, DefaultCertificateError, HttpListenerError, InvalidInputError, ListenerNotFoundError, StoppedListenerError } from "./errors";
 import { chunk, isPresentStatus, type LiveCertificate } from "./plan";
 import { withRetry } from "./retry";
 
@@ -135,8 +135,9 @@ export class LiveValidator {
       const adding = request.toAdd.filter((id) => !present.has(id) && !refused.has(id));
       problems.push(...(await this.dryRun(listenerId, attribute.loadBalancerId, adding, isBusy(attribute, rows), deadlineAt, request.region)));
     } catch (error) {
-      // A wrong or stopped endpoint is no property's problem and no passing fault: the preview fails with it.
-      if (error instanceof EndpointError) throw error;
+      // A wrong or stopped endpoint, or refused credentials, is no property's problem and no passing fault:
+      // the preview fails with it.
+      if (error instanceof EndpointError || error instanceof CredentialsRejectedError) throw error;
       const gone = listenerGone(error, listenerId, request.region);
       if (gone) return [gone];
       if (error instanceof AlbApiError && !error.retryable) {

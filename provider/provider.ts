@@ -11,6 +11,7 @@ import type { Clock } from "./clock";
 import { ListenerCoordinator, type ClaimConflict } from "./coordinator";
 import {
   CredentialChain,
+  describeCredentialSource,
   endpointOverride,
   processEnvironment,
   resolveRegion,
@@ -61,7 +62,11 @@ export interface ProviderDeps {
   /** Warnings. */
   readonly warn: (line: string) => void;
   readonly environment: (config?: ConfigReader) => Environment;
-  readonly createApi: (endpoint: string, credentials: () => Promise<Credentials>, endpointInfo?: { readonly source: string; readonly contact: EndpointContact }) => AlbApi;
+  readonly createApi: (
+    endpoint: string,
+    credentials: () => Promise<Credentials>,
+    info?: { readonly source: string; readonly contact: EndpointContact; readonly credentialSource: string },
+  ) => AlbApi;
   /** Decides where credentials come from and fetches (and caches) them; see `credentials.ts`. */
   readonly credentials: CredentialChain;
   readonly coordinator: ListenerCoordinator;
@@ -139,7 +144,8 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     const url = endpoint.replace(/\/+$/, "");
     let contact = this.contacts.get(url);
     if (contact === undefined) this.contacts.set(url, (contact = { answered: false }));
-    return this.deps.createApi(url, this.deps.credentials.provider(env), { source, contact });
+    const credentials = this.deps.credentials.provider(env);
+    return this.deps.createApi(url, credentials, { source, contact, credentialSource: describeCredentialSource(this.deps.credentials.validate(env)) });
   }
 
   /** Throws MissingCredentialsError or CredentialsConfigError early, before any request is built. */
@@ -469,7 +475,7 @@ export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): Li
     log: overrides.log ?? ((line) => process.stdout.write(`${CONFIG_NAMESPACE}: ${line}\n`)),
     warn: overrides.warn ?? ((line) => process.stderr.write(`${line}\n`)),
     environment: overrides.environment ?? processEnvironment,
-    createApi: overrides.createApi ?? ((endpoint, credentials, info) => createAlbClient({ endpoint, credentials, endpointSource: info?.source, contact: info?.contact })),
+    createApi: overrides.createApi ?? ((endpoint, credentials, info) => createAlbClient({ endpoint, credentials, endpointSource: info?.source, contact: info?.contact, credentialSource: info?.credentialSource })),
     coordinator: overrides.coordinator ?? new ListenerCoordinator(),
     credentials: overrides.credentials ?? new CredentialChain({ clock }),
     jobTimings: overrides.jobTimings ?? new JobTimings(),

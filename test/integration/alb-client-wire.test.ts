@@ -314,12 +314,25 @@ describe("reading errors", () => {
 
   it("never repeats the access key secret or the security token, even when the service's message echoes them", async () => {
     const ep = await scripted(() => apiError("SignatureDoesNotMatch", `Specified signature is not matched with our calculation. secret=${SECRET} token=${TOKEN}`, 400));
-    const error = await caught(client(ep.endpoint, TOKEN).getListenerAttribute(L));
-    expect(error.apiMessage).toBe("Specified signature is not matched with our calculation. secret=[redacted] token=[redacted]");
-    for (const text of [error.message, error.apiMessage, JSON.stringify(error.cause)]) {
+    const error = await client(ep.endpoint, TOKEN).getListenerAttribute(L).then(() => undefined, (e: unknown) => e as Error & { cause?: AlbApiError });
+    expect(error).toMatchObject({ name: "CredentialsRejectedError", code: "SignatureDoesNotMatch" });
+    expect(error!.cause).toBeInstanceOf(AlbApiError);
+    expect(error!.cause!.apiMessage).toBe("Specified signature is not matched with our calculation. secret=[redacted] token=[redacted]");
+    for (const text of [error!.message, error!.cause!.message, error!.cause!.apiMessage, JSON.stringify(error!.cause!.cause)]) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(TOKEN);
     }
+  });
+
+  it("a rejected signature is a credential error: one sentence naming the source and the fix, without the string to sign, sent once", async () => {
+    const ep = await scripted(() => apiError("SignatureDoesNotMatch", "Specified signature is not matched with our calculation. server string to sign is:POST&%2F&AccessKeyId%3DLTAI5t", 400));
+    const api = createAlbClient({ endpoint: ep.endpoint, credentials: async () => ({ accessKeyId: "LTAI5tWire", accessKeySecret: SECRET }), credentialSource: "profile \"ci\" of /home/ci/.aliyun/config.json" });
+    await expect(api.getListenerAttribute(L)).rejects.toMatchObject({
+      name: "CredentialsRejectedError",
+      code: "SignatureDoesNotMatch",
+      message: "The ALB API rejected the credentials (profile \"ci\" of /home/ci/.aliyun/config.json): the access key secret does not match the access key ID (SignatureDoesNotMatch); check the access key secret there (it belongs to the same key pair as the ID).",
+    });
+    expect(ep.seen.map((s) => s.action)).toEqual(["GetListenerAttribute"]);
   });
 
   it("turns DryRunOperation into a normal return for a dry run, and into an error otherwise", async () => {

@@ -27,6 +27,8 @@ async function start(options: WorldOptions = {}): Promise<void> {
 const sni = (ids: string[]) => ({ name: "sni", args: { listenerId: L, certificateIds: ids } });
 
 /** A second process whose every request carries an access key the service does not know (HTTP 404, like a missing listener). */
+const REJECTED = "The ALB API rejected the credentials (the access key from environment ALIBABA_CLOUD_ACCESS_KEY_ID + environment ALIBABA_CLOUD_ACCESS_KEY_SECRET): the access key ID is unknown to it (InvalidAccessKeyId.NotFound); check the access key ID there, or create a key in the RAM console.";
+
 function revokedProcess(): ProviderProcess {
   return world.newProcess("revoked", { accessKey: { accessKeyId: "LTAI5tRevokedKey0000000", accessKeySecret: "revoked-secret-0000000000000000" } });
 }
@@ -42,7 +44,8 @@ describe("only a missing listener is forgiven", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toMatchObject({ name: "AlbApiError", code: "InvalidAccessKeyId.NotFound", httpStatus: 404 });
+    // A credential error, not a property's or the listener's: it names the source the key came from.
+    expect(error).toMatchObject({ name: "CredentialsRejectedError", code: "InvalidAccessKeyId.NotFound", message: REJECTED });
     expect([...h.logs, ...revoked.logs].filter((l) => l.includes("no longer exists"))).toEqual([]);
   });
 
@@ -52,7 +55,7 @@ describe("only a missing listener is forgiven", () => {
     await stack.upOrThrow([sni([A, B])]);
     const state = stack.state.get("sni")!;
     const revoked = revokedProcess();
-    await expect(revoked.provider.delete(state.id, state.outputs)).rejects.toMatchObject({ name: "AlbApiError", code: "InvalidAccessKeyId.NotFound" });
+    await expect(revoked.provider.delete(state.id, state.outputs)).rejects.toMatchObject({ name: "CredentialsRejectedError", code: "InvalidAccessKeyId.NotFound", message: REJECTED });
     expect([...h.logs, ...revoked.logs].filter((l) => l.includes("no longer exists"))).toEqual([]);
     expect(liveSet(h.sim, L)).toEqual([`${FOREIGN}:Associated`, `${A}:Associated`, `${B}:Associated`]);
   });

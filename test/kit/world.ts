@@ -173,7 +173,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       coordinator,
       jobTimings: settings.learnJobTimings === false ? new ColdJobTimings() : new JobTimings(),
       createApi: (endpoint, credentials, info) => {
-        const api = createAlbClient({ endpoint, credentials, timeoutMs, endpointSource: info?.source, contact: info?.contact });
+        const api = createAlbClient({ endpoint, credentials, timeoutMs, endpointSource: info?.source, contact: info?.contact, credentialSource: info?.credentialSource });
         const wrap = <A extends unknown[], R>(action: string, method: (...args: A) => Promise<R>) =>
           (...args: A): Promise<R> => {
             calls.count++;
