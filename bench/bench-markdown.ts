@@ -25,18 +25,24 @@ import {
 export interface BenchSettings {
   readonly mode: "full" | "quick" | "no-engine";
   readonly ks: readonly number[];
+  /** T of the provider-direct runs and the model, virtual ms. */
   readonly directJobMs: number;
+  /** Engine parallelism assumed by the per-certificate model. */
   readonly modelParallelism: number;
   readonly engineKs: readonly number[];
+  /** T of the one-listener engine runs, real ms. */
   readonly engineJobMs: number;
+  /** T of the fleet runs, real ms. */
   readonly fleetJobMs: number;
   readonly fleets: readonly number[];
   readonly fleetCertificates: number;
   readonly fleetLimit: { readonly mutationsPerWindow: number; readonly rateWindowMs: number };
+  /** The fleet whose stack also gets the no-op preview and up. */
   readonly noopFleet?: number;
   readonly engineParallelism: number;
   readonly outDir: string;
   readonly markdownPath: string;
+  /** Simulator seeds of the jittered rotations (each K runs once per seed). */
   readonly jitterSeeds: readonly number[];
 }
 

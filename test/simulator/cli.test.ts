@@ -41,6 +41,16 @@ function startCli(args: readonly string[]): Promise<Running> {
   });
 }
 
+/** The demo world as the CLI lists it. */
+const DEMO_WORLD = [
+  "listeners:",
+  "  lsn-demo-https-443  HTTPS:443  Running  default 23759533-cn-hangzhou, additional 24664588-cn-hangzhou",
+  "  lsn-demo-quic-443  QUIC:443  Running  default 23759533-cn-hangzhou, no additional certificates",
+  "  lsn-demo-http-80  HTTP:80  Running  no certificates (HTTP)",
+  "certificates free to declare: 25112233-cn-hangzhou, 25209871-cn-hangzhou, 25346102-cn-hangzhou, 25481937-cn-hangzhou, " +
+    "25590214-cn-hangzhou, 25677345-cn-hangzhou, 25768120-cn-hangzhou, 25843391-cn-hangzhou, 25917456-cn-hangzhou, 26004378-cn-hangzhou",
+];
+
 function runCli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 10_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -69,15 +79,7 @@ describe("alb-simulator CLI", () => {
   it("--list prints the demo world's listeners and the certificates free to declare, and exits 0", () => {
     const result = runCli(["--list"]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toBe([
-      "listeners:",
-      "  lsn-demo-https-443  HTTPS:443  Running  default 23759533-cn-hangzhou, additional 24664588-cn-hangzhou",
-      "  lsn-demo-quic-443  QUIC:443  Running  default 23759533-cn-hangzhou, no additional certificates",
-      "  lsn-demo-http-80  HTTP:80  Running  no certificates (HTTP)",
-      "certificates free to declare: 25112233-cn-hangzhou, 25209871-cn-hangzhou, 25346102-cn-hangzhou, 25481937-cn-hangzhou, " +
-        "25590214-cn-hangzhou, 25677345-cn-hangzhou, 25768120-cn-hangzhou, 25843391-cn-hangzhou, 25917456-cn-hangzhou, 26004378-cn-hangzhou",
-      "",
-    ].join("\n"));
+    expect(result.stdout).toBe([...DEMO_WORLD, ""].join("\n"));
   });
 
   it("prints the world and where to inspect it after the listening line", async () => {
@@ -92,12 +94,7 @@ describe("alb-simulator CLI", () => {
     });
     const endpoint = /listening on (http:\/\/\S+)/.exec(lines[0]!)![1];
     expect(lines.slice(1)).toEqual([
-      "listeners:",
-      "  lsn-demo-https-443  HTTPS:443  Running  default 23759533-cn-hangzhou, additional 24664588-cn-hangzhou",
-      "  lsn-demo-quic-443  QUIC:443  Running  default 23759533-cn-hangzhou, no additional certificates",
-      "  lsn-demo-http-80  HTTP:80  Running  no certificates (HTTP)",
-      "certificates free to declare: 25112233-cn-hangzhou, 25209871-cn-hangzhou, 25346102-cn-hangzhou, 25481937-cn-hangzhou, " +
-        "25590214-cn-hangzhou, 25677345-cn-hangzhou, 25768120-cn-hangzhou, 25843391-cn-hangzhou, 25917456-cn-hangzhou, 26004378-cn-hangzhou",
+      ...DEMO_WORLD,
       `inspection: ${endpoint}/_simulator/ (its routes), ${endpoint}/_simulator/state (the world)`,
     ]);
   });
