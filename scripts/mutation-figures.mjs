@@ -2,7 +2,7 @@
 // mutation scores (docs/reliability.md#mutation-testing). Run by `npm run mutation` after each run; by hand:
 //
 //   node scripts/mutation-figures.mjs [REPORT.json ...] [--commit SHA] [--command TEXT] [--wall SECONDS]
-//                                     [--measured-at ISO-DATE] [--out docs/figures/mutation.json]
+//                                     [--measured-at ISO-DATE] [--node VERSION] [--out docs/figures/mutation.json]
 //
 // Each REPORT is a Stryker JSON report (default: reports/mutation/mutation.json). Every file a report
 // covers replaces that file's entry; the entries of other files are kept, so one-file runs add up to the
@@ -83,7 +83,8 @@ function main() {
     commit: options.commit ?? currentCommit(),
     command: options.command ?? "npm run mutation",
     stryker: strykerVersion(),
-    node: process.version,
+    // The Node.js that ran Stryker: scripts/mutation.sh runs this script with the same one.
+    node: options.node ?? process.version,
     measuredAt: options.measuredAt ?? new Date().toISOString(),
   };
   const files = { ...record.files };

@@ -153,3 +153,106 @@ describe("parameters without a value", () => {
     for (const form of forms) for (const value of Object.values(form)) expect(value).not.toMatch(/^(undefined|null)$/);
   });
 });
+
+describe("reading what pop-core throws, whatever its shape", () => {
+  const read = (error: unknown) => toApiError(error, "ListListenerCertificates", { listenerId: L });
+
+  it("a timeout by any library's name for it is a retryable Timeout", () => {
+    for (const name of ["RequestTimeoutError", "TimeoutError", "ReadTimeout"]) {
+      expect(read(Object.assign(new Error("took too long"), { name })), name).toMatchObject({ code: "Timeout", retryable: true, apiMessage: "took too long" });
+    }
+  });
+
+  it("an error with no code, or an empty or non-string one, is a retryable NetworkError with its message", () => {
+    for (const code of [undefined, "", 42]) {
+      expect(read(Object.assign(new Error("socket closed"), { code })), String(code)).toMatchObject({ code: "NetworkError", retryable: true, apiMessage: "socket closed" });
+    }
+  });
+
+  it("something thrown that is not an Error is read by its text", () => {
+    expect(read("connection lost")).toMatchObject({ code: "NetworkError", apiMessage: "connection lost", requestId: undefined, httpStatus: undefined });
+    expect(read(undefined)).toMatchObject({ code: "NetworkError", apiMessage: "undefined" });
+  });
+
+  it("an HTTP status is read only where the response carries one", () => {
+    expect(read(Object.assign(new Error("x"), { code: "ECONNRESET", entry: {} })).httpStatus).toBeUndefined();
+    expect(read(Object.assign(new Error("x"), { code: "ECONNRESET", entry: { response: { statusCode: "502" } } })).httpStatus).toBeUndefined();
+    expect(read(Object.assign(new Error("x"), { code: "Boom", data: { Code: "Boom", RequestId: 7 }, entry: { response: { statusCode: 502 } } }))).toMatchObject({
+      code: "Boom",
+      httpStatus: 502,
+      retryable: true,
+      requestId: undefined,
+    });
+  });
+
+  it("keeps as cause only the error's name, code and HTTP status (never the request entry with its signed headers)", () => {
+    const entry = { request: { headers: { authorization: "signed" } }, response: { statusCode: 503 } };
+    const error = read(Object.assign(new Error("m"), { name: "ServiceUnavailableError", code: "ServiceUnavailable", data: { Code: "ServiceUnavailable", Message: "m" }, entry }));
+    expect(error.cause).toStrictEqual({ name: "ServiceUnavailableError", code: "ServiceUnavailable", httpStatus: 503 });
+    expect(read({ message: "plain object", name: 5 }).cause).toStrictEqual({ name: "Error", code: "NetworkError", httpStatus: undefined });
+  });
+});
+
+describe("reading answers, whatever their shape", () => {
+  it("an answer that is not JSON (a proxy's page) is an InvalidResponse, not retried", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end("<html><body>Gateway</body></html>");
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const error = await caught(client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`).getListenerAttribute(L));
+    expect(error).toMatchObject({
+      code: "InvalidResponse",
+      retryable: false,
+      apiMessage: "the endpoint answered with something that is not an ALB API response",
+      listenerId: L,
+    });
+  });
+
+  it("an empty filter lists every certificate, like no filter", async () => {
+    const forms: URLSearchParams[] = [];
+    const url = await endpoint((_s, respond, form) => {
+      forms.push(form);
+      respond({ RequestId: "r", Certificates: [{ CertificateId: "c1", CertificateType: "Server", IsDefault: false, Status: "Associated" }] });
+    });
+    expect((await client(url).listListenerCertificates(L, [])).map((r) => r.certificateId)).toEqual(["c1"]);
+    expect(forms.map((f) => [...f.keys()].filter((k) => k.startsWith("CertificateIds")))).toEqual([[]]);
+  });
+
+  it("names the listener in a failed listing's error", async () => {
+    const url = await endpoint((socket) => socket.resetAndDestroy());
+    expect(await caught(client(url).listListenerCertificates(L))).toMatchObject({ action: "ListListenerCertificates", listenerId: L });
+  });
+
+  it("reads missing lists as empty and values of other types as text", async () => {
+    const url = await endpoint((_s, respond, form) => {
+      const action = form.get("Action");
+      if (action === "ListListenerCertificates") return respond({ RequestId: "r" });
+      if (action === "ListAsynJobs") return respond({ RequestId: "r", Jobs: [{ Id: 17, Status: "Succeeded", ErrorCode: null }] });
+      return respond({ RequestId: "r", ListenerId: null, LoadBalancerId: 42, ListenerStatus: "Running", Certificates: "none" });
+    });
+    const api = client(url);
+    expect(await api.listListenerCertificates(L)).toEqual([]);
+    expect(await api.listAsyncJobs(["17"])).toStrictEqual([{ id: "17", status: "Succeeded", errorCode: undefined, errorMessage: undefined }]);
+    expect(await api.getListenerAttribute(L)).toStrictEqual({
+      listenerId: L,
+      loadBalancerId: "42",
+      protocol: "",
+      status: "Running",
+      defaultCertificateIds: [],
+      caCertificateIds: [],
+    });
+  });
+
+  it("a passed dry run answered without a RequestId returns an empty request ID", async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(400, { "content-type": "application/json" });
+      response.end(JSON.stringify({ Code: "DryRunOperation", Message: "Request validation has been passed with DryRun flag set." }));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const api = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    expect(await api.associateAdditionalCertificates(L, ["c1"], { clientToken: "t", dryRun: true })).toStrictEqual({ jobId: "", requestId: "" });
+  });
+});
