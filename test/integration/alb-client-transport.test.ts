@@ -174,6 +174,23 @@ describe("reading what pop-core throws, whatever its shape", () => {
     expect(read(undefined)).toMatchObject({ code: "NetworkError", apiMessage: "undefined" });
   });
 
+  it("an API answer's own Code, Message and RequestId win over the library's copies of them", () => {
+    const answer = { Code: "Throttling.User", Message: "Request was denied due to user flow control.", RequestId: "req-1" };
+    expect(read(Object.assign(new Error("library text"), { name: "LibraryError", code: "LibraryCode", data: answer }))).toMatchObject({
+      code: "Throttling.User",
+      apiMessage: "Request was denied due to user flow control.",
+      requestId: "req-1",
+      retryable: true,
+    });
+    // An answer without a message: the library's text (the service's code still decides).
+    expect(read(Object.assign(new Error("library text"), { code: "LibraryCode", data: { Code: "Throttling.User" } }))).toMatchObject({
+      code: "Throttling.User",
+      apiMessage: "library text",
+    });
+    // A body without a code is no API error answer: the failure is read as if there were none.
+    expect(read(Object.assign(new Error("reset"), { code: "ECONNRESET", data: { RequestId: "r" } })).code).toBe("NetworkError");
+  });
+
   it("an HTTP status is read only where the response carries one", () => {
     expect(read(Object.assign(new Error("x"), { code: "ECONNRESET", entry: {} })).httpStatus).toBeUndefined();
     expect(read(Object.assign(new Error("x"), { code: "ECONNRESET", entry: { response: { statusCode: "502" } } })).httpStatus).toBeUndefined();
