@@ -327,3 +327,43 @@ describe("createDefaultProvider", () => {
     for (const key of Object.keys(given) as (keyof ProviderDeps)[]) expect(deps[key], key).toBe(given[key]);
   });
 });
+
+describe("the endpoint a resource's calls go to", () => {
+  it("is the resource's own endpoint input when no override is configured", async () => {
+    const h = harness();
+    const checked = await h.provider.check({}, inputs(L, [A], { endpoint: "http://127.0.0.1:9400/" }));
+    expect(checked.inputs?.endpoint).toBe("http://127.0.0.1:9400");
+    expect(h.endpoints).toEqual(["http://127.0.0.1:9400"]);
+  });
+
+  it("is the override, without trailing slashes, over everything else", async () => {
+    const h = harness({ "alicloud:region": "cn-hangzhou", "alb-listener-certificates:endpoint": "http://127.0.0.1:9500//" });
+    await h.provider.read(L, { listenerId: L, region: "cn-shanghai", endpoint: "http://127.0.0.1:9400", certificates: { [A]: "Associated" } });
+    expect(h.endpoints).toEqual(["http://127.0.0.1:9500"]);
+  });
+
+  it("cannot be found without a region anywhere", async () => {
+    const h = harness({});
+    await expect(h.provider.read(L, { listenerId: L, certificates: { [A]: "Associated" } })).rejects.toThrow(
+      "No region: set the resource's region input or the stack config alicloud:region.",
+    );
+    expect(h.endpoints).toEqual([]);
+  });
+});
+
+describe("diff without a live read", () => {
+  const state = { listenerId: L, region: "cn-hangzhou", resourceName: "sni", exclusive: false, waitTimeoutSeconds: 600, certificates: { [A]: "Associated" } };
+
+  it("an unknown set or listener is a change", async () => {
+    const h = harness();
+    expect(await h.provider.diff(L, state, { ...state, certificates: UNKNOWN })).toStrictEqual({ changes: true });
+    expect(await h.provider.diff(L, state, { ...state, listenerId: UNKNOWN })).toStrictEqual({ changes: true, replaces: ["listenerId"], deleteBeforeReplace: false });
+    expect(h.fake.calls).toEqual([]);
+  });
+
+  it("a changed exclusive setting is a change the engine names", async () => {
+    const h = harness();
+    h.fake.rows.set(A, "Associated");
+    expect(await h.provider.diff(L, state, { ...state, exclusive: true })).toStrictEqual({});
+  });
+});
