@@ -47,7 +47,11 @@ interface Harness {
  * A provider on a fake listener, with credentials in its environment and the stack config `config` (the
  * region cn-hangzhou unless given; no endpoint override, so the endpoint follows the region).
  */
-function harness(config: Record<string, string> = { "alicloud:region": "cn-hangzhou" }, fake?: (clock: VirtualClock) => FakeAlb): Harness {
+function harness(
+  config: Record<string, string> = { "alicloud:region": "cn-hangzhou" },
+  fake?: (clock: VirtualClock) => FakeAlb,
+  env: Record<string, string> = { ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAIdecisionskey", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "decisions-secret" },
+): Harness {
   const clock = new VirtualClock();
   const api = fake ? fake(clock) : new Listener(clock);
   const endpoints: string[] = [];
@@ -61,7 +65,7 @@ function harness(config: Record<string, string> = { "alicloud:region": "cn-hangz
     log: (line) => logs.push(line),
     warn: (line) => warnings.push(line),
     environment: (cfg) => ({
-      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAIdecisionskey", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "decisions-secret" },
+      env,
       config: cfg,
       readFile: () => undefined,
       homeDir: "/nonexistent-home",
@@ -365,5 +369,42 @@ describe("diff without a live read", () => {
     const h = harness();
     h.fake.rows.set(A, "Associated");
     expect(await h.provider.diff(L, state, { ...state, exclusive: true })).toStrictEqual({});
+  });
+});
+
+describe("without credentials", () => {
+  const state = { listenerId: L, region: "cn-hangzhou", resourceName: "sni", exclusive: false, waitTimeoutSeconds: 600, certificates: { [A]: "Associated" } };
+
+  it("diff decides from the inputs and the state alone, and warns once", async () => {
+    const h = harness(undefined, undefined, {});
+    expect(await h.provider.diff(L, state, state)).toStrictEqual({ changes: false });
+    expect(await h.provider.diff(L, state, { ...state, certificates: { [A]: "Associated", [B]: "Associated" } })).toStrictEqual({ changes: true });
+    expect(await h.provider.diff(L, state, { ...state, exclusive: true })).toStrictEqual({ changes: true });
+    expect(await h.provider.diff(L, { ...state, certificates: { [A]: "Unknown" } }, state)).toStrictEqual({ changes: true });
+    expect(h.warnings).toHaveLength(1);
+    expect(h.fake.calls).toEqual([]);
+  });
+
+  it("create and delete fail before any request", async () => {
+    const h = harness(undefined, undefined, {});
+    await expect(h.provider.create(state)).rejects.toMatchObject({ name: "MissingCredentialsError" });
+    await expect(h.provider.delete(L, state)).rejects.toMatchObject({ name: "MissingCredentialsError" });
+    expect(h.fake.calls).toEqual([]);
+    expect(h.endpoints).toEqual([]);
+  });
+});
+
+describe("maxCertificatesPerListener", () => {
+  it.each([
+    ["1", true],
+    ["300", true],
+    ["0", false],
+    ["301", false],
+    ["2.5", false],
+  ])("%s is accepted: %s", async (value, accepted) => {
+    const h = harness({ "alicloud:region": "cn-hangzhou", "alb-listener-certificates:maxCertificatesPerListener": value });
+    const checking = h.provider.check({}, inputs(L, [A]));
+    if (accepted) await expect(checking).resolves.toMatchObject({ inputs: { listenerId: L } });
+    else await expect(checking).rejects.toThrow(`Stack config alb-listener-certificates:maxCertificatesPerListener must be a whole number from 1 to 300, got "${value}".`);
   });
 });
