@@ -252,6 +252,7 @@ describe("what a failed update records", () => {
     ]);
     expect(error.properties.certificates).toStrictEqual({ [B]: "Associated", [many[15]!]: "Associated" });
     expect(error.progress).toStrictEqual({ associated: [B], notAssociated: [], dissociated: many.slice(0, 15), notDissociated: [many[15]] });
+    expect(error.cause).toMatchObject({ name: "AlbApiError", code: "Forbidden" });
   });
 
   it("reads the listener for it through an API hiccup", async () => {
@@ -406,5 +407,31 @@ describe("maxCertificatesPerListener", () => {
     const checking = h.provider.check({}, inputs(L, [A]));
     if (accepted) await expect(checking).resolves.toMatchObject({ inputs: { listenerId: L } });
     else await expect(checking).rejects.toThrow(`Stack config alb-listener-certificates:maxCertificatesPerListener must be a whole number from 1 to 300, got "${value}".`);
+  });
+});
+
+describe("read", () => {
+  const stored = { listenerId: L, region: "cn-hangzhou", resourceName: "sni", exclusive: false, waitTimeoutSeconds: 600, certificates: { [A]: "Associated", [B]: "Associated" } };
+
+  function listener(h: Harness): void {
+    h.fake.rows.set(A, "Associated");
+    h.fake.rows.set("cert-c", "Associated");
+    h.fake.rows.set("cert-d", "Dissociating");
+  }
+
+  it("keeps the declared certificates the listener serves, nothing else", async () => {
+    const h = harness();
+    listener(h);
+    const result = await h.provider.read(L, stored);
+    expect(result.id).toBe(L);
+    expect(result.props?.certificates).toStrictEqual({ [A]: "Associated" });
+    expect(result.inputs?.certificates).toStrictEqual({ [A]: "Associated" });
+  });
+
+  it("of an exclusive resource keeps every certificate the listener serves but its default one", async () => {
+    const h = harness();
+    listener(h);
+    const result = await h.provider.read(L, { ...stored, exclusive: true });
+    expect(result.props?.certificates).toStrictEqual({ [A]: "Associated", "cert-c": "Associated" });
   });
 });
