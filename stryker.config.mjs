@@ -1,7 +1,9 @@
 // Mutation testing of the provider (`npm run mutation`; see docs/reliability.md#mutation-testing).
 // Stryker changes provider/ one small edit at a time ("mutants") and runs the fast suites against
 // each: a mutant no test notices is behaviour the tests do not pin down. Not part of `npm test`: a
-// full run takes hours on two cores. Work on one file with `npm run mutation -- --mutate provider/plan.ts`.
+// full run takes hours on two cores. Work on one file with `npm run mutation -- --mutate provider/plan.ts
+// --incrementalFile reports/mutation/inc-plan.json` (one incremental file per file, so a re-run of one file
+// reuses its own earlier results); each finished run's figures go to docs/figures/mutation.json.
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
@@ -14,11 +16,13 @@ export default {
   mutate: ["provider/**/*.ts", "!provider/resource.ts", "contract/**/*.ts"],
   // Only the tests that execute a mutant run against it.
   coverageAnalysis: "perTest",
-  // Two workers at most: the machine this runs on is small and shared.
-  concurrency: 2,
+  // One worker: the machine this runs on has two cores, shared, and each worker is a vitest run that starts
+  // its own test forks; two workers left the tests of both starved for CPU.
+  concurrency: 1,
   // A timed-out mutant counts as detected, so the limit is generous: on a busy machine the slow suites
-  // (the chaos slice, the credential chain) vary by tens of seconds, and a slow survivor must not pass
-  // for a detected mutant. A mutant that hangs a test still fails it at vitest's own test timeout.
+  // (the credential chain, the simulator's CLI) vary by tens of seconds, and a slow survivor must not pass
+  // for a detected mutant. A mutant that hangs a test still fails it at vitest's own test timeout. (The
+  // chaos slice is no longer part of a mutant's run: vitest.mutation.config.ts.)
   timeoutMS: 60_000,
   timeoutFactor: 2,
   dryRunTimeoutMinutes: 20,

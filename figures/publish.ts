@@ -42,21 +42,36 @@ export interface MutationFileFigures {
   readonly noCoverage: number;
   /** killed + timedOut. */
   readonly detected: number;
+  /** detected / mutants, in per cent, one decimal. */
+  readonly score: number | null;
   /** The commit the file was measured at. */
   readonly commit: string;
+  /** The command of the file's run. */
+  readonly command: string;
   /** Wall time of the file's run, s, when recorded. */
   readonly wallSeconds?: number;
 }
 
-/** docs/figures/mutation.json. */
+/** docs/figures/mutation.json, written by scripts/mutation-figures.mjs (run by `npm run mutation`). */
 export interface MutationFigures {
+  /** The latest run recorded. */
+  readonly commit: string;
   readonly command: string;
   readonly stryker: string;
   readonly node: string;
-  /** Files whose behaviour decides what is sent and when (held to the higher bar). */
-  readonly decisionModules: readonly string[];
   readonly files: Readonly<Record<string, MutationFileFigures>>;
 }
+
+/** The modules that decide what is sent and when: held to the higher bar. */
+export const DECISION_MODULES: readonly string[] = Object.freeze([
+  "provider/plan.ts",
+  "provider/reconcile.ts",
+  "provider/settle.ts",
+  "provider/retry.ts",
+  "provider/waiter.ts",
+  "provider/inputs.ts",
+  "provider/coordinator.ts",
+]);
 
 /** The results the documents are rendered from. */
 export interface Results {
@@ -131,7 +146,7 @@ function mutationTable(figures: MutationFigures): string {
     return `| \`${file}\` | ${f.mutants} | ${f.killed} | ${f.timedOut} | ${f.survived} | ${f.noCoverage} | ${percent(f.detected, f.mutants)} | \`${f.commit}\` | ${f.wallSeconds === undefined ? "–" : `${f.wallSeconds} s`} |`;
   });
   const all = mutationTotals(figures, files);
-  const decision = mutationTotals(figures, figures.decisionModules);
+  const decision = mutationTotals(figures, DECISION_MODULES);
   return [
     "| file | mutants | killed | timed out | survived | no coverage | score | measured at | wall time |",
     "|---|---:|---:|---:|---:|---:|---:|---|---:|",
@@ -144,10 +159,10 @@ function mutationTable(figures: MutationFigures): string {
 function mutationSummary(figures: MutationFigures): string {
   const files = Object.keys(figures.files);
   const all = mutationTotals(figures, files);
-  const decision = mutationTotals(figures, figures.decisionModules);
-  const names = figures.decisionModules.map((f) => path.basename(f, ".ts")).join(", ");
+  const decision = mutationTotals(figures, DECISION_MODULES);
+  const names = DECISION_MODULES.map((f) => path.basename(f, ".ts")).join(", ");
   return (
-    `Mutation testing (\`${figures.command}\`, Stryker ${figures.stryker}; not part of CI) measures how much of the code the tests pin down. ` +
+    `Mutation testing (\`npm run mutation\`, Stryker ${figures.stryker}; not part of CI) measures how much of the code the tests pin down. ` +
     `Over the ${files.length} files of \`provider/\` and \`contract/\` measured so far: ` +
     `${all.score} of ${all.mutants} mutants detected; the modules that decide what is sent and when (${names}) ${decision.score} of ${decision.mutants}. ` +
     "Per file, with the commit each was measured at: [docs/reliability.md](docs/reliability.md#mutation-testing) and [docs/figures/mutation.json](docs/figures/mutation.json)."

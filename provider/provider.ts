@@ -7,7 +7,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { createAlbClient, defaultEndpoint, type AlbApi, type EndpointContact, type ListenerCertificate } from "./alb-client";
-import type { Clock } from "./clock";
+import { systemClock, type Clock } from "./clock";
 import { ListenerCoordinator, type ClaimConflict } from "./coordinator";
 import {
   CredentialChain,
@@ -466,7 +466,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
 /** The provider with real time, randomness, output and network. */
 export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): ListenerCertificatesProvider {
   const { randomUUID } = require("node:crypto") as typeof import("node:crypto");
-  const clock: Clock = overrides.clock ?? require("./clock").systemClock;
+  const clock: Clock = overrides.clock ?? systemClock;
   const random = overrides.random ?? Math.random;
   return new ListenerCertificatesProvider({
     clock,

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # npm run mutation [-- STRYKER OPTIONS]: Stryker over provider/ with the fast suites
 # (stryker.config.mjs). Stryker 10 needs Node 22, which scripts/node22.sh provides without touching
-# the Node that runs the rest of the project. Reports: reports/mutation/index.html and mutation.json.
+# the Node that runs the rest of the project. Reports: reports/mutation/index.html and mutation.json;
+# after a run that finished, scripts/mutation-figures.mjs records its per-file figures (with the commit,
+# command and wall time of the run) in docs/figures/mutation.json.
 # Examples:
 #   npm run mutation                                  # everything, incrementally
 #   npm run mutation -- --mutate provider/plan.ts     # one file
 #   npm run mutation -- --force                       # ignore the incremental file
+#   npm run mutation -- --mutate provider/alb-client.ts --concurrency 1 \
+#     --incrementalFile reports/mutation/inc-alb-client.json   # one file on a busy two-core machine
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,4 +19,12 @@ export PATH="$node_dir:$PATH"
 cd "$REPO_ROOT"
 # The CLI tests start the simulator from the build.
 [[ -f dist/simulator/cli.js ]] || npm run build >&2
-exec node node_modules/@stryker-mutator/core/bin/stryker.js run "$@"
+# The commit and time the run starts at: the figures belong to the sources Stryker copied then.
+commit="$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+[[ -z "$(git status --porcelain -- provider contract test 2>/dev/null)" ]] || commit="$commit+changes"
+started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+started="$(date +%s)"
+rm -f reports/mutation/mutation.json
+node node_modules/@stryker-mutator/core/bin/stryker.js run "$@"
+node scripts/mutation-figures.mjs reports/mutation/mutation.json --commit "$commit" --measured-at "$started_at" \
+  --wall "$(($(date +%s) - started))" --command "npm run mutation${*:+ -- $*}"

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { expectedDocuments, publishedDocuments, readResults, staleDocuments, type MutationFigures } from "../../figures/publish";
+import { DECISION_MODULES, expectedDocuments, publishedDocuments, readResults, staleDocuments, type MutationFigures } from "../../figures/publish";
 import { figureSourceFiles, publishedDigest, sourcesDigest } from "../kit/figures";
 import { REPO_ROOT } from "../kit/paths";
 
@@ -95,9 +95,10 @@ describe("published figures", () => {
     for (const [file, f] of Object.entries(figures.files)) {
       expect(f.detected, `${file}: detected = killed + timed out`).toBe(f.killed + f.timedOut);
       expect(f.mutants, `${file}: mutants = killed + timed out + survived + no coverage`).toBe(f.killed + f.timedOut + f.survived + f.noCoverage);
-      expect(f.commit, `${file} names its commit`).toMatch(/^[0-9a-f]{7,40}$/);
+      expect(f.score, `${file}: score = detected / mutants`).toBe(Math.round((f.detected / f.mutants) * 1000) / 10);
+      expect(f.commit, `${file} names the commit it was measured at`).toMatch(/^[0-9a-f]{7,40}$/);
     }
-    for (const file of figures.decisionModules) expect(Object.keys(figures.files)).toContain(file);
+    for (const file of DECISION_MODULES) expect(Object.keys(figures.files)).toContain(file);
   });
 
   it("renders every document of docs/ and the README", () => {
