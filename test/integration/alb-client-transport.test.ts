@@ -42,9 +42,12 @@ async function endpoint(handle: (socket: Socket, respond: (body: unknown) => voi
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-function client(url: string, timeoutMs?: number): AlbApi {
-  return createAlbClient({ endpoint: url, credentials: async () => ({ accessKeyId: "LTAItransportkey", accessKeySecret: "transport-secret" }), timeoutMs });
+function client(url: string, timeoutMs?: number, contact?: { answered: boolean }): AlbApi {
+  return createAlbClient({ endpoint: url, credentials: async () => ({ accessKeyId: "LTAItransportkey", accessKeySecret: "transport-secret" }), timeoutMs, contact });
 }
+
+/** An endpoint that has answered this process before: its failures are passing ones (see endpoint.test.ts for the first contact). */
+const ANSWERED = { answered: true };
 
 async function caught(promise: Promise<unknown>): Promise<AlbApiError> {
   const error = await promise.then(
@@ -117,13 +120,13 @@ describe("failures with no API answer", () => {
     expect(error).toMatchObject({ code, retryable: false, apiMessage: message, httpStatus: undefined });
   });
 
-  it("a refused connection, through pop-core, is a retryable NetworkError", async () => {
+  it("a refused connection, through pop-core, after the endpoint answered, is a retryable NetworkError", async () => {
     // A port that was just listening and is closed now.
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const error = await caught(client(`http://127.0.0.1:${port}`).listListenerCertificates(L));
+    const error = await caught(client(`http://127.0.0.1:${port}`, undefined, { ...ANSWERED }).listListenerCertificates(L));
     expect(error).toMatchObject({ code: "NetworkError", retryable: true });
     expect(error.apiMessage).toMatch(/^ECONNREFUSED: /);
   });
@@ -211,14 +214,14 @@ describe("reading what pop-core throws, whatever its shape", () => {
 });
 
 describe("reading answers, whatever their shape", () => {
-  it("an answer that is not JSON (a proxy's page) is an InvalidResponse, not retried", async () => {
+  it("an answer that is not JSON (a proxy's page), after the endpoint answered, is an InvalidResponse, not retried", async () => {
     const server = createServer((_request, response) => {
       response.writeHead(200, { "content-type": "text/html" });
       response.end("<html><body>Gateway</body></html>");
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const error = await caught(client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`).getListenerAttribute(L));
+    const error = await caught(client(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, undefined, { ...ANSWERED }).getListenerAttribute(L));
     expect(error).toMatchObject({
       code: "InvalidResponse",
       retryable: false,
@@ -242,6 +245,22 @@ describe("reading answers, whatever their shape", () => {
     expect(await caught(client(url).listListenerCertificates(L))).toMatchObject({ action: "ListListenerCertificates", listenerId: L });
   });
 
+  it("reads a job's CreateTime and ModifyTime as ms, from numbers or digits, and nothing else", async () => {
+    const url = await endpoint((_s, respond) =>
+      respond({
+        RequestId: "r",
+        Jobs: [
+          { Id: "a", Status: "Succeeded", CreateTime: 1_700_000_000_000, ModifyTime: "1700000009437" },
+          { Id: "b", Status: "Processing", CreateTime: "yesterday", ModifyTime: -5 },
+        ],
+      }),
+    );
+    expect(await client(url).listAsyncJobs(["a", "b"])).toMatchObject([
+      { id: "a", createTime: 1_700_000_000_000, modifyTime: 1_700_000_009_437 },
+      { id: "b", createTime: undefined, modifyTime: undefined },
+    ]);
+  });
+
   it("reads missing lists as empty and values of other types as text", async () => {
     const url = await endpoint((_s, respond, form) => {
       const action = form.get("Action");
@@ -251,7 +270,7 @@ describe("reading answers, whatever their shape", () => {
     });
     const api = client(url);
     expect(await api.listListenerCertificates(L)).toEqual([]);
-    expect(await api.listAsyncJobs(["17"])).toStrictEqual([{ id: "17", status: "Succeeded", errorCode: undefined, errorMessage: undefined }]);
+    expect(await api.listAsyncJobs(["17"])).toStrictEqual([{ id: "17", status: "Succeeded", errorCode: undefined, errorMessage: undefined, createTime: undefined, modifyTime: undefined }]);
     expect(await api.getListenerAttribute(L)).toStrictEqual({
       listenerId: L,
       loadBalancerId: "42",
