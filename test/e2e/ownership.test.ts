@@ -89,11 +89,15 @@ describe("e2e: validation, renames and adoption", () => {
       `${DEFAULT_CERT} is the default certificate of listener ${HTTPS_LISTENER}. Remove it from certificateIds`,
     );
 
-    // A certificate the certificate service does not know: found by the dry run, in the preview and in up.
+    // A certificate the certificate service does not know: found by the dry run (narrowed to the one
+    // certificate), named in the preview and in up.
     await s.setCertificates([a, UNKNOWN_CERT]);
     const unknown = await s.run(["preview"]);
     expect(unknown.code).not.toBe(0);
-    expect(unknown.stdout + unknown.stderr).toMatch(new RegExp(`ResourceNotFound\\.Certificate[^\\n]*${UNKNOWN_CERT}|${UNKNOWN_CERT}[^\\n]*ResourceNotFound\\.Certificate|The specified resource ${UNKNOWN_CERT} is not found`));
+    expect(unknown.stdout + unknown.stderr).toContain(
+      `certificate ${UNKNOWN_CERT} does not exist in region cn-hangzhou or is not a server certificate; check the ID in the certificate service ` +
+        "(it includes the region suffix, e.g. 23759533-cn-hangzhou) and that it is a server certificate.",
+    );
     const up = await s.run(["up", "--yes", "--skip-preview"]);
     expect(up.code).not.toBe(0);
     expect(up.stdout + up.stderr).toContain(UNKNOWN_CERT);
