@@ -144,6 +144,8 @@ export interface EngineRunResult {
   readonly minMutations: number;
   /** Fewest jobs per listener the simulator's batch limits allow. */
   readonly jobsPerListener: number;
+  /** Fewest validation dry runs worth making per listener: one per Associate batch of the optimal plan. */
+  readonly minDryRuns: number;
   /** The batch limits the simulator enforced. */
   readonly limits?: BatchLimits;
   readonly boundMs: number;
@@ -225,6 +227,7 @@ export async function engineRotation(
       calls,
       minMutations: listeners * jobsPerListener,
       jobsPerListener,
+      minDryRuns: floor.dryRuns,
       limits: floor.limits,
       boundMs: bounds.boundMs,
       bounds: listeners > 1 ? bounds : undefined,
@@ -257,6 +260,7 @@ export async function engineNoop(ws: EngineWorkspace, sim: RunningSimulator, lab
     calls,
     minMutations: 0,
     jobsPerListener: 0,
+    minDryRuns: 0,
     boundMs: 0,
     converged: run.code === 0,
     providerMemory: run.providerMemory,

@@ -652,12 +652,6 @@ export function resolveRegion(explicit: string | undefined, source: Environment)
   );
 }
 
-/**
- * Endpoint override for every call: stack config `alb-listener-certificates:endpoint`, else the
- * environment variable `ALB_LISTENER_CERTIFICATES_ENDPOINT`. Used to point a whole stack at the
- * simulator; it wins over the resource's own `endpoint` input because `read` and `delete` only
- * see the stored one, which may be stale (a simulator restarted on another port).
- */
 /** A credential source as a person would name it, e.g. `profile "ci" of ~/.aliyun/config.json`. No secret. */
 export function describeCredentialSource(source: CredentialSource): string {
   switch (source.kind) {
@@ -678,8 +672,22 @@ export function describeCredentialSource(source: CredentialSource): string {
   }
 }
 
+/**
+ * Endpoint override for every call: stack config `alb-listener-certificates:endpoint`, else the
+ * environment variable `ALB_LISTENER_CERTIFICATES_ENDPOINT`. Used to point a whole stack at the
+ * simulator; it wins over the resource's own `endpoint` input because `read` and `delete` only
+ * see the stored one, which may be stale (a simulator restarted on another port).
+ */
 export function endpointOverride(source: Environment): string | undefined {
-  return nonEmpty(source.config?.get("alb-listener-certificates:endpoint")) ?? nonEmpty(source.env.ALB_LISTENER_CERTIFICATES_ENDPOINT);
+  return findEndpointOverride(source)?.value;
+}
+
+/** {@link endpointOverride}, with where it was found, as an error message names it. */
+export function findEndpointOverride(source: Environment): { readonly value: string; readonly from: string } | undefined {
+  const config = nonEmpty(source.config?.get("alb-listener-certificates:endpoint"));
+  if (config !== undefined) return { value: config, from: "the stack config alb-listener-certificates:endpoint" };
+  const env = nonEmpty(source.env.ALB_LISTENER_CERTIFICATES_ENDPOINT);
+  return env === undefined ? undefined : { value: env, from: "the environment variable ALB_LISTENER_CERTIFICATES_ENDPOINT" };
 }
 
 // ------------------------------------------------------------------------------------------ the chain
@@ -720,9 +728,18 @@ export class CredentialChain {
    * @throws {@link CredentialsConfigError} or {@link MissingCredentialsError}.
    */
   provider(source: Environment): () => Promise<Credentials> {
+    return this.session(source).credentials;
+  }
+
+  /**
+   * {@link provider}, with the source it decided on (to name it in a message).
+   *
+   * @throws {@link CredentialsConfigError} or {@link MissingCredentialsError}.
+   */
+  session(source: Environment): { readonly credentials: () => Promise<Credentials>; readonly source: CredentialSource } {
     const resolved = this.validate(source);
     const cache = this.cacheFor(resolved, source);
-    return () => cache.get();
+    return { credentials: () => cache.get(), source: resolved };
   }
 
   private cacheFor(resolved: CredentialSource, source: Environment): SessionCache {

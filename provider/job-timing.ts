@@ -80,8 +80,7 @@ export class JobTimings {
    * much of a job's duration grows with its size is not known yet).
    */
   estimateMs(listenerId: string, size?: number): number | undefined {
-    const own = this.samples.get(listenerId);
-    const samples = own && own.length > 0 ? own : this.lastSample ? [this.lastSample] : [];
+    const samples = this.recentSamples(listenerId);
     if (samples.length === 0) return undefined;
     const sized = samples.filter((s): s is Required<Sample> => s.size !== undefined && s.size > 0);
     if (size === undefined || sized.length === 0) return median(samples.map((s) => s.ms));
@@ -144,11 +143,15 @@ export class JobTimings {
     };
   }
 
+  /** The listener's own recent samples, else the last job of any listener, else none. */
+  private recentSamples(listenerId: string): readonly Sample[] {
+    const own = this.samples.get(listenerId);
+    return own && own.length > 0 ? own : this.lastSample ? [this.lastSample] : [];
+  }
+
   /** The one batch size the listener's sized samples (or the fallback sample) show, if they show exactly one. */
   private onlySizeSeen(listenerId: string): number | undefined {
-    const own = this.samples.get(listenerId);
-    const samples = own && own.length > 0 ? own : this.lastSample ? [this.lastSample] : [];
-    const sizes = new Set(samples.map((s) => s.size).filter((n): n is number => n !== undefined && n > 0));
+    const sizes = new Set(this.recentSamples(listenerId).map((s) => s.size).filter((n): n is number => n !== undefined && n > 0));
     return sizes.size === 1 ? [...sizes][0] : undefined;
   }
 

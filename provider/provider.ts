@@ -12,7 +12,7 @@ import { ListenerCoordinator, type ClaimConflict } from "./coordinator";
 import {
   CredentialChain,
   describeCredentialSource,
-  endpointOverride,
+  findEndpointOverride,
   processEnvironment,
   resolveRegion,
   type ConfigReader,
@@ -129,7 +129,8 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
   /** The API client for a resource's stored or new properties; credentials are looked up per request. */
   private api(props: RawProps): AlbApi {
     const env = this.environment();
-    const override = endpointOverride(env);
+    const found = findEndpointOverride(env);
+    const override = found?.value;
     if (override !== undefined && !isHttpUrl(override)) {
       throw new AlbProviderError(`The endpoint override ${JSON.stringify(override)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
     }
@@ -137,15 +138,12 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     const input = typeof props.endpoint === "string" && props.endpoint ? props.endpoint : undefined;
     const endpoint = override ?? input ?? (region ? defaultEndpoint(region) : undefined);
     if (!endpoint) throw new AlbProviderError("No region: set the resource's region input or the stack config alicloud:region.");
-    const source =
-      override !== undefined
-        ? nonEmptyConfig(env, `${CONFIG_NAMESPACE}:endpoint`) ? `from the stack config ${CONFIG_NAMESPACE}:endpoint` : "from the environment variable ALB_LISTENER_CERTIFICATES_ENDPOINT"
-        : input !== undefined ? "from the resource's endpoint input" : `the default endpoint of region ${region}`;
+    const source = found !== undefined ? `from ${found.from}` : input !== undefined ? "from the resource's endpoint input" : `the default endpoint of region ${region}`;
     const url = endpoint.replace(/\/+$/, "");
     let contact = this.contacts.get(url);
     if (contact === undefined) this.contacts.set(url, (contact = { answered: false }));
-    const credentials = this.deps.credentials.provider(env);
-    return this.deps.createApi(url, credentials, { source, contact, credentialSource: describeCredentialSource(this.deps.credentials.validate(env)) });
+    const session = this.deps.credentials.session(env);
+    return this.deps.createApi(url, session.credentials, { source, contact, credentialSource: describeCredentialSource(session.source) });
   }
 
   /** Throws MissingCredentialsError or CredentialsConfigError early, before any request is built. */
@@ -483,8 +481,3 @@ export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): Li
   });
 }
 
-/** Whether the stack config sets `key` to a non-empty value. */
-function nonEmptyConfig(env: { readonly config?: { get(key: string): string | undefined } }, key: string): boolean {
-  const value = env.config?.get(key);
-  return value !== undefined && value.trim() !== "";
-}
