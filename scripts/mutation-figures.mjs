@@ -45,8 +45,9 @@ function currentCommit() {
   }
 }
 
+/** The Stryker that ran: the toolchain scripts/mutation.sh installs in tools/mutation. */
 function strykerVersion() {
-  return JSON.parse(fs.readFileSync(path.join(root, "node_modules", "@stryker-mutator", "core", "package.json"), "utf8")).version;
+  return JSON.parse(fs.readFileSync(path.join(root, "tools", "mutation", "node_modules", "@stryker-mutator", "core", "package.json"), "utf8")).version;
 }
 
 /** The figures of one file of a Stryker report. */

