@@ -103,6 +103,11 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
    * runs (see `LiveValidatorDeps.applying`).
    */
   private applying = 0;
+  /**
+   * The validation deadline each resource's check started (by owner): its diff, which the engine calls right
+   * after, reads the live listener within what is left of it instead of starting a budget of its own.
+   */
+  private readonly validations = new Map<string, number>();
 
   constructor(private readonly deps: ProviderDeps) {}
 
@@ -173,6 +178,11 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     return this.deps.clock.now() + storedWaitTimeoutSeconds(props) * 1000;
   }
 
+  /** Deadline of a validation starting now: VALIDATION_DEADLINE_MS, never past the resource's own deadline. */
+  private validationDeadline(props: RawProps): number {
+    return this.deps.clock.now() + Math.min(VALIDATION_DEADLINE_MS, storedWaitTimeoutSeconds(props) * 1000);
+  }
+
   private reconciler(props: RawProps): Reconciler {
     return new Reconciler({ ...this.deps, api: this.api(props) });
   }
@@ -203,13 +213,15 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     if (conflicts.length > 0) return { inputs: props, failures: this.ownershipProblems(props, conflicts).map(failure) };
     const isNew = typeof olds?.listenerId !== "string" || olds.listenerId !== props.listenerId || (olds.region ?? props.region) !== props.region;
     const setChanged = !sameIds(declaredIds(olds), declared);
+    const deadlineAt = this.validationDeadline(props);
+    this.validations.set(this.owner(props), deadlineAt);
     if ((isNew || setChanged) && this.hasCredentials()) {
       const problems = await this.validator(props).validate({
         listenerId: props.listenerId,
         region: props.region,
         declared,
         toAdd: declared,
-        deadlineAt: this.deps.clock.now() + VALIDATION_DEADLINE_MS,
+        deadlineAt,
       });
       if (problems.length > 0) return { inputs: props, failures: problems.map(failure) };
     }
@@ -243,6 +255,9 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     // state records what the listener holds, even when it already holds exactly the declared set.
     const unsettled = unsettledIds(olds).length > 0;
     const props = stored(news);
+    // What is left of the validation budget this resource's check started (one budget for both).
+    const deadlineAt = this.validations.get(this.owner(news)) ?? this.validationDeadline(news);
+    this.validations.delete(this.owner(news));
     if (!this.hasCredentials()) return { changes: setChanged || exclusiveChanged || unsettled };
 
     // Drift: the stored state may be stale (an out-of-band change). One read per resource shows it,
@@ -253,7 +268,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       rows = await withRetry(() => api.listListenerCertificates(props.listenerId), {
         clock: this.deps.clock,
         random: this.deps.random,
-        deadlineAt: this.deps.clock.now() + VALIDATION_DEADLINE_MS,
+        deadlineAt,
         what: `certificates of ${props.listenerId}`,
         minDelayMs: VALIDATION_RETRY_MIN_DELAY_MS,
         maxDelayMs: VALIDATION_RETRY_MAX_DELAY_MS,
@@ -276,7 +291,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
         declared: newIds,
         toAdd: drift.missing,
         rows,
-        deadlineAt: this.deps.clock.now() + VALIDATION_DEADLINE_MS,
+        deadlineAt,
       });
       for (const problem of problems) this.deps.warn(`warning: ${CONFIG_NAMESPACE}: repairing listener ${props.listenerId} will fail: ${problem.message}`);
     }
@@ -322,6 +337,8 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
   private async apply(props: StoredProps, previouslyDeclared: readonly string[]): Promise<LiveCertificate[]> {
     this.requireCredentials();
     const owner = this.owner(props);
+    // A create follows its check without a diff: the check's validation budget ends here.
+    this.validations.delete(owner);
     const desired = Object.keys(props.certificates);
     this.deps.coordinator.claim(props.listenerId, owner, desired);
     const reconciler = this.reconciler(props);
@@ -379,7 +396,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
   ): Promise<{ outputs: StoredProps; progress?: ApplyProgress }> {
     const ours = [...new Set(ids)].sort();
     try {
-      const rows = await reconciler.readAll(props.listenerId, this.deps.clock.now() + VALIDATION_DEADLINE_MS);
+      const rows = await reconciler.readAll(props.listenerId, this.validationDeadline(props));
       const status = new Map(additionalOnly(rows).map((c) => [c.certificateId, c.status]));
       for (const id of sentAssociations) if (!status.has(id)) status.set(id, "Unknown");
       const certificates = Object.fromEntries(ours.filter((id) => status.has(id)).map((id) => [id, status.get(id)!]));

@@ -157,7 +157,7 @@ describe("what a preview validates", () => {
   });
 });
 
-describe("validation retries a transient failure for 30 s", () => {
+describe("validation retries a transient failure for 30 s, or the resource's deadline if shorter", () => {
   it("in check: an API hiccup on the first read is retried, and the preview validates", async () => {
     const h = harness();
     h.fake.readFailures.attribute.push(apiError("ServiceUnavailable"));
@@ -180,6 +180,44 @@ describe("validation retries a transient failure for 30 s", () => {
     expect(h.warnings[0]).toMatch(/^warning: alb-listener-certificates: could not validate listener lsn-decisions-1 now: /);
     expect(h.clock.now() - started).toBeGreaterThan(28_000);
     expect(h.clock.now() - started).toBeLessThanOrEqual(30_000);
+  });
+
+  it("in check: never past the resource's own deadline (waitTimeoutSeconds 10: 10 s, not 30 s)", async () => {
+    const h = harness();
+    for (let i = 0; i < 100; i++) h.fake.readFailures.attribute.push(apiError("ServiceUnavailable"));
+    const started = h.clock.now();
+    const checked = await h.provider.check({}, inputs(L, [A], { waitTimeoutSeconds: 10 }));
+    expect(checked.failures ?? []).toEqual([]);
+    expect(h.warnings).toHaveLength(1);
+    expect(h.warnings[0]).toMatch(/^warning: alb-listener-certificates: could not validate listener lsn-decisions-1 now: Timed out after 9\.\d+s /);
+    expect(h.clock.now() - started).toBeGreaterThan(8_000);
+    expect(h.clock.now() - started).toBeLessThanOrEqual(10_000);
+  });
+
+  it("a check and the diff after it share one budget: the diff's drift read gets what the check left", async () => {
+    const h = harness();
+    const olds = { listenerId: L, region: "cn-hangzhou", resourceName: "sni", certificates: { [A]: "Associated" } };
+    h.fake.rows.set(A, "Associated");
+    for (let i = 0; i < 100; i++) h.fake.readFailures.attribute.push(apiError("ServiceUnavailable"));
+    for (let i = 0; i < 100; i++) h.fake.readFailures.list.push(apiError("ServiceUnavailable"));
+    const started = h.clock.now();
+    const news = (await h.provider.check(olds, inputs(L, [A, B]))).inputs!;
+    const checked = h.clock.now();
+    expect(checked - started).toBeGreaterThan(28_000);
+    expect(checked - started).toBeLessThanOrEqual(30_000);
+    h.fake.calls.length = 0;
+    // 0.6 s were left: three reads, not 30 s more of them.
+    await expect(h.provider.diff(L, olds, news)).rejects.toThrow(/^Timed out after 0\.6s \(3 attempts\) waiting for certificates of lsn-decisions-1/);
+    expect(h.fake.calls).toEqual(["list *", "list *", "list *"]);
+    expect(h.clock.now()).toBeLessThanOrEqual(started + 30_000);
+    // The next deployment's check starts a budget of its own.
+    h.fake.readFailures.attribute.length = 0;
+    h.fake.readFailures.list.length = 0;
+    expect((await h.provider.check(olds, inputs(L, [A, B]))).failures ?? []).toEqual([]);
+    h.fake.readFailures.list.push(apiError("ServiceUnavailable"));
+    h.fake.calls.length = 0;
+    expect(await h.provider.diff(L, olds, news)).toEqual({});
+    expect(h.fake.calls).toEqual(["list *", "list *"]);
   });
 
   it("in diff: an API hiccup on the drift read is retried, and the drift is found", async () => {
