@@ -286,8 +286,11 @@ function arr(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** TLS failures: the endpoint's certificate is not trusted or the handshake cannot complete. */
-const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY|GET)_)/;
+/**
+ * TLS failures: the endpoint's certificate is not trusted or the handshake cannot complete (EPROTO: what
+ * answered does not speak TLS, e.g. https:// to a plain-HTTP server).
+ */
+const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_(VERIFY|GET)_|EPROTO$)/;
 
 /**
  * What a failure at the first contact with an endpoint says about the endpoint itself, when waiting cannot

@@ -3,10 +3,9 @@
  * endpoint, where it came from, what happened and what to check; nothing retries it. Once the endpoint has
  * answered the process, the same failures are passing ones and are retried.
  */
-import * as http from "node:http";
-import * as net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAlbClient } from "../../provider/alb-client";
+import { closedPort, notTheApi, type NotTheApi } from "../kit/endpoints";
 import { startWorldWithProcess, type World } from "../kit/world";
 
 const L = "lsn-demo-https-443";
@@ -14,31 +13,18 @@ const A = "25112233-cn-hangzhou";
 const credentials = async () => ({ accessKeyId: "LTAI5tSimulatorDemoKey", accessKeySecret: "SimulatorDemoSecret000000000000" });
 
 let world: World | undefined;
-const servers: http.Server[] = [];
+const servers: NotTheApi[] = [];
 afterEach(async () => {
   await world?.close();
   world = undefined;
-  for (const server of servers.splice(0)) await new Promise((done) => server.close(done));
+  for (const server of servers.splice(0)) await server.close();
 });
 
-/** A port on 127.0.0.1 that nothing listens on (taken, then freed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 /** Something on 127.0.0.1 that is not the ALB API: an HTML 404 for every request. */
-async function notTheApi(): Promise<string> {
-  const server = http.createServer((_request, response) => {
-    response.writeHead(404, { "content-type": "text/html" });
-    response.end("<html><body>Not Found</body></html>");
-  });
+async function notTheApiEndpoint(): Promise<string> {
+  const server = await notTheApi();
   servers.push(server);
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  return server.endpoint;
 }
 
 describe("a wrong or stopped endpoint", () => {
@@ -57,7 +43,7 @@ describe("a wrong or stopped endpoint", () => {
   });
 
   it("fails an apply at once too, and names something that is not the ALB API, from the resource's input", async () => {
-    const endpoint = await notTheApi();
+    const endpoint = await notTheApiEndpoint();
     const started = await startWorldWithProcess();
     world = started.world;
     // The world's stack config names the simulator: the resource's own input is only used without an override.
@@ -69,6 +55,18 @@ describe("a wrong or stopped endpoint", () => {
     );
     expect(world.clock.now() - before).toBe(0);
     expect(world.sim.backend.requestLog()).toEqual([]);
+  });
+
+  it("fails at once when https:// is spoken to a plain-HTTP server (the TLS handshake fails)", async () => {
+    const server = await notTheApi();
+    servers.push(server);
+    const endpoint = `https://127.0.0.1:${server.port}`;
+    const api = createAlbClient({ endpoint, credentials, endpointSource: "from a test", contact: { answered: false } });
+    await expect(api.getListenerAttribute(L)).rejects.toMatchObject({
+      name: "EndpointError",
+      message: `Cannot reach the ALB API at ${endpoint} (from a test): the TLS handshake failed (EPROTO); check that the endpoint is right and that the simulator is running (npx alb-simulator).`,
+    });
+    expect(server.requests()).toBe(0);
   });
 
   it("after the endpoint has answered, a refused connection is a passing network error, retried", async () => {
