@@ -2,12 +2,13 @@
  * `npm run figures`: every figure the project publishes, rendered from the committed machine-readable results
  * and nothing else:
  *
- *   bench-results/latest.json   → BENCHMARKS.md, the README's performance block
- *   docs/figures/chaos.json     → docs/chaos-results.md, the README's chaos block
- *   docs/figures/mutation.json  → the mutation blocks of the README and docs/reliability.md
+ *   bench-results/latest.json   → BENCHMARKS.md, the performance block of docs/reliability.md
+ *   docs/figures/chaos.json     → docs/chaos-results.md, the chaos block of docs/reliability.md
+ *   docs/figures/mutation.json  → the mutation table of docs/reliability.md
  *
- * In README.md and docs/*.md a figure stands only inside a block `<!-- figures:NAME -->` …
- * `<!-- /figures:NAME -->`, whose content this script owns. `npm run bench` and `npm run chaos -- --publish`
+ * In README.md, CONTRIBUTING.md and docs/*.md a figure stands only inside a block `<!-- figures:NAME -->` …
+ * `<!-- /figures:NAME -->`, whose content this script owns; a block's links are written relative to the
+ * document that holds it. `npm run bench` and `npm run chaos -- --publish`
  * write their result and then run the same rendering; test/unit/published-figures.test.ts re-derives every
  * document from the results and fails on any difference.
  */
@@ -102,12 +103,12 @@ export function renderChaosResults(chaos: ChaosFigures): string {
   ].join("\n");
 }
 
-function chaosBlock(chaos: ChaosFigures): string {
+function chaosBlock(chaos: ChaosFigures, link: LinkFrom): string {
   const s = chaos.summary;
   const v = s.violations;
   const pct = ((100 * s.faultsInjected) / Math.max(1, s.requests)).toFixed(1);
   return [
-    "Last run ([docs/chaos-results.md](docs/chaos-results.md)):",
+    `Last run ([docs/chaos-results.md](${link("docs/chaos-results.md")})):`,
     provenanceLine(chaos.commit, chaos.sourcesDigest, chaos.command),
     "",
     "| scenarios | applies (failed, re-run) | faults injected | converged | lost certificates | foreign certificates touched | duplicate jobs | retries with a new ClientToken | order broken | over a service limit | half-done operations | left behind | unclear errors | credential leaks | apply time p50 / p95 (virtual) |",
@@ -156,22 +157,9 @@ function mutationTable(figures: MutationFigures): string {
   ].join("\n");
 }
 
-function mutationSummary(figures: MutationFigures): string {
-  const files = Object.keys(figures.files);
-  const all = mutationTotals(figures, files);
-  const decision = mutationTotals(figures, DECISION_MODULES);
-  const names = DECISION_MODULES.map((f) => path.basename(f, ".ts")).join(", ");
-  return (
-    `Mutation testing (\`npm run mutation\`, Stryker ${figures.stryker}; not part of CI) measures how much of the code the tests pin down. ` +
-    `Over the ${files.length} files of \`provider/\` and \`contract/\` measured so far: ` +
-    `${all.score} of ${all.mutants} mutants detected; the modules that decide what is sent and when (${names}) ${decision.score} of ${decision.mutants}. ` +
-    "Per file, with the commit each was measured at: [docs/reliability.md](docs/reliability.md#mutation-testing) and [docs/figures/mutation.json](docs/figures/mutation.json)."
-  );
-}
-
 // ------------------------------------------------------------------ benchmark
 
-function benchBlock(bench: BenchResults): string {
+function benchBlock(bench: BenchResults, link: LinkFrom): string {
   const failed = bench.checks.filter((c) => !c.pass);
   const lines = [
     provenanceLine(bench.commit, bench.sourcesDigest, bench.command),
@@ -184,7 +172,7 @@ function benchBlock(bench: BenchResults): string {
         `${k100.calls.associate + k100.calls.dissociate} mutation calls (the minimum, ${k100.minMutations}).`,
     );
   }
-  lines.push("Figures, settings and the plot: [BENCHMARKS.md](BENCHMARKS.md).");
+  lines.push(`Figures, settings and the plot: [BENCHMARKS.md](${link("BENCHMARKS.md")}).`);
   return lines.join("\n");
 }
 
@@ -192,22 +180,29 @@ function benchBlock(bench: BenchResults): string {
 
 const BLOCK = /<!-- figures:([a-z-]+) -->\n[\s\S]*?<!-- \/figures:\1 -->/g;
 
+/** A link target, given relative to the repository, as written in the document that holds the block. */
+type LinkFrom = (target: string) => string;
+
+/** `linkFrom(doc)(target)`: `target` (relative to the repository) relative to the folder of `doc`. */
+export function linkFrom(doc: string): LinkFrom {
+  return (target) => path.posix.relative(path.posix.dirname(doc), target);
+}
+
 /** The blocks a document may hold, by name. */
-function blockRenderers(results: Results): Record<string, () => string> {
+function blockRenderers(results: Results, link: LinkFrom): Record<string, () => string> {
   return {
-    chaos: () => chaosBlock(results.chaos),
-    bench: () => benchBlock(results.bench),
-    "mutation-summary": () => mutationSummary(results.mutation),
+    chaos: () => chaosBlock(results.chaos, link),
+    bench: () => benchBlock(results.bench, link),
     "mutation-table": () => mutationTable(results.mutation),
   };
 }
 
 /**
- * `text` with the content of every figures block rendered anew.
+ * `text`, the document `doc` (relative to the repository), with the content of every figures block rendered anew.
  * @throws on a block of an unknown name
  */
-export function renderBlocks(text: string, results: Results): string {
-  const renderers = blockRenderers(results);
+export function renderBlocks(text: string, results: Results, doc: string): string {
+  const renderers = blockRenderers(results, linkFrom(doc));
   return text.replace(BLOCK, (_whole, name: string) => {
     const render = renderers[name];
     if (render === undefined) throw new Error(`unknown figures block "${name}" (known: ${Object.keys(renderers).join(", ")})`);
@@ -215,10 +210,13 @@ export function renderBlocks(text: string, results: Results): string {
   });
 }
 
-/** The documents with figures, relative to the repository: whole ones and ones with blocks. */
+/**
+ * The documents with figures, relative to the repository: whole ones, and the ones whose figures may stand only
+ * in blocks (the README, CONTRIBUTING.md, docs/*.md).
+ */
 export function publishedDocuments(root: string = REPO_ROOT): string[] {
   const docs = fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
-  return ["README.md", "BENCHMARKS.md", ...docs].sort();
+  return ["README.md", "CONTRIBUTING.md", "BENCHMARKS.md", ...docs].sort();
 }
 
 /** What every published document must read, rendered from the results (and, for block documents, their prose). */
@@ -227,7 +225,7 @@ export function expectedDocuments(root: string = REPO_ROOT, results: Results = r
   for (const doc of publishedDocuments(root)) {
     if (doc === "BENCHMARKS.md") expected.set(doc, renderBenchmarks(results.bench));
     else if (doc === "docs/chaos-results.md") expected.set(doc, renderChaosResults(results.chaos));
-    else expected.set(doc, renderBlocks(fs.readFileSync(path.join(root, doc), "utf8"), results));
+    else expected.set(doc, renderBlocks(fs.readFileSync(path.join(root, doc), "utf8"), results, doc));
   }
   return expected;
 }

@@ -11,5 +11,5 @@ const sni = new ListenerAdditionalCertificates("api-sni", {
 });
 
 export const listenerId = sni.listenerId;
-// A map keyed by certificate ID: a change shows as added and removed IDs, never as shifted positions.
+// The `certificates` map, not the `certificateIds` array: keyed by ID, its diff reads "+ id" / "- id", not "[0]: a => b".
 export const certificates = sni.certificates;

@@ -11,7 +11,7 @@ const sets = listenerIds.map(
   (listenerId) => new ListenerAdditionalCertificates(`sni-${listenerId}`, { listenerId, certificateIds }),
 );
 
-// One map per listener, keyed by certificate ID, so previews name IDs rather than positions.
+// Each listener's `certificates` map, not its `certificateIds` array: keyed by ID, a diff reads "+ id" / "- id", not "[0]: a => b".
 export const listeners = pulumi
   .all(sets.map((s) => pulumi.all([s.listenerId, s.certificates])))
   .apply((rows) => Object.fromEntries(rows.map(([listenerId, certificates]) => [listenerId, certificates])));

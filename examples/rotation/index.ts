@@ -1,6 +1,9 @@
 // Zero-downtime rotation. The set comes from stack config, so a rotation is a one-line change
 // reviewed in a pull request:
 //
+//   pulumi config set --path 'certificateIds[0]' 25112233-cn-hangzhou   # the set, once: [0] and [1]
+//   pulumi config set --path 'certificateIds[1]' 25209871-cn-hangzhou
+//   pulumi up
 //   pulumi config set --path 'certificateIds[0]' 25346102-cn-hangzhou   # the renewed certificate
 //   pulumi preview --diff   # shows: + 25346102-cn-hangzhou, - 25112233-cn-hangzhou
 //   pulumi up               # associates the new one, waits, then dissociates the old one, waits
@@ -20,5 +23,5 @@ const sni = new ListenerAdditionalCertificates("www-sni", {
 });
 
 export const listenerId = sni.listenerId;
-// A map keyed by certificate ID: a change shows as added and removed IDs, never as shifted positions.
+// The `certificates` map, not the `certificateIds` array: keyed by ID, its diff reads "+ id" / "- id", not "[0]: a => b".
 export const certificates = sni.certificates;
