@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `alb-preview-report` (`npm run preview:report`): turns the output of `pulumi preview --json` into a
+ * `alb-preview-report` (`npx alb-preview-report`; in this repository also `npm run preview:report`): turns the output of `pulumi preview --json` into a
  * Markdown report a reviewer reads at a glance: per listener, the certificates to associate, dissociate and
  * keep; replacements (a resource moving to another listener or region); errors; and the stack summary.
  *
