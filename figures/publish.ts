@@ -203,7 +203,7 @@ function firstHourBlock(bench: BenchResults, link: LinkFrom): string {
     "",
     table(["mistake", "command", "exit code", "wall time: median / max", "provider's first call → exit: median / max"], rows),
     "",
-    `Each command ran ${result.repetitions} times, each time on the same new stack, and failed with the message above. For comparison, ` +
+    `Each mistake had a new stack of its own; each command ran ${result.repetitions} times there and failed every time with the message shown above. For comparison, ` +
       `a no-op \`pulumi preview\` of a one-resource stack of the same program took ${noop("pulumi preview")} and a no-op \`pulumi up\` ` +
       `${noop("pulumi up --yes --skip-preview")} (medians of the same rounds). Targets: every run fails within ${secs(FIRST_CALL_BUDGET_MS)} of ` +
       `the provider's first call, and takes no longer than the no-op run of the same command + ${secs(FIRST_CALL_BUDGET_MS)}; ` +
