@@ -6,9 +6,9 @@
 import * as path from "node:path";
 import type { RotationResult } from "./bench-direct";
 import type { EngineRunResult } from "./bench-engine";
-import { checkLines, ratio, secs, table, type Check } from "./bench-report";
+import { centisecs, checkLines, ratio, secs, table, type Check } from "./bench-report";
 import type { CallCounts } from "./bench-stats";
-import { wallTargetMs, type JitteredSummary } from "./targets";
+import { FIRST_CALL_BUDGET_MS, firstHourBaselineMs, firstHourSummaries, firstHourWallCeilingMs, wallTargetMs, type FirstHourSummary, type JitteredSummary } from "./targets";
 import { provenanceLine } from "../test/kit/figures";
 import {
   ASSOCIATE_BATCH_MAX,
@@ -44,6 +44,71 @@ export interface BenchSettings {
   readonly markdownPath: string;
   /** Simulator seeds of the jittered rotations (each K runs once per seed). */
   readonly jitterSeeds: readonly number[];
+  /** Runs of each command of the first-hour scenario (and of its no-op baseline); 0: not run. */
+  readonly firstHourRepetitions: number;
+  /** With `--only`: the scenarios this run was limited to (a partial run, never the published one). */
+  readonly only?: readonly BenchScenario[];
+}
+
+/** The scenarios `--only` can name. */
+export const BENCH_SCENARIOS = ["direct", "engine", "fleets", "first-hour"] as const;
+export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
+
+/** The mistakes of the first-hour scenario, in the order they are run and shown. */
+export const FIRST_HOUR_MISTAKES = ["stopped-endpoint", "not-the-api", "tls-to-plain-http", "rejected-credentials", "bad-certificates"] as const;
+export type FirstHourMistakeKey = (typeof FIRST_HOUR_MISTAKES)[number];
+
+/** A command every mistake is run with, as the result records it. */
+export type FirstHourCommand = "pulumi preview" | "pulumi up --yes --skip-preview";
+
+/** One failing CLI command of the first-hour scenario (recorded only when it failed the expected way). */
+export interface FirstHourRun {
+  readonly mistake: FirstHourMistakeKey;
+  readonly command: FirstHourCommand;
+  /** 1, 2, 3… */
+  readonly repetition: number;
+  readonly exitCode: number;
+  /** CLI start (spawn) to exit, real ms. */
+  readonly wallMs: number;
+  /**
+   * The provider's first call, as a server saw it, to the command's exit, real ms on the benchmark process's
+   * `Date.now()` (the simulator's clock is that one too); null when nothing can see the call (a closed port).
+   */
+  readonly firstCallToExitMs: number | null;
+  /** What the server saw of this command: requests (or, for TLS to plain HTTP, TCP connections). */
+  readonly contacts: number;
+  /** Every expected message was in the output (a run where one was missing is not recorded: the scenario fails). */
+  readonly messageSeen: true;
+}
+
+/** One mistake as the result records it. */
+export interface FirstHourMistake {
+  readonly key: FirstHourMistakeKey;
+  readonly label: string;
+  /** What saw the provider's first call, or null when nothing can (then only the wall time is measured). */
+  readonly firstCallSeenBy: string | null;
+  /** The messages each command had to print (the ephemeral ports written `PORT`). */
+  readonly expected: readonly string[];
+}
+
+/** A no-op run of a one-resource stack of the same program, measured in the same rounds: the wall ceiling's base. */
+export interface FirstHourBaselineRun {
+  readonly command: FirstHourCommand;
+  readonly repetition: number;
+  readonly exitCode: number;
+  readonly wallMs: number;
+}
+
+/** The first-hour scenario's section of the result. */
+export interface FirstHourResult {
+  /** The Pulumi program every stack runs (relative to the repository). */
+  readonly program: string;
+  /** The simulator's job duration T, real ms. */
+  readonly jobMs: number;
+  readonly repetitions: number;
+  readonly mistakes: readonly FirstHourMistake[];
+  readonly runs: readonly FirstHourRun[];
+  readonly baseline: readonly FirstHourBaselineRun[];
 }
 
 /** One rotation of the per-certificate model. */
@@ -90,6 +155,8 @@ export interface BenchResults {
   readonly engineSingle: readonly EngineRow[];
   readonly fleets: readonly FleetRow[];
   readonly noop: readonly EngineRow[];
+  /** Absent when the run did not measure it (a quick run without it, `--no-engine`, or the scenario failed). */
+  readonly firstHour?: FirstHourResult;
   readonly engineErrors: readonly string[];
   readonly checks: readonly Check[];
 }
@@ -245,28 +312,74 @@ function modelTable(direct: readonly RotationResult[], model: readonly ModelResu
   );
 }
 
+/** `8.1 s / 8.4 s`: median and max of a mistake's runs of one command. */
+export function firstHourWallCell(s: FirstHourSummary): string {
+  return `${secs(s.wall.medianMs)} / ${secs(s.wall.maxMs)}`;
+}
+
+/** `0.12 s / 0.15 s`, or a dash when nothing can see the provider's first call. */
+export function firstHourFirstCallCell(s: FirstHourSummary): string {
+  return s.firstCallToExit === null ? "–" : `${centisecs(s.firstCallToExit.medianMs)} / ${centisecs(s.firstCallToExit.maxMs)}`;
+}
+
+function firstHourTable(result: FirstHourResult): string {
+  return table(
+    ["mistake", "command", "runs", "exit", "wall: median / max", `ceiling (no-op + ${secs(FIRST_CALL_BUDGET_MS)})`, "each run's wall", "first call → exit: median / max", "first call seen by", "requests (connections) seen per run"],
+    firstHourSummaries(result).map((s) => {
+      const runs = result.runs.filter((r) => r.mistake === s.mistake.key && r.command === s.command);
+      return [
+        s.mistake.label,
+        `\`${s.command}\``,
+        String(s.runs),
+        s.exitCodes.join(", "),
+        firstHourWallCell(s),
+        secs(firstHourWallCeilingMs(result, s.command)),
+        runs.map((r) => secs(r.wallMs)).join(", "),
+        firstHourFirstCallCell(s),
+        s.mistake.firstCallSeenBy ?? "nothing (no server)",
+        s.mistake.firstCallSeenBy === null ? "–" : [...new Set(runs.map((r) => r.contacts))].join("/"),
+      ];
+    }),
+  );
+}
+
+function firstHourBaselineTable(result: FirstHourResult): string {
+  const commands = [...new Set(result.baseline.map((r) => r.command))];
+  return table(
+    ["no-op command (one resource)", "runs", "wall: median", "each run's wall", "exit"],
+    commands.map((command) => {
+      const runs = result.baseline.filter((r) => r.command === command);
+      return [`\`${command}\``, String(runs.length), secs(firstHourBaselineMs(result, command)), runs.map((r) => secs(r.wallMs)).join(", "), [...new Set(runs.map((r) => r.exitCode))].join(", ")];
+    }),
+  );
+}
+
 /** The tables as plain text, for the terminal. */
 export function tablesText(results: BenchResults): string {
-  const { settings, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop } = results;
-  const parts = [
-    `One listener, provider direct (virtual time, T = ${secs(settings.directJobMs)})`,
-    directTable(direct, cold),
-    "",
-    JITTERED_TITLE(settings),
-    jitteredTable(jittered),
-    "",
-    "Per-certificate model, side by side",
-    modelTable(direct, model),
-  ];
+  const { settings, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop, firstHour } = results;
+  const parts: string[] = [];
+  if (direct.length) {
+    parts.push(
+      `One listener, provider direct (virtual time, T = ${secs(settings.directJobMs)})`,
+      directTable(direct, cold),
+      "",
+      JITTERED_TITLE(settings),
+      jitteredTable(jittered),
+      "",
+      "Per-certificate model, side by side",
+      modelTable(direct, model),
+    );
+  }
   if (engineSingle.length) parts.push("", `One listener, pulumi up (real time, T = ${secs(settings.engineJobMs)})`, engineSingleTable(engineSingle));
   if (fleets.length) parts.push("", `Fleets, one pulumi up each (T = ${secs(settings.fleetJobMs)}, ${settings.fleetLimit.mutationsPerWindow} mutations per ${secs(settings.fleetLimit.rateWindowMs)})`, fleetTable(fleets));
   if (noop.length) parts.push("", "No-op runs", noopTable(noop));
+  if (firstHour) parts.push("", "First-hour failures", firstHourTable(firstHour), "", firstHourBaselineTable(firstHour));
   return parts.join("\n");
 }
 
 /** BENCHMARKS.md (or the Markdown of a quick run) from its result document. */
 export function renderBenchmarks(results: BenchResults): string {
-  const { settings, machine: info, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop, checks, engineErrors } = results;
+  const { settings, machine: info, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop, firstHour, checks, engineErrors } = results;
   const svgLink = path.relative(path.dirname(settings.markdownPath), path.join(settings.outDir, "wall-time.svg")) || "wall-time.svg";
   const jsonLink = path.relative(path.dirname(settings.markdownPath), path.join(settings.outDir, "latest.json")) || "latest.json";
   const failed = checks.filter((c) => !c.pass).length;
@@ -307,6 +420,9 @@ export function renderBenchmarks(results: BenchResults): string {
         ["fleets", `real time; T = ${secs(settings.fleetJobMs)}; ${settings.fleets.join(" and ") || "–"} listeners × ${settings.fleetCertificates} certificates rotated; rate limit scaled to ${lim.mutationsPerWindow} mutations per ${secs(lim.rateWindowMs)}`],
         ["per-certificate model", `parallelism ${settings.modelParallelism}; retry: 5 s + 0.5 s doubling to 10 s; wait: 5 s, then 3 s doubling to 10 s; 5 min timeout per resource`],
         ["quota", "300 additional certificates per listener (the largest ALB grants), so that old and new sets fit during a rotation"],
+        ...(firstHour
+          ? [["first-hour failures", `real time; ${firstHour.program}, one new stack per mistake, demo world, T = ${secs(firstHour.jobMs)}; ${firstHour.repetitions} run(s) of each command, in rounds`]]
+          : []),
       ],
     ),
   );
@@ -325,8 +441,10 @@ export function renderBenchmarks(results: BenchResults): string {
     out.push("```");
   }
   out.push("");
-  out.push(`![Wall time against K: this provider, the floor and the per-certificate model](${svgLink})`);
-  out.push("");
+  if (direct.length) {
+    out.push(`![Wall time against K: this provider, the floor and the per-certificate model](${svgLink})`);
+    out.push("");
+  }
   out.push(`## 1. One listener rotates K certificates, through the provider directly (virtual time, T = ${secs(settings.directJobMs)})`);
   out.push("");
   out.push(
@@ -413,6 +531,31 @@ export function renderBenchmarks(results: BenchResults): string {
   out.push("");
   out.push(modelTable(direct, model));
   out.push("");
+  if (firstHour) {
+    out.push("## 5. A user's first-hour mistakes, through the real CLI");
+    out.push("");
+    out.push(
+      `The mistakes of [docs/first-hour.md](${path.relative(path.dirname(settings.markdownPath), "docs/first-hour.md")}) (the behaviour is asserted by test/e2e/first-hour.test.ts), each on a new stack of ` +
+        `\`${firstHour.program}\` against an in-process simulator of the demo world (bench/bench-first-hour.ts). Every round runs a no-op ` +
+        "`pulumi preview` and `pulumi up` of a one-resource stack of the same program, then each mistake's `pulumi preview` and " +
+        `\`pulumi up --yes --skip-preview\`, one command at a time; ${firstHour.repetitions} round(s). *Wall* is spawn to exit of the CLI. ` +
+        "*First call → exit* runs from the moment a server saw the provider's first call (the HTML server's first request, the " +
+        "plain-HTTP server's first TCP connection for TLS, the simulator's request log) to the exit, on the benchmark process's clock " +
+        "(the simulator runs in it on the wall clock); on a closed port nothing sees the call, so only the wall time is measured. A run " +
+        "counts only when it failed (exit code not 0) with the expected message and the expected requests; otherwise the scenario fails " +
+        `and records nothing. Targets: every run fails within ${secs(FIRST_CALL_BUDGET_MS)} of the provider's first call (the ` +
+        "requirement), and no run's wall exceeds the median no-op run of the same command plus those " +
+        `${secs(FIRST_CALL_BUDGET_MS)} (a failure costs no more than doing nothing plus the requirement's budget). *Each run's wall* is in ` +
+        "round order: a mistake's first run is the first command of its new stack, which also type-checks and compiles the program " +
+        "(ts-node caches the result for the later runs), so it is usually the max; the baseline's stack was created before the rounds, " +
+        `so its no-op runs, the ceiling's base, are all compiled already, and the compile is paid out of the ${secs(FIRST_CALL_BUDGET_MS)}.`,
+    );
+    out.push("");
+    out.push(firstHourTable(firstHour));
+    out.push("");
+    out.push(firstHourBaselineTable(firstHour));
+    out.push("");
+  }
   out.push("## What the provider does to sit on the floor");
   out.push("");
   out.push(

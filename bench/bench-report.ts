@@ -15,6 +15,11 @@ export function secs(ms: number): string {
   return s >= 100 ? `${s.toFixed(0)} s` : `${s.toFixed(1)} s`;
 }
 
+/** `0.14 s`: two decimals, for times of a fraction of a second. */
+export function centisecs(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
 export function ratio(a: number, b: number): string {
   return b > 0 ? `${(a / b).toFixed(2)}×` : "–";
 }

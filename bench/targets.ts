@@ -6,7 +6,8 @@
  */
 import type { RotationResult } from "./bench-direct";
 import type { EngineRunResult } from "./bench-engine";
-import { secs, ratio, type Check } from "./bench-report";
+import { centisecs, secs, ratio, type Check } from "./bench-report";
+import type { FirstHourCommand, FirstHourMistake, FirstHourResult } from "./bench-markdown";
 
 /** Wall (or provider span) target: at most this factor of the floor… */
 export const WALL_FACTOR = 1.1;
@@ -76,4 +77,96 @@ export function engineChecks(r: EngineRunResult, jobLabel: string): Check[] {
     { name: `${at}: mutation calls = minimum`, pass: calls === r.minMutations, detail: `${calls} = ${r.minMutations}` },
     { name: `${at}: validation dry runs ≤ one per Associate batch`, pass: r.calls.dryRun <= r.minDryRuns, detail: `${r.calls.dryRun} ≤ ${r.minDryRuns}` },
   ];
+}
+
+// ------------------------------------------------------------------ first-hour failures
+
+/**
+ * The project's requirement for a user's first-hour mistakes (a stopped endpoint, something that is not the
+ * ALB API, rejected credentials, bad certificates): `preview` and `up` fail within 10 s of the provider's
+ * first call. A number from the requirement, not from any setting of the provider.
+ */
+export const FIRST_CALL_BUDGET_MS = 10_000;
+
+/** The median of some values (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error("median of no values");
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Median and max of one mistake's runs of one command. */
+export interface FirstHourSummary {
+  readonly mistake: FirstHourMistake;
+  readonly command: FirstHourCommand;
+  readonly runs: number;
+  readonly exitCodes: readonly number[];
+  readonly wall: { readonly medianMs: number; readonly maxMs: number };
+  /** Null when nothing can see the provider's first call. */
+  readonly firstCallToExit: { readonly medianMs: number; readonly maxMs: number } | null;
+}
+
+/** Every mistake × command of a first-hour result, in the result's order. */
+export function firstHourSummaries(result: FirstHourResult): FirstHourSummary[] {
+  const out: FirstHourSummary[] = [];
+  // The commands in the order the rounds ran them.
+  const commands = [...new Set(result.runs.map((r) => r.command))];
+  for (const mistake of result.mistakes) {
+    for (const command of commands) {
+      const runs = result.runs.filter((r) => r.mistake === mistake.key && r.command === command);
+      if (runs.length === 0) throw new Error(`first-hour result: no runs of ${command} for ${mistake.key}`);
+      const walls = runs.map((r) => r.wallMs);
+      const firstCalls = runs.map((r) => r.firstCallToExitMs);
+      const measurable = firstCalls.every((ms): ms is number => ms !== null);
+      out.push({
+        mistake,
+        command,
+        runs: runs.length,
+        exitCodes: [...new Set(runs.map((r) => r.exitCode))].sort((a, b) => a - b),
+        wall: { medianMs: median(walls), maxMs: Math.max(...walls) },
+        firstCallToExit: measurable ? { medianMs: median(firstCalls), maxMs: Math.max(...firstCalls) } : null,
+      });
+    }
+  }
+  return out;
+}
+
+/** The no-op baseline of one command: the median wall of its runs in the same rounds. */
+export function firstHourBaselineMs(result: FirstHourResult, command: FirstHourCommand): number {
+  const walls = result.baseline.filter((r) => r.command === command).map((r) => r.wallMs);
+  if (walls.length === 0) throw new Error(`first-hour result: no no-op baseline of ${command}`);
+  return median(walls);
+}
+
+/**
+ * The wall ceiling of a failing command: what the same command costs when it has nothing to do (the median
+ * no-op run of a one-resource stack of the same program, measured in the same rounds: CLI start, the program's
+ * compile, the provider process, one listener read) plus the requirement's 10 s. A failure may cost no more than
+ * doing nothing plus the budget the requirement grants from the first call.
+ */
+export function firstHourWallCeilingMs(result: FirstHourResult, command: FirstHourCommand): number {
+  return firstHourBaselineMs(result, command) + FIRST_CALL_BUDGET_MS;
+}
+
+/** The targets of the first-hour scenario: every run within its ceilings. */
+export function firstHourChecks(result: FirstHourResult): Check[] {
+  const checks: Check[] = [];
+  for (const s of firstHourSummaries(result)) {
+    const at = `first hour, ${s.mistake.label}, ${s.command}`;
+    if (s.firstCallToExit !== null) {
+      checks.push({
+        name: `${at}: fails within ${secs(FIRST_CALL_BUDGET_MS)} of the provider's first call`,
+        pass: s.firstCallToExit.maxMs <= FIRST_CALL_BUDGET_MS,
+        detail: `max ${centisecs(s.firstCallToExit.maxMs)} ≤ ${secs(FIRST_CALL_BUDGET_MS)} (median ${centisecs(s.firstCallToExit.medianMs)}, ${s.runs} runs; first call seen by ${s.mistake.firstCallSeenBy})`,
+      });
+    }
+    const ceiling = firstHourWallCeilingMs(result, s.command);
+    checks.push({
+      name: `${at}: wall ≤ no-op ${s.command.split(" ").slice(0, 2).join(" ")} + ${secs(FIRST_CALL_BUDGET_MS)}`,
+      pass: s.wall.maxMs <= ceiling,
+      detail: `max ${secs(s.wall.maxMs)} ≤ ${secs(ceiling)} (median ${secs(s.wall.medianMs)}, ${s.runs} runs; no-op ${secs(firstHourBaselineMs(result, s.command))})`,
+    });
+  }
+  return checks;
 }

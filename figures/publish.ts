@@ -2,7 +2,8 @@
  * `npm run figures`: every figure the project publishes, rendered from the committed machine-readable results
  * and nothing else:
  *
- *   bench-results/latest.json   → BENCHMARKS.md, the performance block of docs/reliability.md
+ *   bench-results/latest.json   → BENCHMARKS.md, the performance block of docs/reliability.md, the
+ *                                 first-hour block of docs/first-hour.md
  *   docs/figures/chaos.json     → docs/chaos-results.md, the chaos block of docs/reliability.md
  *   docs/figures/mutation.json  → the mutation table of docs/reliability.md
  *
@@ -14,7 +15,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { renderBenchmarks, type BenchResults } from "../bench/bench-markdown";
+import { firstHourFirstCallCell, firstHourWallCell, renderBenchmarks, type BenchResults } from "../bench/bench-markdown";
+import { secs, table } from "../bench/bench-report";
+import { FIRST_CALL_BUDGET_MS, firstHourBaselineMs, firstHourSummaries } from "../bench/targets";
 import { formatTable, type ChaosSummary } from "../reliability/chaos-core";
 import { provenanceLine } from "../test/kit/figures";
 import { REPO_ROOT } from "../test/kit/paths";
@@ -176,6 +179,39 @@ function benchBlock(bench: BenchResults, link: LinkFrom): string {
   return lines.join("\n");
 }
 
+/** The heading of BENCHMARKS.md's first-hour section, as an anchor. */
+const FIRST_HOUR_SECTION = "5-a-users-first-hour-mistakes-through-the-real-cli";
+
+/** Median and max of each mistake's failing `preview` and `up`, for users (docs/first-hour.md). */
+function firstHourBlock(bench: BenchResults, link: LinkFrom): string {
+  const result = bench.firstHour;
+  if (result === undefined) {
+    throw new Error(`${BENCH_RESULT} has no first-hour figures (firstHour): the run predates the scenario or the scenario failed; run \`npm run bench\``);
+  }
+  const checks = bench.checks.filter((c) => c.name.startsWith("first hour, "));
+  const missed = checks.filter((c) => !c.pass);
+  const rows = firstHourSummaries(result).map((s) => [
+    s.mistake.label.replace(/^./, (c) => c.toUpperCase()),
+    `\`${s.command}\``,
+    s.exitCodes.join(", "),
+    firstHourWallCell(s),
+    s.firstCallToExit === null ? "– (nothing sees the call)" : firstHourFirstCallCell(s),
+  ]);
+  const noop = (command: "pulumi preview" | "pulumi up --yes --skip-preview"): string => secs(firstHourBaselineMs(result, command));
+  return [
+    provenanceLine(bench.commit, bench.sourcesDigest, bench.command),
+    "",
+    table(["mistake", "command", "exit code", "wall time: median / max", "provider's first call → exit: median / max"], rows),
+    "",
+    `Each mistake had a new stack of its own; each command ran ${result.repetitions} times there and failed every time with the message shown above. For comparison, ` +
+      `a no-op \`pulumi preview\` of a one-resource stack of the same program took ${noop("pulumi preview")} and a no-op \`pulumi up\` ` +
+      `${noop("pulumi up --yes --skip-preview")} (medians of the same rounds). Targets: every run fails within ${secs(FIRST_CALL_BUDGET_MS)} of ` +
+      `the provider's first call, and takes no longer than the no-op run of the same command + ${secs(FIRST_CALL_BUDGET_MS)}; ` +
+      `${checks.length - missed.length} of ${checks.length} met${missed.length === 0 ? "." : `; missed: ${missed.map((c) => `${c.name} (${c.detail})`).join("; ")}.`}`,
+    `How they are measured, and every run: [BENCHMARKS.md](${link("BENCHMARKS.md")}#${FIRST_HOUR_SECTION}).`,
+  ].join("\n");
+}
+
 // ------------------------------------------------------------------ documents
 
 const BLOCK = /<!-- figures:([a-z-]+) -->\n[\s\S]*?<!-- \/figures:\1 -->/g;
@@ -193,6 +229,7 @@ function blockRenderers(results: Results, link: LinkFrom): Record<string, () => 
   return {
     chaos: () => chaosBlock(results.chaos, link),
     bench: () => benchBlock(results.bench, link),
+    "first-hour": () => firstHourBlock(results.bench, link),
     "mutation-table": () => mutationTable(results.mutation),
   };
 }

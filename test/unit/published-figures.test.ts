@@ -1,7 +1,8 @@
 /**
  * Every published figure is a value from a committed result, checked by value: BENCHMARKS.md and
  * docs/chaos-results.md are rendered whole from bench-results/latest.json and docs/figures/chaos.json, and the
- * figures blocks (all in docs/reliability.md) from those and docs/figures/mutation.json (figures/publish.ts).
+ * figures blocks (in docs/reliability.md, and the first-hour times in docs/first-hour.md) from those and
+ * docs/figures/mutation.json (figures/publish.ts).
  * This test renders them again and fails on any difference, and on a figure quoted outside a block in the
  * README, CONTRIBUTING.md or docs/*.md; it also fails when anything that can change a measured figure changed
  * since the benchmark and the chaos run were published (their sources digest). Then run `npm run bench` and
@@ -11,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DECISION_MODULES, expectedDocuments, linkFrom, publishedDocuments, readResults, staleDocuments, type MutationFigures } from "../../figures/publish";
+import { DECISION_MODULES, expectedDocuments, linkFrom, publish, publishedDocuments, readResults, renderBlocks, staleDocuments, type MutationFigures } from "../../figures/publish";
 import { figureSourceFiles, publishedDigest, sourcesDigest } from "../kit/figures";
 import { REPO_ROOT } from "../kit/paths";
 
@@ -26,15 +27,28 @@ function copyOfDocuments(): string {
   return copy;
 }
 
-/** The measured figures `text` quotes outside its figures blocks: a sources digest, targets met, a converged count. */
-function figuresOutsideBlocks(text: string): string[] {
+/**
+ * Figures a document would quote only as a measurement: in docs/first-hour.md, a time with decimals (its prose
+ * names the 10 s requirement, never a measured time).
+ */
+const MEASURED_TIMES: Readonly<Record<string, RegExp>> = { "docs/first-hour.md": /\b\d+\.\d+ m?s\b/g };
+
+/** The measured figures `text` (the document `doc`) quotes outside its figures blocks: a sources digest, targets met, a converged count, a measured time. */
+function figuresOutsideBlocks(text: string, doc = ""): string[] {
   const prose = text.replace(/<!-- figures:([a-z-]+) -->[\s\S]*?<!-- \/figures:\1 -->/g, "");
   const digest = publishedDigest(prose);
+  const times = MEASURED_TIMES[doc];
   return [
     ...(digest === undefined ? [] : [`sources digest ${digest}`]),
     ...[...prose.matchAll(/\d+ of \d+ targets/g)].map((m) => m[0]),
     ...[...prose.matchAll(/\b\d+\/\d+ converged|converged \d+\/\d+/g)].map((m) => m[0]),
+    ...(times === undefined ? [] : [...prose.matchAll(times)].map((m) => m[0])),
   ];
+}
+
+/** The names of the figures blocks `text` holds, in order. */
+function blockNames(text: string): string[] {
+  return [...text.matchAll(/<!-- figures:([a-z-]+) -->/g)].map((m) => m[1]!);
 }
 
 function edit(root: string, file: string, from: string, to: string): void {
@@ -79,6 +93,44 @@ describe("published figures", () => {
     }
   });
 
+  it("a hand-edited first-hour time is found (docs/first-hour.md)", () => {
+    const doc = "docs/first-hour.md";
+    const copy = copyOfDocuments();
+    try {
+      // Rendered from the results first, so that the edit is the only difference.
+      publish(copy);
+      expect(staleDocuments(copy)).toEqual([]);
+      const text = fs.readFileSync(path.join(copy, doc), "utf8");
+      const block = /<!-- figures:first-hour -->[\s\S]*?<!-- \/figures:first-hour -->/.exec(text)?.[0] ?? "";
+      const wall = /\| (\d+\.\d) s \/ (\d+\.\d) s \|/.exec(block);
+      const firstCall = /\| (\d+\.\d\d) s \/ (\d+\.\d\d) s \|/.exec(block);
+      expect(wall, `${doc}'s block has a wall time cell (median / max)`).not.toBeNull();
+      expect(firstCall, `${doc}'s block has a first call → exit cell (median / max)`).not.toBeNull();
+      for (const [from, to] of [
+        [wall![0], `| ${wall![1]} s / ${wall![2] === "99.9" ? "98.9" : "99.9"} s |`],
+        [firstCall![0], `| ${firstCall![1]} s / ${firstCall![2] === "0.01" ? "0.02" : "0.01"} s |`],
+      ] as const) {
+        const before = fs.readFileSync(path.join(copy, doc), "utf8");
+        edit(copy, doc, from, to);
+        expect(staleDocuments(copy), `${from} → ${to} in ${doc}`).toEqual([doc]);
+        fs.writeFileSync(path.join(copy, doc), before);
+      }
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it("a result without first-hour figures is refused, not rendered as an empty block", () => {
+    const { firstHour: _dropped, ...bench } = results.bench;
+    const text = "# Doc\n\n<!-- figures:first-hour -->\nold\n<!-- /figures:first-hour -->\n";
+    expect(() => renderBlocks(text, { ...results, bench }, "docs/first-hour.md")).toThrow(/no first-hour figures/);
+  });
+
+  it("the committed benchmark result is a whole run, not a partial one (--only)", () => {
+    expect(results.bench.settings.only).toBeUndefined();
+    expect(results.bench.command).toBe("npm run bench");
+  });
+
   it("a hand-edited mutation score is found", () => {
     const copy = copyOfDocuments();
     try {
@@ -95,7 +147,7 @@ describe("published figures", () => {
   it("no document quotes a measured figure outside a figures block", () => {
     for (const doc of publishedDocuments()) {
       if (doc === "BENCHMARKS.md" || doc === "docs/chaos-results.md") continue;
-      expect(figuresOutsideBlocks(fs.readFileSync(path.join(REPO_ROOT, doc), "utf8")), `${doc} quotes a measured figure outside a figures block`).toEqual([]);
+      expect(figuresOutsideBlocks(fs.readFileSync(path.join(REPO_ROOT, doc), "utf8"), doc), `${doc} quotes a measured figure outside a figures block`).toEqual([]);
     }
   });
 
@@ -107,12 +159,20 @@ describe("published figures", () => {
       "61 of 61 targets",
       "600/600 converged",
     ]);
+    const times = "<!-- figures:first-hour -->\n| 4.7 s / 8.2 s | 0.12 s / 0.16 s |\n<!-- /figures:first-hour -->";
+    expect(figuresOutsideBlocks(`# Doc\n\nWithin 10 s.\n\n${times}\n`, "docs/first-hour.md")).toEqual([]);
+    expect(figuresOutsideBlocks(`# Doc\n\nA stopped endpoint fails in 4.7 s, 0.12 s after the first call.\n\n${times}\n`, "docs/first-hour.md")).toEqual(["4.7 s", "0.12 s"]);
   });
 
-  it("the figures blocks all live in docs/reliability.md, with links that resolve from there", () => {
-    const withBlocks = publishedDocuments().filter((doc) => /<!-- figures:[a-z-]+ -->/.test(fs.readFileSync(path.join(REPO_ROOT, doc), "utf8")));
-    expect(withBlocks).toEqual(["docs/reliability.md"]);
+  it("the figures blocks live in docs/reliability.md, the first-hour times in docs/first-hour.md, with links that resolve from there", () => {
+    const blocks = Object.fromEntries(
+      publishedDocuments()
+        .map((doc) => [doc, blockNames(fs.readFileSync(path.join(REPO_ROOT, doc), "utf8"))] as const)
+        .filter(([, names]) => names.length > 0),
+    );
+    expect(blocks).toEqual({ "docs/first-hour.md": ["first-hour"], "docs/reliability.md": ["bench", "chaos", "mutation-table"] });
     expect(linkFrom("docs/reliability.md")("BENCHMARKS.md")).toBe("../BENCHMARKS.md");
+    expect(linkFrom("docs/first-hour.md")("BENCHMARKS.md")).toBe("../BENCHMARKS.md");
     expect(linkFrom("docs/reliability.md")("docs/chaos-results.md")).toBe("chaos-results.md");
     expect(linkFrom("README.md")("docs/chaos-results.md")).toBe("docs/chaos-results.md");
   });
@@ -130,7 +190,7 @@ describe("published figures", () => {
 
   it("renders every document of docs/, the README and CONTRIBUTING.md", () => {
     expect([...expectedDocuments().keys()]).toEqual(publishedDocuments());
-    expect(publishedDocuments()).toEqual(expect.arrayContaining(["README.md", "CONTRIBUTING.md", "BENCHMARKS.md", "docs/chaos-results.md", "docs/reliability.md"]));
+    expect(publishedDocuments()).toEqual(expect.arrayContaining(["README.md", "CONTRIBUTING.md", "BENCHMARKS.md", "docs/chaos-results.md", "docs/reliability.md", "docs/first-hour.md"]));
   });
 
   it("the digest covers everything that can change a figure", () => {
