@@ -309,6 +309,9 @@ function unhealable(error: unknown, apiError: AlbApiError): string | undefined {
 
 const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ECONNABORTED", "UND_ERR_SOCKET"]);
 
+/** What pop-core appends to a failed request's message: the method, the URL and "failed.". */
+const POP_CORE_SUFFIX = /\s*(?:GET|POST|PUT|DELETE|HEAD|PATCH) https?:\/\/\S* failed\.?\s*$/;
+
 /** Maps whatever pop-core (or the network) threw to an {@link AlbApiError}. */
 export function toApiError(
   error: unknown,
@@ -323,7 +326,8 @@ export function toApiError(
     data?: { RequestId?: unknown; Message?: unknown; Code?: unknown } | null;
     entry?: { response?: { statusCode?: unknown } };
   };
-  const rawMessage = typeof e.message === "string" ? e.message : String(error);
+  // pop-core glues "<METHOD> <url> failed." to the network library's message, with no space before it.
+  const rawMessage = (typeof e.message === "string" ? e.message : String(error)).replace(POP_CORE_SUFFIX, "");
   const httpStatus = typeof e.entry?.response?.statusCode === "number" ? e.entry.response.statusCode : undefined;
   let code: string;
   let apiMessage: string;

@@ -227,7 +227,7 @@ export class PartialApplyError extends AlbProviderError {
   ) {
     const p = progress;
     super(
-      `${failure}` +
+      (p ? `${withoutFullStop(failure)}.` : failure) +
         (p
           ? ` So far on listener ${listenerId}: associated ${idList(p.associated)}; dissociated ${idList(p.dissociated)}; ` +
             `not yet associated ${idList(p.notAssociated)}; not yet dissociated ${idList(p.notDissociated)}. ` +
@@ -252,7 +252,7 @@ export class WaitTimeoutError extends AlbProviderError {
   ) {
     super(
       `Timed out after ${(elapsedMs / 1000).toFixed(1)}s (${attempts} attempts) waiting for ${what}; ` +
-        `last observed: ${observed}. Raise waitTimeoutSeconds if the listener is legitimately slow, ` +
+        `last observed: ${withoutFullStop(observed)}. Raise waitTimeoutSeconds if the listener is legitimately slow, ` +
         `then run the update again: it resumes from the live state.`,
     );
   }
@@ -366,7 +366,7 @@ export class CredentialsRejectedError extends AlbProviderError {
     readonly source: string,
     options?: { cause?: unknown },
   ) {
-    const refusal = CREDENTIAL_REFUSALS[code] ?? { said: `it answered ${code}`, fix: "check the credentials there" };
+    const refusal = CREDENTIAL_REFUSALS[code] ?? { said: "it refused them", fix: "check the credentials there" };
     super(`The ALB API rejected the credentials (${source}): ${refusal.said} (${code}); ${refusal.fix}.`, options);
   }
 }
@@ -405,10 +405,17 @@ function list(ids?: readonly string[]): string {
 
 function describeApiError(d: AlbApiErrorDetails): string {
   const where = d.listenerId ? ` on listener ${d.listenerId}` : "";
-  const base = `${d.action}${where} failed: ${d.code}: ${d.apiMessage}`;
   const hint = HINTS[d.code]?.(d);
   const id = d.requestId ? ` (RequestId ${d.requestId})` : "";
+  // A sentence follows the service's message when there is a hint: its own full stop would double.
+  const said = hint ? withoutFullStop(d.apiMessage) : d.apiMessage;
+  const base = `${d.action}${where} failed: ${d.code}: ${said}`;
   return hint ? `${base}${id}. Fix: ${hint}` : `${base}${id}`;
+}
+
+/** `text` without the full stop (and spaces) it ends with, for a sentence that goes on after it. */
+export function withoutFullStop(text: string): string {
+  return text.replace(/[\s.]+$/, "");
 }
 
 const SECRET_PATTERNS: readonly RegExp[] = [
