@@ -37,6 +37,22 @@ describe("quietOwnErrors", () => {
     expect(output.lines).toEqual([[`${String(thrown)}: ${thrown.stack}`]]);
   });
 
+  it("drops only that exact print, as the host's one argument: the same text with more arguments is kept", async () => {
+    const output = recording();
+    const thrown = endpointError();
+    const provider = quietOwnErrors({ check: async () => Promise.reject(thrown) }, output);
+    await provider.check().catch(() => undefined);
+    const print = `${String(thrown)}: ${thrown.stack}`;
+    output.error(print, "and more");
+    output.error(String(thrown));
+    output.error({ print });
+    expect(output.lines).toEqual([[print, "and more"], [String(thrown)], [{ print }]]);
+    // Still expected once: the host's own print is dropped, a second one is not.
+    output.error(print);
+    output.error(print);
+    expect(output.lines.slice(3)).toEqual([[print]]);
+  });
+
   it("keeps the print of anything that is not the provider's own error: a bug keeps its stack trace", async () => {
     const output = recording();
     const bug = new TypeError("cannot read properties of undefined (reading 'x')");

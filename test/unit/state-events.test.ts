@@ -62,5 +62,31 @@ describe("provider events", () => {
   it("ignore copies of another version or shape", () => {
     expect(parseEvents('x event={"v":2,"kind":"drift","listenerId":"l","missing":[],"undeclared":[]}')).toEqual([]);
     expect(parseEvents('x event={"v":1,"kind":"drift","listenerId":"l","missing":"a"}')).toEqual([]);
+    // Each field checked on its own: the kind, the listener, both lists and their items, the object itself.
+    const ok = { v: 1, kind: "drift", listenerId: "l", missing: ["a"], undeclared: ["b"] };
+    expect(parseEvents(`x event=${JSON.stringify(ok)}`)).toEqual([{ kind: "drift", listenerId: "l", missing: ["a"], undeclared: ["b"] }]);
+    for (const bad of [
+      { ...ok, kind: "other" },
+      { ...ok, listenerId: 7 },
+      { ...ok, missing: [1] },
+      { ...ok, undeclared: "b" },
+      { ...ok, undeclared: [null] },
+      { ...ok, v: undefined },
+    ]) {
+      expect(parseEvents(`x event=${JSON.stringify(bad)}`), JSON.stringify(bad)).toEqual([]);
+    }
+    for (const notAnObject of ["null", "1", '"v"', "[1]", "true"]) expect(parseEvents(`x event=${notAnObject}`), notAnObject).toEqual([]);
+  });
+
+  it("read the last copy on a line, and one at the very start of a line", () => {
+    const line = formatEvent(drift);
+    expect(parseEvents(line.slice(line.indexOf(" event=")))).toEqual([drift]);
+    expect(parseEvents(`a event=1 ${line}`)).toEqual([drift]);
+    expect(parseEvents("no marker at all")).toEqual([]);
+  });
+
+  it("say only what differs: no empty 'missing' or 'not declared' part", () => {
+    expect(describeEvent({ ...drift, missing: [] })).toBe("lsn-1: live certificates differ from the last apply; not declared (exclusive): x-1; this update repairs it");
+    expect(describeEvent({ ...drift, missing: [], undeclared: [] })).toBe("lsn-1: live certificates differ from the last apply; this update repairs it");
   });
 });
