@@ -66,7 +66,11 @@ export interface MutationFigures {
   readonly files: Readonly<Record<string, MutationFileFigures>>;
 }
 
-/** The modules that decide what is sent and when: held to the higher bar. */
+/**
+ * The modules that decide what is sent and when (which calls, with which certificates, in which batches, in
+ * which order, how soon after a refusal or a throttled call, how often a job is polled): held to the higher
+ * bar, {@link DECISION_MODULES_BAR}.
+ */
 export const DECISION_MODULES: readonly string[] = Object.freeze([
   "provider/plan.ts",
   "provider/reconcile.ts",
@@ -75,7 +79,35 @@ export const DECISION_MODULES: readonly string[] = Object.freeze([
   "provider/waiter.ts",
   "provider/inputs.ts",
   "provider/coordinator.ts",
+  "provider/chunk.ts",
+  "provider/throttle-gate.ts",
+  "provider/job-timing.ts",
 ]);
+
+/** The lowest score, in per cent, of the decision modules together, and of every file together. */
+export const DECISION_MODULES_BAR = 90;
+export const OVERALL_BAR = 80;
+
+/** Where the mutation runs look: the `mutate` list of stryker.config.mjs. */
+export const MUTATED_FOLDERS: readonly string[] = Object.freeze(["provider", "contract"]);
+
+/** Files of {@link MUTATED_FOLDERS} that no mutation run measures, and why. */
+export const NOT_MUTATED: Readonly<Record<string, string>> = Object.freeze({
+  "provider/index.ts": "re-exports only: Stryker finds no mutant in it",
+  "provider/resource.ts":
+    "left out by stryker.config.mjs: the engine serializes this shim into state, and the instrumentation would enter that text; the end-to-end suites drive it through the real CLI",
+});
+
+/** Every TypeScript file of {@link MUTATED_FOLDERS}, relative to `root`, sorted. */
+export function mutatedSourceFiles(root: string = REPO_ROOT): string[] {
+  const under = (dir: string): string[] =>
+    fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+      const file = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) return under(file);
+      return entry.isFile() && entry.name.endsWith(".ts") ? [file] : [];
+    });
+  return MUTATED_FOLDERS.flatMap(under).sort();
+}
 
 /** The results the documents are rendered from. */
 export interface Results {
@@ -151,12 +183,18 @@ function mutationTable(figures: MutationFigures): string {
   });
   const all = mutationTotals(figures, files);
   const decision = mutationTotals(figures, DECISION_MODULES);
+  const missing = mutatedSourceFiles().filter((file) => figures.files[file] === undefined && NOT_MUTATED[file] === undefined);
+  const overall = missing.length === 0 ? "**every file of `provider/` and `contract/`**" : `**every file measured** (not yet: ${missing.map((f) => `\`${f}\``).join(", ")})`;
   return [
     "| file | mutants | killed | timed out | survived | no coverage | score | measured at | wall time |",
     "|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ...rows,
-    `| **every file measured** | ${all.mutants} | | | ${all.survived} | ${all.noCoverage} | ${all.score} | | |`,
-    `| **the decision modules** | ${decision.mutants} | | | ${decision.survived} | ${decision.noCoverage} | ${decision.score} | | |`,
+    `| ${overall} | ${all.mutants} | | | ${all.survived} | ${all.noCoverage} | ${all.score} | | |`,
+    `| **the decision modules** (${DECISION_MODULES.map((f) => path.basename(f, ".ts")).join(", ")}) | ${decision.mutants} | | | ${decision.survived} | ${decision.noCoverage} | ${decision.score} | | |`,
+    "",
+    `Not mutated: ${Object.entries(NOT_MUTATED)
+      .map(([file, why]) => `\`${file}\` (${why})`)
+      .join("; ")}.`,
   ].join("\n");
 }
 

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DECISION_MODULES, expectedDocuments, linkFrom, publish, publishedDocuments, readResults, renderBlocks, staleDocuments, type MutationFigures } from "../../figures/publish";
+import { DECISION_MODULES, DECISION_MODULES_BAR, NOT_MUTATED, OVERALL_BAR, expectedDocuments, mutatedSourceFiles, linkFrom, publish, publishedDocuments, readResults, renderBlocks, staleDocuments, type MutationFigures } from "../../figures/publish";
 import { figureSourceFiles, publishedDigest, sourcesDigest } from "../kit/figures";
 import { REPO_ROOT } from "../kit/paths";
 
@@ -186,6 +186,31 @@ describe("published figures", () => {
       expect(f.commit, `${file} names the commit it was measured at`).toMatch(/^[0-9a-f]{7,40}$/);
     }
     for (const file of DECISION_MODULES) expect(Object.keys(figures.files)).toContain(file);
+  });
+
+  it("every file of provider/ and contract/ is measured, or named with the reason it is not", () => {
+    const figures: MutationFigures = results.mutation;
+    const sources = mutatedSourceFiles();
+    expect(sources).toEqual(expect.arrayContaining(["provider/provider.ts", "provider/credentials.ts", "contract/alb-contract.ts", "provider/resource.ts"]));
+    for (const file of sources) {
+      const measured = figures.files[file] !== undefined;
+      const excused = NOT_MUTATED[file] !== undefined;
+      expect(measured !== excused, `${file}: measured (${measured}) or excused (${excused}), one of the two`).toBe(true);
+    }
+    for (const file of Object.keys(figures.files)) expect(sources, `${file} is a source file`).toContain(file);
+  });
+
+  it("the scores meet their bars: every file together and the decision modules together", () => {
+    const figures: MutationFigures = results.mutation;
+    const total = (files: readonly string[]) => {
+      const mutants = files.reduce((n, f) => n + figures.files[f]!.mutants, 0);
+      const detected = files.reduce((n, f) => n + figures.files[f]!.detected, 0);
+      return (100 * detected) / mutants;
+    };
+    expect(OVERALL_BAR).toBe(80);
+    expect(DECISION_MODULES_BAR).toBe(90);
+    expect(total(Object.keys(figures.files))).toBeGreaterThanOrEqual(OVERALL_BAR);
+    expect(total(DECISION_MODULES)).toBeGreaterThanOrEqual(DECISION_MODULES_BAR);
   });
 
   it("renders every document of docs/, the README and CONTRIBUTING.md", () => {
