@@ -23,6 +23,7 @@ import {
   MissingCredentialsError,
   PartialApplyError,
   redact,
+  withoutFullStop,
   StoppedListenerError,
   WaitTimeoutError,
 } from "../../provider/errors";
@@ -134,13 +135,21 @@ describe("the provider's own messages", () => {
     expect(new WaitTimeoutError("job j", 0, 1, "Associating").message).toBe(`Timed out after 0.0s (1 attempts) waiting for job j; last observed: Associating. ${tail}`);
   });
 
+  it("a sentence that goes on after the service's message drops every full stop and space it ends with", () => {
+    expect(withoutFullStop("Listener is busy.")).toBe("Listener is busy");
+    expect(withoutFullStop("Listener is busy. ")).toBe("Listener is busy");
+    expect(withoutFullStop("Listener is busy...")).toBe("Listener is busy");
+    expect(withoutFullStop("v1.2 is old . .")).toBe("v1.2 is old");
+    expect(withoutFullStop("no stop")).toBe("no stop");
+  });
+
   it("an endpoint on this machine points at the simulator; any other at the network", () => {
     const local = "; check that the endpoint is right and that the simulator is running (npx alb-simulator).";
     const remote = "; check that the endpoint is right and reachable from this machine.";
     for (const endpoint of ["http://127.0.0.1:9400", "https://127.8.0.1", "http://localhost:9400", "HTTP://LOCALHOST", "http://[::1]:9400"]) {
       expect(new EndpointError(endpoint, "s", "w").message).toBe(`Cannot reach the ALB API at ${endpoint} (s): w${local}`);
     }
-    for (const endpoint of ["https://alb.cn-hangzhou.aliyuncs.com", "http://10.127.0.1:9400", "ftp://127.0.0.1", "http://my-localhost.example"]) {
+    for (const endpoint of ["https://alb.cn-hangzhou.aliyuncs.com", "http://10.127.0.1:9400", "ftp://127.0.0.1", "http://my-localhost.example", "https://alb.example.com/?next=http://127.0.0.1"]) {
       expect(new EndpointError(endpoint, "s", "w").message).toBe(`Cannot reach the ALB API at ${endpoint} (s): w${remote}`);
     }
   });
