@@ -59,6 +59,16 @@ describe("JobTimings, edges", () => {
     expect(timings.schedule("l", 6)).toEqual({ firstDelayMs: 3_200, minDelayMs: 267, maxDelayMs: 2_000, steadyUntilMs: 4_800 });
   });
 
+  it("asked for a batch size when no job of known size was seen, the median of the jobs seen", () => {
+    const timings = new JobTimings();
+    job(timings, "l", 1_000);
+    job(timings, "l", 3_000);
+    job(timings, "l", 2_000);
+    expect(timings.estimateMs("l", 4)).toBe(2_000);
+    // The quickest of them ended half the median early: the looks start there, a sixth of the median apart.
+    expect(timings.schedule("l", 4)).toEqual({ firstDelayMs: 1_000, minDelayMs: 333, maxDelayMs: 2_000, steadyUntilMs: 3_000 });
+  });
+
   it("instant jobs schedule a look at once, with no spread to divide by zero", () => {
     const timings = new JobTimings();
     for (let i = 0; i < 3; i++) job(timings, "l", 0, 1);
