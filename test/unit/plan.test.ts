@@ -61,8 +61,12 @@ describe("chunk", () => {
   it("splits into consecutive chunks", () => {
     expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
     expect(chunk([], 3)).toEqual([]);
+    expect(chunk(["a", "b", "c"], 1)).toEqual([["a"], ["b"], ["c"]]);
+    expect(chunk(["a", "b"], 15)).toEqual([["a", "b"]]);
   });
   it("rejects a non-positive size", () => {
-    expect(() => chunk([1], 0)).toThrow(/size must be a positive integer/);
+    expect(() => chunk([1], 0)).toThrow(new RangeError("size must be a positive integer, got 0"));
+    expect(() => chunk([1], -2)).toThrow(new RangeError("size must be a positive integer, got -2"));
+    expect(() => chunk([1], 1.5)).toThrow(new RangeError("size must be a positive integer, got 1.5"));
   });
 });

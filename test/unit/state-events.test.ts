@@ -76,6 +76,8 @@ describe("provider events", () => {
       expect(parseEvents(`x event=${JSON.stringify(bad)}`), JSON.stringify(bad)).toEqual([]);
     }
     for (const notAnObject of ["null", "1", '"v"', "[1]", "true"]) expect(parseEvents(`x event=${notAnObject}`), notAnObject).toEqual([]);
+    // Without the marker a line is no event, even when part of it is an event's JSON.
+    expect(parseEvents(`drift:${JSON.stringify(ok)}`)).toEqual([]);
   });
 
   it("read the last copy on a line, and one at the very start of a line", () => {

@@ -3,7 +3,8 @@
  * least as long as asked (a negative time not at all) and rejects with the signal's reason when the signal
  * aborts before, or while, it waits. Short real timers: milliseconds.
  */
-import { describe, expect, it } from "vitest";
+import { getEventListeners } from "node:events";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { systemClock } from "../../provider/clock";
 
 describe("systemClock", () => {
@@ -55,5 +56,28 @@ describe("systemClock", () => {
     await expect(systemClock.sleep(5, signal)).resolves.toBeUndefined();
     expect(listeners).toBe(0);
     controller.abort(new Error("late"));
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("an ended sleep leaves no abort listener on the signal (read from the signal itself)", async () => {
+    const controller = new AbortController();
+    await systemClock.sleep(1, controller.signal);
+    expect(getEventListeners(controller.signal, "abort")).toEqual([]);
+  });
+
+  it("an aborted sleep leaves no timer running and no abort listener", async () => {
+    vi.useFakeTimers();
+    const controller = new AbortController();
+    const sleeping = systemClock.sleep(60_000, controller.signal);
+    expect(vi.getTimerCount()).toBe(1);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+    const reason = new Error("stop");
+    controller.abort(reason);
+    await expect(sleeping).rejects.toBe(reason);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(getEventListeners(controller.signal, "abort")).toEqual([]);
   });
 });
