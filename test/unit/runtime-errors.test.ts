@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { EndpointError } from "../../provider/errors";
-import { quietOwnErrors } from "../../provider/runtime";
+import { provider, quietOwnErrors } from "../../provider/runtime";
 
 /** What the host does with a method's error (its catch block), on a recording console. */
 async function hostCalls(method: () => Promise<unknown>, output: { error: (...args: unknown[]) => void }): Promise<unknown> {
@@ -69,5 +69,20 @@ describe("quietOwnErrors", () => {
     output.error("warning: something else");
     output.error("two", "arguments");
     expect(output.lines).toEqual([["warning: something else"], ["two", "arguments"]]);
+  });
+});
+
+describe("provider()", () => {
+  it("is one provider per process, created on first use, with its own errors' prints dropped", async () => {
+    const original = console.error;
+    try {
+      const first = provider();
+      expect(first).toBeDefined();
+      expect(provider()).toBe(first);
+      expect(typeof first.check).toBe("function");
+      expect(console.error).not.toBe(original);
+    } finally {
+      console.error = original;
+    }
   });
 });
