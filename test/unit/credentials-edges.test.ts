@@ -620,11 +620,13 @@ describe("CLI profiles", () => {
     }
   });
 
-  it("a ~/.aliyun/config.json that is a JSON list is refused when a profile is named", () => {
-    expect(failure(viaHome("[]"))).toStrictEqual({
-      key: CLI_FILE,
-      message: 'Alibaba Cloud credentials: /home/u/.aliyun/config.json has no "profiles" list. Fix: fix the JSON of /home/u/.aliyun/config.json (aliyun configure writes it)',
-    });
+  it("a ~/.aliyun/config.json that is JSON null, a number or a list is refused when a profile is named", () => {
+    for (const text of ["null", "5", "[]"]) {
+      expect(failure(viaHome(text))).toStrictEqual({
+        key: CLI_FILE,
+        message: 'Alibaba Cloud credentials: /home/u/.aliyun/config.json has no "profiles" list. Fix: fix the JSON of /home/u/.aliyun/config.json (aliyun configure writes it)',
+      });
+    }
   });
 
   it("a malformed ~/.aliyun/config.json is refused when a profile is named", () => {
