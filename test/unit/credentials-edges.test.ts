@@ -564,9 +564,9 @@ describe("CLI profiles", () => {
   });
 
   it("a profile missing from a named file lists the names there, skipping nameless profiles", () => {
-    expect(failure(viaShared(cliText([{ ...AK_PROFILE, name: "dev" }, { mode: "AK" }, { name: 7 }]), "prod"))).toStrictEqual({
+    expect(failure(viaShared(cliText([{ ...AK_PROFILE, name: "dev" }, { mode: "AK" }, { name: 7 }, { ...AK_PROFILE, name: "ops" }]), "prod"))).toStrictEqual({
       key: SHARED,
-      message: 'Alibaba Cloud credentials: profile "prod" does not exist in /etc/a.json (it has: dev). Fix: create it with aliyun configure --profile prod, or name one of the existing profiles',
+      message: 'Alibaba Cloud credentials: profile "prod" does not exist in /etc/a.json (it has: dev, ops). Fix: create it with aliyun configure --profile prod, or name one of the existing profiles',
     });
     expect(failure(viaShared(cliText([]), "prod"))).toStrictEqual({
       key: SHARED,
