@@ -54,6 +54,8 @@ export interface MutationFileFigures {
   readonly command: string;
   /** Wall time of the file's run, s, when recorded. */
   readonly wallSeconds?: number;
+  /** When the file's run started (ISO date), when recorded. */
+  readonly measuredAt?: string;
 }
 
 /** docs/figures/mutation.json, written by scripts/mutation-figures.mjs (run by `npm run mutation`). */
@@ -183,6 +185,9 @@ function mutationTable(figures: MutationFigures): string {
   });
   const all = mutationTotals(figures, files);
   const decision = mutationTotals(figures, DECISION_MODULES);
+  // One run can measure several files: count each run (its command and start) once.
+  const runs = [...new Map(files.map((file) => { const f = figures.files[file]!; return [`${f.command} @ ${f.measuredAt ?? f.commit}`, f.wallSeconds ?? 0] as const; })).values()];
+  const wall = runs.reduce((sum, seconds) => sum + seconds, 0);
   const missing = mutatedSourceFiles().filter((file) => figures.files[file] === undefined && NOT_MUTATED[file] === undefined);
   const overall = missing.length === 0 ? "**every file of `provider/` and `contract/`**" : `**every file measured** (not yet: ${missing.map((f) => `\`${f}\``).join(", ")})`;
   return [
@@ -191,6 +196,8 @@ function mutationTable(figures: MutationFigures): string {
     ...rows,
     `| ${overall} | ${all.mutants} | | | ${all.survived} | ${all.noCoverage} | ${all.score} | | |`,
     `| **the decision modules** (${DECISION_MODULES.map((f) => path.basename(f, ".ts")).join(", ")}) | ${decision.mutants} | | | ${decision.survived} | ${decision.noCoverage} | ${decision.score} | | |`,
+    "",
+    `These figures come from ${runs.length} runs (one file, or a few small files, each; their commands are in ${"`docs/figures/mutation.json`"}), which took ${Math.round(wall)} s together (${(wall / 3600).toFixed(1)} h) on the two-core machine; a run without a recorded wall time counts as 0 s. Not every run started from nothing: some reused results of an earlier run of the same file through its incremental file.`,
     "",
     `Not mutated: ${Object.entries(NOT_MUTATED)
       .map(([file, why]) => `\`${file}\` (${why})`)

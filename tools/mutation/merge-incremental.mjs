@@ -61,4 +61,4 @@ for (const { report } of reports) {
 
 const newest = reports[reports.length - 1].report;
 fs.writeFileSync(out, JSON.stringify({ ...newest, files, testFiles: merged }));
-console.log(`merge-incremental: ${Object.keys(files).length} mutated files, ${ids.size} tests from ${reports.length} reports → ${out}`);
+console.error(`merge-incremental: ${Object.keys(files).length} mutated files, ${ids.size} tests from ${reports.length} reports → ${out}`);
