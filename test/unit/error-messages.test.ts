@@ -126,6 +126,10 @@ describe("the provider's own messages", () => {
     const rest = " So far on listener lsn-1: associated a; dissociated none; not yet associated none; not yet dissociated b. The state records what is live; run the update again to finish from there.";
     expect(new PartialApplyError("lsn-1", progress, "boom (RequestId R)", {}).message).toBe(`boom (RequestId R).${rest}`);
     expect(new PartialApplyError("lsn-1", progress, "boom.", {}).message).toBe(`boom.${rest}`);
+    const two = { associated: ["a", "b"], notAssociated: ["c", "d"], dissociated: ["e", "f"], notDissociated: [] };
+    expect(new PartialApplyError("lsn-1", two, "boom", {}).message).toBe(
+      "boom. So far on listener lsn-1: associated a, b; dissociated e, f; not yet associated c, d; not yet dissociated none. The state records what is live; run the update again to finish from there.",
+    );
     expect(new PartialApplyError("lsn-1", undefined, "boom (RequestId R)", {}).message).toBe("boom (RequestId R)");
   });
 
@@ -190,6 +194,9 @@ describe("the provider's own messages", () => {
     expect(new CaCertificateError("lsn-1", ["c-1"]).message).toBe(
       "certificateIds: c-1 is a CA certificate of listener lsn-1 (mutual TLS), not a server certificate. Remove it from certificateIds: CA certificates are managed on the listener itself.",
     );
+    expect(new CaCertificateError("lsn-1", ["c-1", "c-2"]).message).toBe(
+      "certificateIds: c-1, c-2 is a CA certificate of listener lsn-1 (mutual TLS), not a server certificate. Remove it from certificateIds: CA certificates are managed on the listener itself.",
+    );
     expect(new StoppedListenerError("lsn-1").message).toBe(
       "listenerId: Listener lsn-1 is stopped (status Stopped) and takes no certificate changes. Start it (ALB console or StartListener), then run the update again; or point listenerId at a running listener.",
     );
@@ -200,6 +207,8 @@ describe("redact", () => {
   it("removes pop-core's appended URL, signed URLs, credential parameters and ACS3 credentials", () => {
     expect(redact("boom, URL: http://x/?Signature=abc&AccessKeyId=LTAI")).toBe("boom");
     expect(redact("boom URL: http://x/")).toBe("boom");
+    expect(redact("boom,URL:http://x/?Signature=abc")).toBe("boom");
+    expect(redact("boom,  URL:   http://x/")).toBe("boom");
     expect(redact("see https://alb.aliyuncs.com/?Action=A&SecurityToken=tok123 end")).toBe("see  end");
     expect(redact("see HTTP://alb/?x=1&signature=abc end")).toBe("see  end");
     expect(redact("Signature=abc&x=1 AccessKeySecret=s3cr3t accesskeyid=LTAI5")).toBe("&x=1");
