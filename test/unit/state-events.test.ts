@@ -90,5 +90,8 @@ describe("provider events", () => {
   it("say only what differs: no empty 'missing' or 'not declared' part", () => {
     expect(describeEvent({ ...drift, missing: [] })).toBe("lsn-1: live certificates differ from the last apply; not declared (exclusive): x-1; this update repairs it");
     expect(describeEvent({ ...drift, missing: [], undeclared: [] })).toBe("lsn-1: live certificates differ from the last apply; this update repairs it");
+    expect(describeEvent({ ...drift, missing: [], undeclared: ["x-1", "y-1"] })).toBe(
+      "lsn-1: live certificates differ from the last apply; not declared (exclusive): x-1, y-1; this update repairs it",
+    );
   });
 });
