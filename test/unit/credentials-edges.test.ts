@@ -22,12 +22,8 @@ import {
   type Environment,
 } from "../../provider/credentials";
 import { CredentialsConfigError, MissingCredentialsError } from "../../provider/errors";
+import { CLI_FILE, HOME, INI_FILE, OIDC_PROVIDER, ROLE, source, thrown } from "./credentials-env";
 
-const HOME = "/home/u";
-const CLI_FILE = "/home/u/.aliyun/config.json";
-const INI_FILE = "/home/u/.alibabacloud/credentials";
-const ROLE = "acs:ram::1234567890123456:role/deployer";
-const OIDC_PROVIDER = "acs:ram::1234567890123456:oidc-provider/github";
 const PAIR = { ALIBABA_CLOUD_ACCESS_KEY_ID: "id", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "secret" };
 const PAIR_SOURCE = {
   kind: "accessKey",
@@ -36,22 +32,10 @@ const PAIR_SOURCE = {
   accessKeySecret: "secret",
 };
 
-function source(env: Record<string, string> = {}, config: Record<string, string> = {}, files: Record<string, string> = {}): Environment {
-  return { env, config: { get: (k) => config[k] }, readFile: (f) => files[f], homeDir: HOME };
-}
 
 /** An environment before `configure`: no stack config at all. */
 function unconfigured(env: Record<string, string> = {}, files: Record<string, string> = {}): Environment {
   return { env, readFile: (f) => files[f], homeDir: HOME };
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected a throw");
 }
 
 /** The key and message of the CredentialsConfigError `fn` throws. */

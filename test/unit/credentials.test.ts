@@ -9,27 +9,10 @@ import {
   type Environment,
 } from "../../provider/credentials";
 import { CredentialsConfigError, MissingCredentialsError } from "../../provider/errors";
+import { CLI_FILE, INI_FILE, OIDC_PROVIDER, ROLE, source, thrown } from "./credentials-env";
 
-const HOME = "/home/u";
-const CLI_FILE = "/home/u/.aliyun/config.json";
-const INI_FILE = "/home/u/.alibabacloud/credentials";
-const ROLE = "acs:ram::1234567890123456:role/deployer";
 const OTHER_ROLE = "acs:ram::1234567890123456:role/ci";
-const OIDC_PROVIDER = "acs:ram::1234567890123456:oidc-provider/github";
 
-function source(env: Record<string, string> = {}, config: Record<string, string> = {}, files: Record<string, string> = {}): Environment {
-  return { env, config: { get: (k) => config[k] }, readFile: (f) => files[f], homeDir: HOME };
-}
-
-/** The error `fn` throws (fails the test when it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error("expected a throw");
-}
 
 function configError(fn: () => unknown): CredentialsConfigError {
   const error = thrown(fn);
