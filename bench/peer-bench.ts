@@ -1,0 +1,261 @@
+/**
+ * `npm run bench:peer`: the real peer side by side with this provider, on the same simulator, in one run.
+ *
+ *   npm run bench:peer                          K = 1, 5, 10, 20; 3 repetitions; default profile and `all`;
+ *                                               writes bench-results/peer.json and re-renders BENCHMARKS.md
+ *   npm run bench:peer -- --sizes 1,5 --repeat 1 --behaviour default --out DIR
+ *                                               a smaller run, written to DIR (bench-results/tmp by default)
+ *
+ * Tools: OpenTofu v1.12.6 with terraform-provider-alicloud v1.240.0 (built from Go modules by
+ * scripts/peer-build.sh, cached), `pulumi up --yes` and `pulumi up --yes --skip-preview` with this
+ * provider. For each behaviour profile, K and repetition, each tool gets a fresh simulator (jobs of
+ * `--job-ms`, default 2 s) holding one HTTPS listener with no additional certificate, and runs three
+ * phases: create (declare K certificates), rotate (declare K others: domain i moves from its old
+ * certificate to its new one) and destroy. Per phase: wall time of the command, API span (first to last
+ * request), calls by action with the refused ones by error code, whether the listener then holds exactly
+ * the declared set, and (rotate) the serving gap per domain from the simulator's jobs (bench/serving-gap.ts).
+ * The peer's numbers come from the simulator's log, never from the tools' own output.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ALL_BEHAVIOUR, startSimulator, type Fixture, type JobView, type RequestLogEntry, type RunningSimulator } from "../simulator";
+import { currentCommit, sourcesDigest } from "../test/kit/figures";
+import { ensurePulumiCli, PULUMI_CLI_VERSION } from "../test/kit/pulumi";
+import { REPO_ROOT } from "./bench-engine";
+import { benchCertificates, benchFixture, benchListenerId } from "./bench-fixture";
+import { ensurePeer, PEER_VERSIONS, pulumiApplier, tofuApplier, type CommandRun, type PeerBinaries, type SetApplier } from "./peer-tools";
+import { servingGaps, type DomainGap } from "./serving-gap";
+
+export const PEER_TOOLS = ["tofu", "pulumi", "pulumi-skip-preview"] as const;
+export type PeerTool = (typeof PEER_TOOLS)[number];
+export const PEER_PHASES = ["create", "rotate", "destroy"] as const;
+export type PeerPhase = (typeof PEER_PHASES)[number];
+export const PEER_PROFILES = ["default", "all"] as const;
+export type PeerProfile = (typeof PEER_PROFILES)[number];
+
+/** Calls of one action: all of them, and the refused ones by error code. */
+export interface ActionCalls {
+  readonly calls: number;
+  readonly refused: Readonly<Record<string, number>>;
+}
+
+export interface PhaseResult {
+  readonly tool: PeerTool;
+  readonly profile: PeerProfile;
+  readonly k: number;
+  readonly repetition: number;
+  readonly phase: PeerPhase;
+  readonly exitCode: number;
+  /** Real ms of the command, spawn to exit. */
+  readonly wallMs: number;
+  /** Real ms from the phase's first API request to its last. */
+  readonly apiSpanMs: number;
+  readonly calls: number;
+  readonly refusedCalls: number;
+  readonly byAction: Readonly<Record<string, ActionCalls>>;
+  /** The listener holds exactly the declared set, every certificate Associated. */
+  readonly converged: boolean;
+  /** Rotate only: per domain. */
+  readonly gaps?: readonly DomainGap[];
+  /** The command's last lines when it failed. */
+  readonly failure?: string;
+}
+
+export interface PeerSettings {
+  readonly sizes: readonly number[];
+  readonly repeat: number;
+  readonly profiles: readonly PeerProfile[];
+  readonly tools: readonly PeerTool[];
+  readonly jobMs: number;
+  readonly outDir: string;
+  /** Whether this run is the published one (every default setting). */
+  readonly published: boolean;
+}
+
+export interface PeerResults {
+  readonly schema: 1;
+  readonly commit: string;
+  readonly sourcesDigest: string;
+  readonly command: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly versions: { readonly tofu: string; readonly alicloud: string; readonly pulumi: string; readonly node: string };
+  readonly settings: Omit<PeerSettings, "outDir" | "published">;
+  readonly phases: readonly PhaseResult[];
+}
+
+function listArg(argv: readonly string[], name: string): string[] | undefined {
+  const index = argv.indexOf(name);
+  if (index < 0) return undefined;
+  const values = (argv[index + 1] ?? "").split(",").filter(Boolean);
+  if (values.length === 0) throw new Error(`${name} takes a comma-separated list`);
+  return values;
+}
+
+export function parsePeerSettings(argv: readonly string[]): PeerSettings {
+  const sizes = (listArg(argv, "--sizes") ?? ["1", "5", "10", "20"]).map(Number);
+  if (sizes.some((k) => !Number.isInteger(k) || k < 1 || k > 100)) throw new Error("--sizes takes whole numbers from 1 to 100");
+  const repeatText = listArg(argv, "--repeat")?.[0] ?? "3";
+  const repeat = Number(repeatText);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat takes a whole number ≥ 1, got ${repeatText}`);
+  const profiles = (listArg(argv, "--behaviour") ?? [...PEER_PROFILES]) as PeerProfile[];
+  if (profiles.some((p) => !PEER_PROFILES.includes(p))) throw new Error(`--behaviour takes ${PEER_PROFILES.join(", ")}`);
+  const tools = (listArg(argv, "--tools") ?? [...PEER_TOOLS]) as PeerTool[];
+  if (tools.some((t) => !PEER_TOOLS.includes(t))) throw new Error(`--tools takes ${PEER_TOOLS.join(", ")}`);
+  const jobMs = Number(listArg(argv, "--job-ms")?.[0] ?? "2000");
+  if (!Number.isInteger(jobMs) || jobMs < 0) throw new Error("--job-ms takes a whole number of ms");
+  const outText = listArg(argv, "--out")?.[0];
+  const published = argv.filter((a) => a.startsWith("--")).length === 0;
+  const outDir = outText ? path.resolve(outText) : path.join(REPO_ROOT, "bench-results", published ? "" : "tmp");
+  return { sizes, repeat, profiles, tools, jobMs, outDir, published };
+}
+
+/** One listener, no additional certificate; the catalogue holds the two generations the phases declare. */
+export function peerFixture(k: number): Fixture {
+  const base = benchFixture({ listeners: 1, certificates: k });
+  const { behaviour: _benchProfile, ...rest } = base;
+  return { ...rest, listeners: (base.listeners ?? []).map((listener) => ({ ...listener, additionalCertificateIds: [] })) };
+}
+
+/** The sets of listener 0: generation 0 (created), generation 1 (rotated to); domain i is served by certificate i of each. */
+export function peerSets(k: number): [string[], string[]] {
+  return [benchCertificates(0, 0, k), benchCertificates(0, 1, k)];
+}
+
+/** Counts calls by action, refused ones (any error code) by code. */
+export function callsByAction(log: readonly RequestLogEntry[]): { calls: number; refusedCalls: number; byAction: Record<string, ActionCalls> } {
+  const byAction: Record<string, { calls: number; refused: Record<string, number> }> = {};
+  let refusedCalls = 0;
+  for (const entry of log) {
+    const action = entry.action ?? "(none)";
+    const counts = (byAction[action] ??= { calls: 0, refused: {} });
+    counts.calls++;
+    if (entry.code !== null && !(entry.code === "DryRunOperation" && entry.params.DryRun === "true")) {
+      counts.refused[entry.code] = (counts.refused[entry.code] ?? 0) + 1;
+      refusedCalls++;
+    }
+  }
+  return { calls: log.length, refusedCalls, byAction };
+}
+
+function liveSet(sim: RunningSimulator, listenerId: string): string[] {
+  return sim.backend
+    .listenerView(listenerId)
+    .additional.map((c) => `${c.certificateId}:${c.status}`)
+    .sort();
+}
+
+async function runPhase(
+  sim: RunningSimulator,
+  tool: PeerTool,
+  profile: PeerProfile,
+  k: number,
+  repetition: number,
+  phase: PeerPhase,
+  want: readonly string[],
+  command: () => Promise<CommandRun>,
+  previous?: readonly string[],
+): Promise<PhaseResult> {
+  const listenerId = benchListenerId(0);
+  const mark = sim.backend.requestLog().at(-1)?.seq ?? 0;
+  const start = sim.backend.now();
+  const run = await command();
+  const end = sim.backend.now();
+  const log = sim.backend.requestLog().filter((e) => e.seq > mark);
+  const counts = callsByAction(log);
+  const converged = JSON.stringify(liveSet(sim, listenerId)) === JSON.stringify(want.map((id) => `${id}:Associated`).sort());
+  let gaps: DomainGap[] | undefined;
+  if (phase === "rotate" && previous) {
+    const jobs: readonly JobView[] = sim.backend.snapshot().jobs;
+    const pairs = previous.map((from, i) => ({ domain: `d${i}.bench.example`, from, to: want[i]! }));
+    gaps = servingGaps(jobs, listenerId, pairs, start, end);
+  }
+  const result: PhaseResult = {
+    tool,
+    profile,
+    k,
+    repetition,
+    phase,
+    exitCode: run.code,
+    wallMs: run.wallMs,
+    apiSpanMs: log.length === 0 ? 0 : log.at(-1)!.time - log[0]!.time,
+    ...counts,
+    converged,
+    ...(gaps ? { gaps } : {}),
+    ...(run.code === 0 && converged ? {} : { failure: run.output.split("\n").slice(-25).join("\n") }),
+  };
+  const gapText = gaps ? `, longest gap ${(Math.max(0, ...gaps.map((g) => g.gapMs)) / 1000).toFixed(1)} s` : "";
+  process.stderr.write(
+    `${profile} K=${k} #${repetition} ${tool} ${phase}: ${(run.wallMs / 1000).toFixed(1)} s, ${counts.calls} calls (${counts.refusedCalls} refused)${gapText}${converged ? "" : ", NOT CONVERGED"}${run.code === 0 ? "" : `, exit ${run.code}`}\n`,
+  );
+  return result;
+}
+
+/** The three phases of one tool on a fresh simulator. */
+async function runTool(tool: PeerTool, profile: PeerProfile, k: number, repetition: number, settings: PeerSettings, peer: PeerBinaries | undefined): Promise<PhaseResult[]> {
+  const sim = await startSimulator({
+    fixture: peerFixture(k),
+    jobMs: settings.jobMs,
+    seed: `${profile}-${k}-${repetition}`,
+    behaviour: profile === "all" ? ALL_BEHAVIOUR : {},
+  });
+  const [first, second] = peerSets(k);
+  let applier: SetApplier | undefined;
+  try {
+    applier =
+      tool === "tofu"
+        ? await tofuApplier(peer!, sim.endpoint, benchListenerId(0))
+        : await pulumiApplier(sim.endpoint, k, [first, second], tool === "pulumi" ? ["--yes"] : ["--yes", "--skip-preview"]);
+    const a = applier;
+    const results: PhaseResult[] = [];
+    results.push(await runPhase(sim, tool, profile, k, repetition, "create", first, () => a.apply(first)));
+    results.push(await runPhase(sim, tool, profile, k, repetition, "rotate", second, () => a.apply(second), first));
+    results.push(await runPhase(sim, tool, profile, k, repetition, "destroy", [], () => a.destroy()));
+    return results;
+  } finally {
+    await applier?.cleanup();
+    await sim.close();
+  }
+}
+
+export async function runPeerBench(settings: PeerSettings): Promise<PeerResults> {
+  const started = Date.now();
+  const peer = settings.tools.includes("tofu") ? await ensurePeer() : undefined;
+  if (settings.tools.some((t) => t !== "tofu")) await ensurePulumiCli({ progress: true });
+  const phases: PhaseResult[] = [];
+  for (const profile of settings.profiles) {
+    for (const k of settings.sizes) {
+      for (let repetition = 1; repetition <= settings.repeat; repetition++) {
+        for (const tool of settings.tools) phases.push(...(await runTool(tool, profile, k, repetition, settings, peer)));
+      }
+    }
+  }
+  const { outDir: _outDir, published: _published, ...recorded } = settings;
+  return {
+    schema: 1,
+    commit: currentCommit(REPO_ROOT),
+    sourcesDigest: sourcesDigest(REPO_ROOT),
+    command: `npm run bench:peer${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    versions: { tofu: PEER_VERSIONS.tofu, alicloud: PEER_VERSIONS.alicloud, pulumi: PULUMI_CLI_VERSION, node: process.version },
+    settings: recorded,
+    phases,
+  };
+}
+
+async function main(): Promise<void> {
+  const settings = parsePeerSettings(process.argv.slice(2));
+  const results = await runPeerBench(settings);
+  fs.mkdirSync(settings.outDir, { recursive: true });
+  const file = path.join(settings.outDir, "peer.json");
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  process.stderr.write(`wrote ${path.relative(REPO_ROOT, file)} (${(results.durationMs / 60_000).toFixed(1)} min)\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
