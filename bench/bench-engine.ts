@@ -59,13 +59,16 @@ export class EngineWorkspace {
     return new EngineWorkspace(await createPulumiWorkspace(PROGRAM_DIR, { env: providerEnv() }));
   }
 
-  /** Runs `pulumi <args>`; with `sampleProvider`, samples the dynamic provider's memory every 250 ms. */
-  run(args: readonly string[], options: { sampleProvider?: boolean; timeoutMs?: number } = {}): Promise<CliRun> {
+  /**
+   * Runs `pulumi <args>`; with `sampleProvider`, samples the dynamic provider's memory every 250 ms; `env`
+   * adds to the workspace's environment for this run.
+   */
+  run(args: readonly string[], options: { sampleProvider?: boolean; timeoutMs?: number; env?: Readonly<Record<string, string>> } = {}): Promise<CliRun> {
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const child = spawn(path.join(this.workspace.cliDir, "pulumi"), ["--non-interactive", "--color=never", ...args], {
         cwd: this.workspace.programDir,
-        env: this.workspace.env,
+        env: options.env ? { ...this.workspace.env, ...options.env } : this.workspace.env,
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:peer`: the real peer side by side with this provider, on the same simulator, in one run.
  *
- *   npm run bench:peer                          K = 1, 5, 10, 20; 3 repetitions; default profile and `all`;
+ *   npm run bench:peer                          K = 1, 5, 10, 20; default profile twice, then `all` once;
  *                                               writes bench-results/peer.json and re-renders BENCHMARKS.md
  *   npm run bench:peer -- --sizes 1,5 --repeat 1 --behaviour default --out DIR
  *                                               a smaller run, written to DIR (bench-results/tmp by default)
@@ -25,6 +25,7 @@ import { REPO_ROOT } from "./bench-engine";
 import { benchCertificates, benchFixture, benchListenerId } from "./bench-fixture";
 import { ensurePeer, PEER_VERSIONS, pulumiApplier, tofuApplier, type CommandRun, type PeerBinaries, type SetApplier } from "./peer-tools";
 import { servingGaps, type DomainGap } from "./serving-gap";
+import { oneCertificateBreakdown, type BreakdownResult } from "./breakdown";
 
 export const PEER_TOOLS = ["tofu", "pulumi", "pulumi-skip-preview"] as const;
 export type PeerTool = (typeof PEER_TOOLS)[number];
@@ -64,9 +65,13 @@ export interface PhaseResult {
 export interface PeerSettings {
   readonly sizes: readonly number[];
   readonly repeat: number;
+  /** Repetitions under the `all` profile (its jobs are long and random). */
+  readonly repeatAll: number;
   readonly profiles: readonly PeerProfile[];
   readonly tools: readonly PeerTool[];
   readonly jobMs: number;
+  /** Also split one-certificate runs of `pulumi up` into their parts (bench/breakdown.ts), `repeat` times. */
+  readonly breakdown: boolean;
   readonly outDir: string;
   /** Whether this run is the published one (every default setting). */
   readonly published: boolean;
@@ -82,6 +87,7 @@ export interface PeerResults {
   readonly versions: { readonly tofu: string; readonly alicloud: string; readonly pulumi: string; readonly node: string };
   readonly settings: Omit<PeerSettings, "outDir" | "published">;
   readonly phases: readonly PhaseResult[];
+  readonly breakdowns: readonly BreakdownResult[];
 }
 
 function listArg(argv: readonly string[], name: string): string[] | undefined {
@@ -95,19 +101,23 @@ function listArg(argv: readonly string[], name: string): string[] | undefined {
 export function parsePeerSettings(argv: readonly string[]): PeerSettings {
   const sizes = (listArg(argv, "--sizes") ?? ["1", "5", "10", "20"]).map(Number);
   if (sizes.some((k) => !Number.isInteger(k) || k < 1 || k > 100)) throw new Error("--sizes takes whole numbers from 1 to 100");
-  const repeatText = listArg(argv, "--repeat")?.[0] ?? "3";
+  const repeatText = listArg(argv, "--repeat")?.[0] ?? "2";
   const repeat = Number(repeatText);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat takes a whole number ≥ 1, got ${repeatText}`);
+  const repeatAllText = listArg(argv, "--repeat-all")?.[0] ?? "1";
+  const repeatAll = Number(repeatAllText);
+  if (!Number.isInteger(repeatAll) || repeatAll < 1) throw new Error(`--repeat-all takes a whole number ≥ 1, got ${repeatAllText}`);
   const profiles = (listArg(argv, "--behaviour") ?? [...PEER_PROFILES]) as PeerProfile[];
   if (profiles.some((p) => !PEER_PROFILES.includes(p))) throw new Error(`--behaviour takes ${PEER_PROFILES.join(", ")}`);
   const tools = (listArg(argv, "--tools") ?? [...PEER_TOOLS]) as PeerTool[];
   if (tools.some((t) => !PEER_TOOLS.includes(t))) throw new Error(`--tools takes ${PEER_TOOLS.join(", ")}`);
   const jobMs = Number(listArg(argv, "--job-ms")?.[0] ?? "2000");
   if (!Number.isInteger(jobMs) || jobMs < 0) throw new Error("--job-ms takes a whole number of ms");
+  const breakdown = !argv.includes("--no-breakdown");
   const outText = listArg(argv, "--out")?.[0];
   const published = argv.filter((a) => a.startsWith("--")).length === 0;
   const outDir = outText ? path.resolve(outText) : path.join(REPO_ROOT, "bench-results", published ? "" : "tmp");
-  return { sizes, repeat, profiles, tools, jobMs, outDir, published };
+  return { sizes, repeat, repeatAll, profiles, tools, jobMs, breakdown, outDir, published };
 }
 
 /** One listener, no additional certificate; the catalogue holds the two generations the phases declare. */
@@ -225,10 +235,16 @@ export async function runPeerBench(settings: PeerSettings): Promise<PeerResults>
   const phases: PhaseResult[] = [];
   for (const profile of settings.profiles) {
     for (const k of settings.sizes) {
-      for (let repetition = 1; repetition <= settings.repeat; repetition++) {
+      for (let repetition = 1; repetition <= (profile === "all" ? settings.repeatAll : settings.repeat); repetition++) {
         for (const tool of settings.tools) phases.push(...(await runTool(tool, profile, k, repetition, settings, peer)));
       }
     }
+  }
+  const breakdowns: BreakdownResult[] = [];
+  for (let repetition = 1; settings.breakdown && repetition <= settings.repeat; repetition++) {
+    const result = await oneCertificateBreakdown({ fixture: peerFixture(1), jobMs: settings.jobMs, seed: `breakdown-${repetition}` });
+    process.stderr.write(`breakdown #${repetition}: create ${(result.create.wallMs / 1000).toFixed(1)} s, rotate ${(result.rotate.wallMs / 1000).toFixed(1)} s\n`);
+    breakdowns.push(result);
   }
   const { outDir: _outDir, published: _published, ...recorded } = settings;
   return {
@@ -241,6 +257,7 @@ export async function runPeerBench(settings: PeerSettings): Promise<PeerResults>
     versions: { tofu: PEER_VERSIONS.tofu, alicloud: PEER_VERSIONS.alicloud, pulumi: PULUMI_CLI_VERSION, node: process.version },
     settings: recorded,
     phases,
+    breakdowns,
   };
 }
 

@@ -1,0 +1,144 @@
+/**
+ * Where the time of one `pulumi up --yes --skip-preview` of a one-certificate change goes, from three
+ * independent records: the CLI's spawn and exit (this process), the Node.js processes the CLI starts
+ * (bench/trace-preload.ts, through NODE_OPTIONS), and the simulator's request log and jobs.
+ *
+ * Segments, in order (they add up to the wall time):
+ * - cliStart: spawn → the program's Node.js process starts (CLI, stack and plugin loading, language host);
+ * - program: → the program has loaded this package (the program's TypeScript compile, type-check
+ *   included, and the Pulumi SDK's load: the user's program and the engine's, not this package's);
+ * - providerLaunch: → the dynamic-provider process starts (registration, the engine launching the host);
+ * - providerStart: → the provider process has loaded this package (Pulumi's dynamic-provider host);
+ * - checkAndValidation: → the last request before the longest idle stretch before the first mutation
+ *   (check, diff, the read of the listener and the validation dry run);
+ * - quiet: that idle stretch (the registration quiet period);
+ * - jobs: the service's own job durations (the simulator's job records), summed;
+ * - apiBetweenJobs: the rest of the API span from the first mutation to the last request (reads before
+ *   each mutation, polls past each job's end);
+ * - exit: last request → the CLI exits.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startSimulator, type JobView, type RequestLogEntry } from "../simulator";
+import { REPO_ROOT } from "../test/kit/paths";
+import { EngineWorkspace } from "./bench-engine";
+
+export const BREAKDOWN_SEGMENTS = ["cliStart", "program", "providerLaunch", "providerStart", "checkAndValidation", "quiet", "jobs", "apiBetweenJobs", "exit"] as const;
+export type BreakdownSegment = (typeof BREAKDOWN_SEGMENTS)[number];
+
+export interface TraceEvent {
+  readonly pid: number;
+  readonly role: "provider" | "program" | "other";
+  readonly event: "start" | "package-loaded" | "exit";
+  readonly at: number;
+}
+
+export interface Breakdown {
+  readonly wallMs: number;
+  readonly segments: Readonly<Record<BreakdownSegment, number>>;
+}
+
+const MUTATIONS = new Set(["AssociateAdditionalCertificatesWithListener", "DissociateAdditionalCertificatesFromListener"]);
+
+/**
+ * Splits one run. `spawnAt`/`exitAt`: real ms around the CLI; `log` and `jobs`: what the simulator recorded
+ * during the run (its clock is the real one here).
+ */
+export function splitRun(spawnAt: number, exitAt: number, events: readonly TraceEvent[], log: readonly RequestLogEntry[], jobs: readonly JobView[]): Breakdown {
+  const at = (role: TraceEvent["role"], event: TraceEvent["event"]): number => {
+    const found = events.filter((e) => e.role === role && e.event === event).map((e) => e.at);
+    if (found.length === 0) throw new Error(`the trace has no ${role} ${event} event`);
+    return Math.min(...found);
+  };
+  const programStart = at("program", "start");
+  const programLoaded = at("program", "package-loaded");
+  const providerStart = at("provider", "start");
+  const providerLoaded = at("provider", "package-loaded");
+  const real = log.filter((e) => e.action !== null && MUTATIONS.has(e.action) && e.params.DryRun !== "true" && e.jobId !== undefined);
+  if (real.length === 0) throw new Error("the run made no accepted mutation");
+  const firstMutation = real[0]!.time;
+  const before = [providerLoaded, ...log.filter((e) => e.time < firstMutation).map((e) => e.time)].sort((a, b) => a - b);
+  let quietStart = before[0]!;
+  let quietEnd = before[0]!;
+  for (let i = 1; i < before.length; i++) {
+    if (before[i]! - before[i - 1]! > quietEnd - quietStart) [quietStart, quietEnd] = [before[i - 1]!, before[i]!];
+  }
+  const lastRequest = log.at(-1)!.time;
+  const jobIds = new Set(real.map((e) => e.jobId));
+  const jobsMs = jobs.filter((job) => jobIds.has(job.jobId)).reduce((sum, job) => sum + (job.modifyTime - job.createTime), 0);
+  const segments: Record<BreakdownSegment, number> = {
+    cliStart: programStart - spawnAt,
+    program: programLoaded - programStart,
+    providerLaunch: providerStart - programLoaded,
+    providerStart: providerLoaded - providerStart,
+    checkAndValidation: quietStart - providerLoaded,
+    quiet: quietEnd - quietStart,
+    jobs: jobsMs,
+    apiBetweenJobs: lastRequest - quietEnd - jobsMs,
+    exit: exitAt - lastRequest,
+  };
+  return { wallMs: exitAt - spawnAt, segments };
+}
+
+export interface BreakdownResult {
+  /** `pulumi version`: the CLI binary's bare start, ms. */
+  readonly cliVersionMs: number;
+  readonly create: Breakdown;
+  readonly rotate: Breakdown;
+  /** The same with PULUMI_NODEJS_TRANSPILE_ONLY=true (the program's type-check skipped). */
+  readonly createTranspileOnly: Breakdown;
+  readonly rotateTranspileOnly: Breakdown;
+}
+
+async function tracedPair(endpointFor: () => Promise<{ endpoint: string; log: () => RequestLogEntry[]; jobs: () => JobView[]; close: () => Promise<void> }>, env: Record<string, string>): Promise<{ create: Breakdown; rotate: Breakdown; cliVersionMs: number }> {
+  const sim = await endpointFor();
+  const ws = await EngineWorkspace.create();
+  const traceFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "alb-trace-")), "trace.jsonl");
+  try {
+    await ws.initStack(sim.endpoint, 1, 1);
+    const versionStart = Date.now();
+    await ws.runOrThrow(["version"]);
+    const cliVersionMs = Date.now() - versionStart;
+    const preload = path.join(REPO_ROOT, "dist", "bench", "trace-preload.js");
+    const traced = async (generation: number): Promise<Breakdown> => {
+      await ws.runOrThrow(["config", "set", "alb-bench:generation", String(generation)]);
+      fs.rmSync(traceFile, { force: true });
+      const mark = sim.log().at(-1)?.seq ?? 0;
+      const spawnAt = Date.now();
+      const run = await ws.run(["up", "--yes", "--skip-preview"], { env: { ...env, ALB_BENCH_TRACE_FILE: traceFile, NODE_OPTIONS: `--require ${preload}` } });
+      const exitAt = spawnAt + run.wallMs;
+      if (run.code !== 0) throw new Error(`pulumi up exited ${run.code}: ${run.stdout.slice(-2000)}${run.stderr.slice(-2000)}`);
+      const events = fs
+        .readFileSync(traceFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as TraceEvent);
+      return splitRun(spawnAt, exitAt, events, sim.log().filter((e) => e.seq > mark), sim.jobs());
+    };
+    const create = await traced(0);
+    const rotate = await traced(1);
+    return { create, rotate, cliVersionMs };
+  } finally {
+    fs.rmSync(path.dirname(traceFile), { recursive: true, force: true });
+    await ws.cleanup();
+    await sim.close();
+  }
+}
+
+/** One certificate created, then rotated, on a fresh simulator with jobs of `jobMs`; then again transpile-only. */
+export async function oneCertificateBreakdown(fixture: Parameters<typeof startSimulator>[0]): Promise<BreakdownResult> {
+  const simulator = async () => {
+    const sim = await startSimulator(fixture);
+    return { endpoint: sim.endpoint, log: () => sim.backend.requestLog(), jobs: () => [...sim.backend.snapshot().jobs], close: () => sim.close() };
+  };
+  const typed = await tracedPair(simulator, {});
+  const transpileOnly = await tracedPair(simulator, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
+  return {
+    cliVersionMs: typed.cliVersionMs,
+    create: typed.create,
+    rotate: typed.rotate,
+    createTranspileOnly: transpileOnly.create,
+    rotateTranspileOnly: transpileOnly.rotate,
+  };
+}
