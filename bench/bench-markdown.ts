@@ -377,8 +377,11 @@ export function tablesText(results: BenchResults): string {
   return parts.join("\n");
 }
 
-/** BENCHMARKS.md (or the Markdown of a quick run) from its result document. */
-export function renderBenchmarks(results: BenchResults): string {
+/**
+ * BENCHMARKS.md (or the Markdown of a quick run) from its result document; `peerSection`, section 6 (the
+ * real peer, rendered from its own result by bench/peer-markdown.ts), stands after section 5.
+ */
+export function renderBenchmarks(results: BenchResults, peerSection?: string): string {
   const { settings, machine: info, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop, firstHour, checks, engineErrors } = results;
   const svgLink = path.relative(path.dirname(settings.markdownPath), path.join(settings.outDir, "wall-time.svg")) || "wall-time.svg";
   const jsonLink = path.relative(path.dirname(settings.markdownPath), path.join(settings.outDir, "latest.json")) || "latest.json";
@@ -554,6 +557,10 @@ export function renderBenchmarks(results: BenchResults): string {
     out.push(firstHourTable(firstHour));
     out.push("");
     out.push(firstHourBaselineTable(firstHour));
+    out.push("");
+  }
+  if (peerSection !== undefined) {
+    out.push(peerSection);
     out.push("");
   }
   out.push("## What the provider does to sit on the floor");

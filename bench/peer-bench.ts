@@ -62,6 +62,19 @@ export interface PhaseResult {
   readonly failure?: string;
 }
 
+/** A cache entry's build.json. */
+export interface BuildRecord {
+  readonly seconds: number;
+  readonly go: string;
+  readonly builtAt: string;
+  readonly cpus: number;
+}
+
+function buildRecord(binary: string): BuildRecord | undefined {
+  const file = path.join(path.dirname(binary), "build.json");
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as BuildRecord) : undefined;
+}
+
 export interface PeerSettings {
   readonly sizes: readonly number[];
   readonly repeat: number;
@@ -85,6 +98,8 @@ export interface PeerResults {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly versions: { readonly tofu: string; readonly alicloud: string; readonly pulumi: string; readonly node: string };
+  /** How long each peer binary's build took, as its cache entry recorded it (scripts/peer-build.sh). */
+  readonly builds?: { readonly tofu?: BuildRecord; readonly alicloud?: BuildRecord };
   readonly settings: Omit<PeerSettings, "outDir" | "published">;
   readonly phases: readonly PhaseResult[];
   readonly breakdowns: readonly BreakdownResult[];
@@ -255,6 +270,7 @@ export async function runPeerBench(settings: PeerSettings): Promise<PeerResults>
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     versions: { tofu: PEER_VERSIONS.tofu, alicloud: PEER_VERSIONS.alicloud, pulumi: PULUMI_CLI_VERSION, node: process.version },
+    ...(peer ? { builds: { tofu: buildRecord(peer.tofu), alicloud: buildRecord(peer.alicloud) } } : {}),
     settings: recorded,
     phases,
     breakdowns,

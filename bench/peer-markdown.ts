@@ -3,7 +3,7 @@
  * section of BENCHMARKS.md and the headline the README and docs quote (figures/publish.ts renders both,
  * and the published-figures test re-derives them from the file).
  */
-import { secs, table } from "./bench-report";
+import { checkLines, secs, table, type Check } from "./bench-report";
 import { BREAKDOWN_SEGMENTS, type Breakdown, type BreakdownSegment } from "./breakdown";
 import { PEER_PHASES, type PeerPhase, type PeerProfile, type PeerResults, type PeerTool, type PhaseResult } from "./peer-bench";
 
@@ -169,6 +169,41 @@ export function ownShareMs(b: Breakdown): number {
   return BREAKDOWN_SEGMENTS.filter((s) => SEGMENT_OWNER[s] === "this package").reduce((sum, s) => sum + b.segments[s], 0);
 }
 
+/** How much of a create's wall time this package may add to the service's jobs and Pulumi's own parts, ms. */
+export const CREATE_OWN_SHARE_BUDGET_MS = 3_000;
+
+/**
+ * The one-certificate targets: a rotation through `pulumi up` no slower than the peer's `tofu apply` (both
+ * with their plan, and this provider's without the preview), and a create within 3 s of the service's job
+ * plus the CLI's, the engine's and the program's own parts (the breakdown's segments that are not this package's).
+ */
+export function peerChecks(results: PeerResults): Check[] {
+  const checks: Check[] = [];
+  const peer = medianWall(results, "default", "tofu", 1, "rotate");
+  for (const tool of ["pulumi", "pulumi-skip-preview"] as const) {
+    const ours = medianWall(results, "default", tool, 1, "rotate");
+    if (!Number.isFinite(peer) || !Number.isFinite(ours)) continue;
+    const command = tool === "pulumi" ? "`pulumi up --yes`" : "`pulumi up --yes --skip-preview`";
+    checks.push({ name: `one certificate, rotate: ${command} no slower than \`tofu apply -auto-approve\` (medians)`, pass: ours <= peer, detail: `${secs(ours)} against ${secs(peer)}` });
+  }
+  if (results.breakdowns.length > 0) {
+    const own = median(results.breakdowns.map((b) => ownShareMs(b.create)));
+    checks.push({
+      name: `one certificate, create: within ${secs(CREATE_OWN_SHARE_BUDGET_MS)} of the service's job plus the CLI's, the engine's and the program's parts (median)`,
+      pass: own <= CREATE_OWN_SHARE_BUDGET_MS,
+      detail: `this package's part ${secs(own)}`,
+    });
+  }
+  return checks;
+}
+
+/** The cold run's parts: the two builds (as their cache entries recorded them) and the scenarios, ms. */
+export function coldRunMs(results: PeerResults): { buildMs: number | undefined; runMs: number } {
+  const builds = [results.builds?.tofu, results.builds?.alicloud];
+  const buildMs = builds.every((b) => b !== undefined) ? builds.reduce((sum, b) => sum + b!.seconds * 1000, 0) : undefined;
+  return { buildMs, runMs: results.durationMs };
+}
+
 /** The headline figures: the largest K of the default profile. */
 export function peerHeadline(results: PeerResults): { k: number; peerMs: number; oursMs: number; ratio: number; longestGapMs: number; ourLongestGapMs: number } {
   const profile: PeerProfile = profiles(results).includes("default") ? "default" : profiles(results)[0]!;
@@ -184,6 +219,16 @@ export function peerHeadline(results: PeerResults): { k: number; peerMs: number;
     longestGapMs: Math.max(0, ...rotations.filter((p) => p.tool === "tofu").map(longestGap)),
     ourLongestGapMs: Math.max(0, ...rotations.filter((p) => p.tool !== "tofu").map(longestGap)),
   };
+}
+
+function coldRunText(results: PeerResults): string {
+  const { buildMs, runMs } = coldRunMs(results);
+  const minutes = (ms: number): string => `${Math.round(ms / 60_000)} min`;
+  const build =
+    buildMs === undefined
+      ? "the builds of OpenTofu and the provider (not recorded in this run)"
+      : `building OpenTofu and the provider from Go modules, ${minutes(buildMs)} on ${results.builds!.tofu!.cpus} cores (${minutes(results.builds!.tofu!.seconds * 1000)} + ${minutes(results.builds!.alicloud!.seconds * 1000)}; cached afterwards)`;
+  return `A cold \`npm run bench:peer\` takes ${build}, then ${minutes(runMs)} for the scenarios.`;
 }
 
 function provenance(results: PeerResults): string {
@@ -208,6 +253,8 @@ export function peerHeadlineBlock(results: PeerResults, benchmarksLink: string):
       `(\`up --yes --skip-preview\`) against ${secs(k1("tofu", "rotate"))}; create ${secs(k1("pulumi", "create"))} / ` +
       `${secs(k1("pulumi-skip-preview", "create"))} against ${secs(k1("tofu", "create"))}: at K = 1 most of a \`pulumi up\` is the ` +
       "CLI, the program's compile and the dynamic provider's start, measured part by part in the benchmark.",
+    "",
+    coldRunText(results),
     "",
     provenance(results),
     `Every run, the calls by action and the time breakdown: [BENCHMARKS.md](${benchmarksLink}#6-the-real-peer-side-by-side).`,
@@ -234,6 +281,10 @@ export function renderPeerSection(results: PeerResults): string {
   );
   out.push("");
   out.push(provenance(results));
+  out.push("");
+  out.push("```");
+  out.push(...checkLines(peerChecks(results)));
+  out.push("```");
   for (const profile of profiles(results)) {
     out.push("");
     out.push(`### Profile \`${profile}\`${profile === "all" ? " (every behaviour switch on: `--behaviour all`, jobs of 4 s + 3 s per certificate ± 30 %)" : ""}`);

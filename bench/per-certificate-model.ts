@@ -11,8 +11,16 @@
  * - the JobId is ignored; the wait polls `ListListenerCertificates` (MaxResults 50, every page): first
  *   after a 5 s delay, then every 3 s doubling to a 10 s cap, until the certificate is `Associated`
  *   (create) or gone (delete); a create then reads the resource once more;
- * - a rotation of K certificates is K replacements: the engine creates the K new attachments, at most
- *   `parallelism` at a time, and deletes the K replaced ones at the end, again `parallelism` at a time.
+ * - a rotation of K certificates is K replacements, in one of two orders:
+ *   - `engine` (Pulumi's engine with the bridged provider): it creates the K new attachments, at most
+ *     `parallelism` at a time, and deletes the K replaced ones at the end, again `parallelism` at a time;
+ *   - `concurrent` (OpenTofu or Terraform with `for_each` over the set): the K old keys' destroys and the K
+ *     new keys' creates do not depend on each other, so they all start together, at most `parallelism`
+ *     (OpenTofu's default: 10) at a time, a destroy and a create alternating; the old certificate's
+ *     Dissociate often reaches the listener before its replacement's Associate, which is what leaves the
+ *     domain unserved (bench/serving-gap.ts measures it from the simulator's jobs);
+ * - with `refresh` (OpenTofu's plan), each attachment that exists before the run is read once first, at most
+ *   `parallelism` at a time.
  * Attachments on one listener race: the listener runs one job at a time and refuses the others with
  * `ResourceInConfiguring.Listener`, which the retry loop above absorbs.
  */
@@ -49,6 +57,12 @@ export interface PerCertificateOptions {
   readonly remove: readonly string[];
   /** Resources the engine applies at once. */
   readonly parallelism: number;
+  /** Which operations wait for which. @default "engine" */
+  readonly order?: "engine" | "concurrent";
+  /** Read each attachment that exists before the run (`remove`) once, before anything changes. @default false */
+  readonly refresh?: boolean;
+  /** After those reads, wait this long before the first change (the tool's own plan-to-apply time), ms. @default 0 */
+  readonly refreshPauseMs?: number;
 }
 
 export interface PerCertificateResult {
@@ -158,7 +172,31 @@ export async function runPerCertificateModel(options: PerCertificateOptions): Pr
   };
 
   const start = clock.now();
-  await pool(options.add, create);
-  await pool(options.remove, destroy);
+  if (options.refresh && options.remove.length > 0) {
+    await pool(options.remove, async (certificateId) => {
+      await describe(certificateId);
+    });
+    await clock.sleep(options.refreshPauseMs ?? 0);
+  }
+  if (options.order === "concurrent") {
+    const steps = new Map<string, () => Promise<void>>();
+    const keys: string[] = [];
+    for (let i = 0; i < Math.max(options.add.length, options.remove.length); i++) {
+      const removed = options.remove[i];
+      const added = options.add[i];
+      if (removed !== undefined) {
+        keys.push(`-${removed}`);
+        steps.set(`-${removed}`, () => destroy(removed));
+      }
+      if (added !== undefined) {
+        keys.push(`+${added}`);
+        steps.set(`+${added}`, () => create(added));
+      }
+    }
+    await pool(keys, (key) => steps.get(key)!());
+  } else {
+    await pool(options.add, create);
+    await pool(options.remove, destroy);
+  }
   return { wallMs: clock.now() - start, polls, failures };
 }

@@ -6,6 +6,8 @@
  *                                 first-hour block of docs/first-hour.md
  *   docs/figures/chaos.json     → docs/chaos-results.md, the chaos block of docs/reliability.md
  *   docs/figures/mutation.json  → the mutation table of docs/reliability.md
+ *   bench-results/peer.json     → section 6 of BENCHMARKS.md (the real peer, side by side), the `peer` block
+ *                                 of the README and docs/per-certificate-tools.md
  *
  * In README.md, CONTRIBUTING.md and docs/*.md a figure stands only inside a block `<!-- figures:NAME -->` …
  * `<!-- /figures:NAME -->`, whose content this script owns; a block's links are written relative to the
@@ -18,6 +20,8 @@ import * as path from "node:path";
 import { firstHourFirstCallCell, firstHourWallCell, renderBenchmarks, type BenchResults } from "../bench/bench-markdown";
 import { secs, table } from "../bench/bench-report";
 import { FIRST_CALL_BUDGET_MS, firstHourBaselineMs, firstHourSummaries } from "../bench/targets";
+import type { PeerResults } from "../bench/peer-bench";
+import { PEER_RESULT, peerHeadlineBlock, renderPeerSection } from "../bench/peer-markdown";
 import { formatTable, type ChaosSummary } from "../reliability/chaos-core";
 import { provenanceLine } from "../test/kit/figures";
 import { REPO_ROOT } from "../test/kit/paths";
@@ -25,6 +29,7 @@ import { REPO_ROOT } from "../test/kit/paths";
 export const BENCH_RESULT = "bench-results/latest.json";
 export const CHAOS_RESULT = "docs/figures/chaos.json";
 export const MUTATION_RESULT = "docs/figures/mutation.json";
+export { PEER_RESULT };
 
 /** docs/figures/chaos.json: one published chaos run. */
 export interface ChaosFigures {
@@ -116,11 +121,12 @@ export interface Results {
   readonly bench: BenchResults;
   readonly chaos: ChaosFigures;
   readonly mutation: MutationFigures;
+  readonly peer: PeerResults;
 }
 
 export function readResults(root: string = REPO_ROOT): Results {
   const read = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(root, file), "utf8")) as T;
-  return { bench: read<BenchResults>(BENCH_RESULT), chaos: read<ChaosFigures>(CHAOS_RESULT), mutation: read<MutationFigures>(MUTATION_RESULT) };
+  return { bench: read<BenchResults>(BENCH_RESULT), chaos: read<ChaosFigures>(CHAOS_RESULT), mutation: read<MutationFigures>(MUTATION_RESULT), peer: read<PeerResults>(PEER_RESULT) };
 }
 
 // ------------------------------------------------------------------ chaos
@@ -276,6 +282,7 @@ function blockRenderers(results: Results, link: LinkFrom): Record<string, () => 
     bench: () => benchBlock(results.bench, link),
     "first-hour": () => firstHourBlock(results.bench, link),
     "mutation-table": () => mutationTable(results.mutation),
+    peer: () => peerHeadlineBlock(results.peer, link("BENCHMARKS.md")),
   };
 }
 
@@ -305,7 +312,7 @@ export function publishedDocuments(root: string = REPO_ROOT): string[] {
 export function expectedDocuments(root: string = REPO_ROOT, results: Results = readResults(root)): Map<string, string> {
   const expected = new Map<string, string>();
   for (const doc of publishedDocuments(root)) {
-    if (doc === "BENCHMARKS.md") expected.set(doc, renderBenchmarks(results.bench));
+    if (doc === "BENCHMARKS.md") expected.set(doc, renderBenchmarks(results.bench, renderPeerSection(results.peer)));
     else if (doc === "docs/chaos-results.md") expected.set(doc, renderChaosResults(results.chaos));
     else expected.set(doc, renderBlocks(fs.readFileSync(path.join(root, doc), "utf8"), results, doc));
   }

@@ -16,8 +16,8 @@
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/alb-listener-certificates/peer/<name>-<version>/<recipe hash>/
 # where the hash covers the wrapper module's files and the build flags. A hit costs well under a second. A
 # miss builds into a temporary directory beside the entry and renames it into place under a lock, so an
-# interrupted or concurrent build never leaves a half-written entry. A cold build of both takes about
-# 30 minutes on two cores (docs/per-certificate-tools.md#the-real-peer-side-by-side).
+# interrupted or concurrent build never leaves a half-written entry; the entry's build.json records how
+# long the build took (a cold build of both takes about half an hour on two cores).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,6 +80,8 @@ build() {
       go build -mod=readonly $GOFLAGS_BUILD -ldflags "$ldflags" -o "$tmp_dir/$binary" "$package"
     ) >&2 || die "go build of $name failed (see the output above)"
     log "built $name in $((SECONDS - start))s"
+    # How long the build took, for the benchmark's record (bench-results/peer.json).
+    printf '{"seconds": %d, "go": "%s", "builtAt": "%s", "cpus": %d}\n' "$((SECONDS - start))" "$(go env GOVERSION)" "$(date -u +%FT%TZ)" "$(nproc 2>/dev/null || echo 0)" >"$tmp_dir/build.json"
     printf '%s\n' "$hash" >"$tmp_dir/stamp"
     chmod 0755 "$tmp_dir"
     rm -rf "$out_dir" # only a hand-damaged entry can be here: entries appear solely through this rename

@@ -1,0 +1,90 @@
+/**
+ * The per-certificate model (bench/per-certificate-model.ts) run through the side-by-side benchmark's three
+ * phases, in virtual time on the same world (bench/peer-bench.ts `peerFixture`): what the model predicts for
+ * OpenTofu (`concurrent` order, plan reads first) and for Pulumi's engine with the bridged provider
+ * (`engine` order), measured the same way as the real runs: API span and calls from the simulator's request
+ * log, the serving gap from its jobs. test/integration/peer-model.test.ts holds the `concurrent` prediction
+ * to a recorded run of the real peer (test/fixtures/peer-run.json).
+ */
+import { startWorld } from "../test/kit/world";
+import { benchListenerId } from "./bench-fixture";
+import { callsByAction, peerFixture, peerSets, type PeerPhase } from "./peer-bench";
+import { runPerCertificateModel } from "./per-certificate-model";
+import { servingGaps } from "./serving-gap";
+
+/** OpenTofu's default parallelism. */
+export const TOFU_PARALLELISM = 10;
+
+/**
+ * OpenTofu's own time between the end of its plan's reads and the first change of the apply, ms: the one
+ * constant the model takes from the real peer rather than from its code (`peerFixture`'s K = 1 destroy:
+ * its API span minus the model's without it).
+ */
+export const TOFU_PLAN_TO_APPLY_MS = 1_000;
+
+export interface ModelPhase {
+  readonly phase: PeerPhase;
+  readonly apiSpanMs: number;
+  readonly calls: number;
+  readonly refusedCalls: number;
+  /** Longest serving gap of the phase's domains, ms (rotate only; 0 otherwise). */
+  readonly longestGapMs: number;
+  /** Domains left unserved for some time. */
+  readonly domainsWithGap: number;
+  readonly failures: number;
+}
+
+export interface PeerModelOptions {
+  readonly order: "engine" | "concurrent";
+  readonly parallelism: number;
+  /** Plan reads of existing attachments before a change, then this pause. Undefined: no plan reads. */
+  readonly planToApplyMs?: number;
+  readonly jobMs: number;
+}
+
+/** Create, rotate and destroy K certificates on one listener with the model, each phase measured. */
+export async function modelPeerPhases(k: number, options: PeerModelOptions): Promise<ModelPhase[]> {
+  const world = await startWorld({ fixture: peerFixture(k), jobMs: options.jobMs, seed: `model-${k}` });
+  try {
+    const [first, second] = peerSets(k);
+    const listenerId = benchListenerId(0);
+    const phases: [PeerPhase, readonly string[], readonly string[]][] = [
+      ["create", first, []],
+      ["rotate", second, first],
+      ["destroy", [], second],
+    ];
+    const results: ModelPhase[] = [];
+    for (const [phase, add, remove] of phases) {
+      const mark = world.sim.backend.requestLog().at(-1)?.seq ?? 0;
+      const start = world.clock.now();
+      const run = await runPerCertificateModel({
+        endpoint: world.sim.endpoint,
+        clock: world.clock,
+        listenerId,
+        add,
+        remove,
+        parallelism: options.parallelism,
+        order: options.order,
+        ...(options.planToApplyMs === undefined ? {} : { refresh: true, refreshPauseMs: options.planToApplyMs }),
+      });
+      const log = world.sim.backend.requestLog().filter((e) => e.seq > mark);
+      const counts = callsByAction(log);
+      const gaps =
+        phase === "rotate"
+          ? servingGaps(world.sim.backend.snapshot().jobs, listenerId, remove.map((from, i) => ({ domain: String(i), from, to: add[i]! })), start, world.clock.now())
+          : [];
+      results.push({
+        phase,
+        apiSpanMs: log.length === 0 ? 0 : log.at(-1)!.time - log[0]!.time,
+        calls: counts.calls,
+        refusedCalls: counts.refusedCalls,
+        longestGapMs: Math.max(0, ...gaps.map((g) => g.gapMs)),
+        domainsWithGap: gaps.filter((g) => g.gapMs > 0).length,
+        failures: run.failures,
+      });
+    }
+    return results;
+  } finally {
+    await world.close();
+  }
+}
