@@ -2,7 +2,8 @@
  * `npm run bench:peer`: the real peer side by side with this provider, on the same simulator, in one run.
  *
  *   npm run bench:peer                          K = 1, 5, 10, 20; default profile twice, then `all` once;
- *                                               writes bench-results/peer.json and re-renders BENCHMARKS.md
+ *                                               writes bench-results/peer.json and test/fixtures/peer-run.json
+ *                                               (the model's calibration), and renders the documents again
  *   npm run bench:peer -- --sizes 1,5 --repeat 1 --behaviour default --out DIR
  *                                               a smaller run, written to DIR (bench-results/tmp by default)
  *
@@ -18,11 +19,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ALL_BEHAVIOUR, startSimulator, type Fixture, type JobView, type RequestLogEntry, type RunningSimulator } from "../simulator";
+import { ALL_BEHAVIOUR, startSimulator, type JobView, type RunningSimulator } from "../simulator";
 import { currentCommit, sourcesDigest } from "../test/kit/figures";
 import { ensurePulumiCli, PULUMI_CLI_VERSION } from "../test/kit/pulumi";
 import { REPO_ROOT } from "./bench-engine";
-import { benchCertificates, benchFixture, benchListenerId } from "./bench-fixture";
+import { benchListenerId } from "./bench-fixture";
+import { PEER_RUN_FIXTURE, peerRunFixture } from "./peer-model";
+import { callsByAction, peerFixture, peerSets, type ActionCalls } from "./peer-world";
 import { ensurePeer, PEER_VERSIONS, pulumiApplier, tofuApplier, type CommandRun, type PeerBinaries, type SetApplier } from "./peer-tools";
 import { servingGaps, type DomainGap } from "./serving-gap";
 import { oneCertificateBreakdown, type BreakdownResult } from "./breakdown";
@@ -33,12 +36,6 @@ export const PEER_PHASES = ["create", "rotate", "destroy"] as const;
 export type PeerPhase = (typeof PEER_PHASES)[number];
 export const PEER_PROFILES = ["default", "all"] as const;
 export type PeerProfile = (typeof PEER_PROFILES)[number];
-
-/** Calls of one action: all of them, and the refused ones by error code. */
-export interface ActionCalls {
-  readonly calls: number;
-  readonly refused: Readonly<Record<string, number>>;
-}
 
 export interface PhaseResult {
   readonly tool: PeerTool;
@@ -133,34 +130,6 @@ export function parsePeerSettings(argv: readonly string[]): PeerSettings {
   const published = argv.filter((a) => a.startsWith("--")).length === 0;
   const outDir = outText ? path.resolve(outText) : path.join(REPO_ROOT, "bench-results", published ? "" : "tmp");
   return { sizes, repeat, repeatAll, profiles, tools, jobMs, breakdown, outDir, published };
-}
-
-/** One listener, no additional certificate; the catalogue holds the two generations the phases declare. */
-export function peerFixture(k: number): Fixture {
-  const base = benchFixture({ listeners: 1, certificates: k });
-  const { behaviour: _benchProfile, ...rest } = base;
-  return { ...rest, listeners: (base.listeners ?? []).map((listener) => ({ ...listener, additionalCertificateIds: [] })) };
-}
-
-/** The sets of listener 0: generation 0 (created), generation 1 (rotated to); domain i is served by certificate i of each. */
-export function peerSets(k: number): [string[], string[]] {
-  return [benchCertificates(0, 0, k), benchCertificates(0, 1, k)];
-}
-
-/** Counts calls by action, refused ones (any error code) by code. */
-export function callsByAction(log: readonly RequestLogEntry[]): { calls: number; refusedCalls: number; byAction: Record<string, ActionCalls> } {
-  const byAction: Record<string, { calls: number; refused: Record<string, number> }> = {};
-  let refusedCalls = 0;
-  for (const entry of log) {
-    const action = entry.action ?? "(none)";
-    const counts = (byAction[action] ??= { calls: 0, refused: {} });
-    counts.calls++;
-    if (entry.code !== null && !(entry.code === "DryRunOperation" && entry.params.DryRun === "true")) {
-      counts.refused[entry.code] = (counts.refused[entry.code] ?? 0) + 1;
-      refusedCalls++;
-    }
-  }
-  return { calls: log.length, refusedCalls, byAction };
 }
 
 function liveSet(sim: RunningSimulator, listenerId: string): string[] {
@@ -284,6 +253,12 @@ async function main(): Promise<void> {
   const file = path.join(settings.outDir, "peer.json");
   fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   process.stderr.write(`wrote ${path.relative(REPO_ROOT, file)} (${(results.durationMs / 60_000).toFixed(1)} min)\n`);
+  if (settings.published) {
+    // The recorded run the model is held to, and every document that quotes the figures.
+    fs.writeFileSync(path.join(REPO_ROOT, PEER_RUN_FIXTURE), `${JSON.stringify(peerRunFixture(results), null, 2)}\n`);
+    const { publish } = await import("../figures/publish");
+    process.stderr.write(`figures: ${publish().join(", ") || "no document changed"}\n`);
+  }
 }
 
 if (require.main === module) {

@@ -8,7 +8,8 @@
  */
 import { startWorld } from "../test/kit/world";
 import { benchListenerId } from "./bench-fixture";
-import { callsByAction, peerFixture, peerSets, type PeerPhase } from "./peer-bench";
+import type { PeerPhase, PeerResults } from "./peer-bench";
+import { callsByAction, peerFixture, peerSets } from "./peer-world";
 import { runPerCertificateModel } from "./per-certificate-model";
 import { servingGaps } from "./serving-gap";
 
@@ -40,6 +41,9 @@ export interface PeerModelOptions {
   /** Plan reads of existing attachments before a change, then this pause. Undefined: no plan reads. */
   readonly planToApplyMs?: number;
   readonly jobMs: number;
+  /** See `raceJitterMs` of the per-certificate model. */
+  readonly raceJitterMs?: number;
+  readonly seed?: number;
 }
 
 /** Create, rotate and destroy K certificates on one listener with the model, each phase measured. */
@@ -65,6 +69,8 @@ export async function modelPeerPhases(k: number, options: PeerModelOptions): Pro
         remove,
         parallelism: options.parallelism,
         order: options.order,
+        raceJitterMs: options.raceJitterMs ?? 0,
+        seed: options.seed ?? k,
         ...(options.planToApplyMs === undefined ? {} : { refresh: true, refreshPauseMs: options.planToApplyMs }),
       });
       const log = world.sim.backend.requestLog().filter((e) => e.seq > mark);
@@ -87,4 +93,45 @@ export async function modelPeerPhases(k: number, options: PeerModelOptions): Pro
   } finally {
     await world.close();
   }
+}
+
+/** test/fixtures/peer-run.json: the real peer's medians per K and phase, from one recorded run. */
+export interface PeerRunFixture {
+  readonly commit: string;
+  readonly command: string;
+  readonly startedAt: string;
+  readonly versions: { readonly tofu: string; readonly alicloud: string };
+  readonly jobMs: number;
+  readonly runs: readonly { readonly k: number; readonly phase: PeerPhase; readonly repetitions: number; readonly apiSpanMs: number; readonly calls: number; readonly refusedCalls: number }[];
+}
+
+export const PEER_RUN_FIXTURE = "test/fixtures/peer-run.json";
+
+/** The fixture of a result document: OpenTofu's runs under the default profile, medians per K and phase. */
+export function peerRunFixture(results: PeerResults): PeerRunFixture {
+  const median = (values: readonly number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const tofu = results.phases.filter((p) => p.tool === "tofu" && p.profile === "default" && p.exitCode === 0 && p.converged);
+  const keys = [...new Set(tofu.map((p) => `${p.k}:${p.phase}`))];
+  return {
+    commit: results.commit,
+    command: results.command,
+    startedAt: results.startedAt,
+    versions: { tofu: results.versions.tofu, alicloud: results.versions.alicloud },
+    jobMs: results.settings.jobMs,
+    runs: keys.map((key) => {
+      const runs = tofu.filter((p) => `${p.k}:${p.phase}` === key);
+      return {
+        k: runs[0]!.k,
+        phase: runs[0]!.phase,
+        repetitions: runs.length,
+        apiSpanMs: median(runs.map((r) => r.apiSpanMs)),
+        calls: median(runs.map((r) => r.calls)),
+        refusedCalls: median(runs.map((r) => r.refusedCalls)),
+      };
+    }),
+  };
 }

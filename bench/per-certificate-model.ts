@@ -28,7 +28,7 @@ import { randomUUID } from "node:crypto";
 import { Action, ALB_API_VERSION, CertificateStatus } from "../contract/alb-contract";
 import { toApiError } from "../provider/alb-client";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "../simulator";
-import type { VirtualClock } from "../test/kit/clock";
+import { seededRandom, type VirtualClock } from "../test/kit/clock";
 
 /** The documented timings of the per-certificate tools, in ms. */
 export const PER_CERTIFICATE_TIMINGS = Object.freeze({
@@ -63,6 +63,13 @@ export interface PerCertificateOptions {
   readonly refresh?: boolean;
   /** After those reads, wait this long before the first change (the tool's own plan-to-apply time), ms. @default 0 */
   readonly refreshPauseMs?: number;
+  /**
+   * Each retry waits up to this much longer, drawn from a generator seeded with `seed`: on virtual time the
+   * retries of attachments refused together would otherwise reach the listener in the order they were first
+   * sent, every time; real processes race, and which one the listener takes next is open. @default 0
+   */
+  readonly raceJitterMs?: number;
+  readonly seed?: number;
 }
 
 export interface PerCertificateResult {
@@ -95,6 +102,7 @@ export async function runPerCertificateModel(options: PerCertificateOptions): Pr
     clock.track(() => client.request<T>(action, params, { method: "POST", timeout: 15_000 }));
   let polls = 0;
   let failures = 0;
+  const random = seededRandom(options.seed ?? 1);
 
   /** The attachment's status, or undefined when the certificate is not listed (Describe… in the TF code). */
   const describe = async (certificateId: string): Promise<string | undefined> => {
@@ -125,7 +133,7 @@ export async function runPerCertificateModel(options: PerCertificateOptions): Pr
         if (!apiError.retryable) throw apiError;
         await clock.sleep(t.retrySleepMs);
         if (clock.now() + sdkWait > deadline) throw apiError;
-        await clock.sleep(sdkWait);
+        await clock.sleep(sdkWait + (options.raceJitterMs ? Math.floor(random() * options.raceJitterMs) : 0));
         sdkWait = Math.min(t.retryMaxMs, sdkWait * 2);
       }
     }

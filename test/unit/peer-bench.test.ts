@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { splitRun, type TraceEvent } from "../../bench/breakdown";
-import { callsByAction, parsePeerSettings, peerFixture, peerSets, type PeerResults, type PhaseResult } from "../../bench/peer-bench";
+import { parsePeerSettings, type PeerResults, type PhaseResult } from "../../bench/peer-bench";
+import { callsByAction, peerFixture, peerSets } from "../../bench/peer-world";
 import { coldRunMs, peerChecks, peerHeadline, peerHeadlineBlock } from "../../bench/peer-markdown";
 import type { JobView, RequestLogEntry } from "../../simulator";
 
