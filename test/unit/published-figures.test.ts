@@ -19,7 +19,7 @@ import { REPO_ROOT } from "../kit/paths";
 /** A copy of what the documents are rendered from, to edit. */
 function copyOfDocuments(): string {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), "alb-figures-"));
-  for (const file of ["README.md", "CONTRIBUTING.md", "BENCHMARKS.md", "bench-results/latest.json"]) {
+  for (const file of ["README.md", "CONTRIBUTING.md", "BENCHMARKS.md", "bench-results/latest.json", "bench-results/peer.json"]) {
     fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
     fs.copyFileSync(path.join(REPO_ROOT, file), path.join(copy, file));
   }
@@ -29,9 +29,16 @@ function copyOfDocuments(): string {
 
 /**
  * Figures a document would quote only as a measurement: in docs/first-hour.md, a time with decimals (its prose
- * names the 10 s requirement, never a measured time).
+ * names the 10 s requirement, never a measured time); in the README, such a time or a ratio; in
+ * docs/per-certificate-tools.md, a ratio.
  */
-const MEASURED_TIMES: Readonly<Record<string, RegExp>> = { "docs/first-hour.md": /\b\d+\.\d+ m?s\b/g };
+const MEASURED_TIMES: Readonly<Record<string, RegExp>> = {
+  "docs/first-hour.md": /\b\d+\.\d+ m?s\b/g,
+  // The side-by-side figures: a ratio, or a time with decimals (the prose names the peer's settings in whole seconds).
+  "README.md": /\b\d+(\.\d+)?× |\b\d+\.\d+ m?s\b/g,
+  // The model's documented timings have decimals (0.5 s): only a ratio is a measurement there.
+  "docs/per-certificate-tools.md": /\b\d+(\.\d+)?× /g,
+};
 
 /** The measured figures `text` (the document `doc`) quotes outside its figures blocks: a sources digest, targets met, a converged count, a measured time. */
 function figuresOutsideBlocks(text: string, doc = ""): string[] {
@@ -131,6 +138,25 @@ describe("published figures", () => {
     expect(results.bench.command).toBe("npm run bench");
   });
 
+  it("the committed peer result is a whole published run, and a hand-edited side-by-side figure is found", () => {
+    expect(results.peer.command).toBe("npm run bench:peer");
+    expect(results.peer.settings.sizes).toEqual([1, 5, 10, 20]);
+    expect([...new Set(results.peer.phases.map((p) => p.profile))]).toEqual(["default", "all"]);
+    const copy = copyOfDocuments();
+    try {
+      for (const doc of ["README.md", "BENCHMARKS.md"]) {
+        const text = fs.readFileSync(path.join(copy, doc), "utf8");
+        const ratio = /\*\*(\d+\.\d)× longer\*\*/.exec(text);
+        expect(ratio, `${doc} states the side-by-side ratio`).not.toBeNull();
+        edit(copy, doc, ratio![0], `**${ratio![1] === "99.9" ? "98.9" : "99.9"}× longer**`);
+        expect(staleDocuments(copy)).toEqual([doc]);
+        fs.writeFileSync(path.join(copy, doc), text);
+      }
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it("a hand-edited mutation score is found", () => {
     const copy = copyOfDocuments();
     try {
@@ -170,7 +196,12 @@ describe("published figures", () => {
         .map((doc) => [doc, blockNames(fs.readFileSync(path.join(REPO_ROOT, doc), "utf8"))] as const)
         .filter(([, names]) => names.length > 0),
     );
-    expect(blocks).toEqual({ "docs/first-hour.md": ["first-hour"], "docs/reliability.md": ["bench", "chaos", "mutation-table"] });
+    expect(blocks).toEqual({
+      "README.md": ["peer"],
+      "docs/first-hour.md": ["first-hour"],
+      "docs/per-certificate-tools.md": ["peer"],
+      "docs/reliability.md": ["bench", "chaos", "mutation-table"],
+    });
     expect(linkFrom("docs/reliability.md")("BENCHMARKS.md")).toBe("../BENCHMARKS.md");
     expect(linkFrom("docs/first-hour.md")("BENCHMARKS.md")).toBe("../BENCHMARKS.md");
     expect(linkFrom("docs/reliability.md")("docs/chaos-results.md")).toBe("chaos-results.md");
