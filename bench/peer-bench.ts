@@ -214,6 +214,9 @@ async function runTool(tool: PeerTool, profile: PeerProfile, k: number, repetiti
 
 export async function runPeerBench(settings: PeerSettings): Promise<PeerResults> {
   const started = Date.now();
+  // The code that runs is the code of the start: its commit and digest are taken before anything runs.
+  const commit = currentCommit(REPO_ROOT);
+  const digest = sourcesDigest(REPO_ROOT);
   const peer = settings.tools.includes("tofu") ? await ensurePeer() : undefined;
   if (settings.tools.some((t) => t !== "tofu")) await ensurePulumiCli({ progress: true });
   const phases: PhaseResult[] = [];
@@ -233,8 +236,8 @@ export async function runPeerBench(settings: PeerSettings): Promise<PeerResults>
   const { outDir: _outDir, published: _published, ...recorded } = settings;
   return {
     schema: 1,
-    commit: currentCommit(REPO_ROOT),
-    sourcesDigest: sourcesDigest(REPO_ROOT),
+    commit,
+    sourcesDigest: digest,
     command: `npm run bench:peer${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,

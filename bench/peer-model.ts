@@ -18,10 +18,10 @@ export const TOFU_PARALLELISM = 10;
 
 /**
  * OpenTofu's own time between the end of its plan's reads and the first change of the apply, ms: the one
- * constant the model takes from the real peer rather than from its code (`peerFixture`'s K = 1 destroy:
- * its API span minus the model's without it).
+ * constant the model takes from the real peer rather than from its code: the recorded run's K = 1 destroy
+ * (test/fixtures/peer-run.json), its API span minus the model's without the pause (6,348 − 5,000 ms).
  */
-export const TOFU_PLAN_TO_APPLY_MS = 1_000;
+export const TOFU_PLAN_TO_APPLY_MS = 1_350;
 
 export interface ModelPhase {
   readonly phase: PeerPhase;
