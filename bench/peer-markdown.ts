@@ -205,18 +205,29 @@ export function coldRunMs(results: PeerResults): { buildMs: number | undefined; 
 }
 
 /** The headline figures: the largest K of the default profile. */
-export function peerHeadline(results: PeerResults): { k: number; peerMs: number; oursMs: number; ratio: number; longestGapMs: number; ourLongestGapMs: number } {
+export function peerHeadline(results: PeerResults): {
+  k: number;
+  peerMs: number;
+  oursMs: number;
+  ratio: number;
+  /** The peer's longest gap under the headline's profile, and under every profile. */
+  longestGapMs: number;
+  longestGapAnyProfileMs: number;
+  ourLongestGapMs: number;
+} {
   const profile: PeerProfile = profiles(results).includes("default") ? "default" : profiles(results)[0]!;
   const k = Math.max(...sizes(results));
   const peerMs = medianWall(results, profile, "tofu", k, "rotate");
   const oursMs = medianWall(results, profile, "pulumi", k, "rotate");
   const rotations = results.phases.filter((p) => p.phase === "rotate");
+  const peerGaps = (runs: readonly PhaseResult[]): number => Math.max(0, ...runs.filter((p) => p.tool === "tofu").map(longestGap));
   return {
     k,
     peerMs,
     oursMs,
     ratio: peerMs / oursMs,
-    longestGapMs: Math.max(0, ...rotations.filter((p) => p.tool === "tofu").map(longestGap)),
+    longestGapMs: peerGaps(rotations.filter((p) => p.profile === profile)),
+    longestGapAnyProfileMs: peerGaps(rotations),
     ourLongestGapMs: Math.max(0, ...rotations.filter((p) => p.tool !== "tofu").map(longestGap)),
   };
 }
@@ -247,7 +258,9 @@ export function peerHeadlineBlock(results: PeerResults, benchmarksLink: string):
     `Rotating ${h.k} certificates on one listener, against the same simulator with jobs of ${secs(results.settings.jobMs)}: ` +
       `**${secs(h.oursMs)}** with \`pulumi up --yes\` and this provider, **${secs(h.peerMs)}** with OpenTofu and ` +
       `terraform-provider-alicloud (\`tofu apply\`), **${h.ratio.toFixed(1)}× longer**. During its rotations the peer left domains ` +
-      `without a certificate for **up to ${secs(h.longestGapMs)}**; this provider: ${h.ourLongestGapMs === 0 ? "**never** (0 s in every run)" : `up to ${secs(h.ourLongestGapMs)}`}.`,
+      `without a certificate for **up to ${secs(h.longestGapMs)}**` +
+      (h.longestGapAnyProfileMs > h.longestGapMs ? ` (up to ${secs(h.longestGapAnyProfileMs)} with every behaviour switch on, jobs of 4 s + 3 s per certificate)` : "") +
+      `; this provider: ${h.ourLongestGapMs === 0 ? "**never** (0 s in every run, every profile)" : `up to ${secs(h.ourLongestGapMs)}`}.`,
     "",
     `One certificate (medians): rotate ${secs(k1("pulumi", "rotate"))} (\`up --yes\`) and ${secs(k1("pulumi-skip-preview", "rotate"))} ` +
       `(\`up --yes --skip-preview\`) against ${secs(k1("tofu", "rotate"))}; create ${secs(k1("pulumi", "create"))} / ` +
