@@ -1,7 +1,7 @@
 // Mutation testing of the provider (`npm run mutation`; see docs/reliability.md#mutation-testing).
 // Stryker changes provider/ one small edit at a time ("mutants") and runs the fast suites against
 // each: a mutant no test notices is behaviour the tests do not pin down. Not part of `npm test`: a
-// full run takes hours on two cores. Work on one file with `npm run mutation -- --mutate provider/plan.ts
+// full run takes hours on two cores. Work on one file with `npm run mutation -- --mutate provider/core/plan.ts
 // --incrementalFile reports/mutation/inc-plan.json` (one incremental file per file, so a re-run of one file
 // reuses its own earlier results); each finished run's figures go to docs/figures/mutation.json.
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */

@@ -2,7 +2,7 @@
  * The benchmark's worlds: N HTTPS listeners with generations of certificates to rotate between, and the
  * provider-direct world built on them with the test kit.
  */
-import { REQUEST_TIMEOUT_MS } from "../provider/defaults";
+import { REQUEST_TIMEOUT_MS } from "../provider/base/defaults";
 import type { BehaviourInput, Fixture } from "../simulator";
 import { startWorld, type World } from "../test/kit/world";
 

@@ -19,7 +19,7 @@ import {
   POLL_STEP_FRACTION,
   POLL_STEP_MAX_MS,
   POLL_STEP_MIN_MS,
-} from "../provider/defaults";
+} from "../provider/base/defaults";
 
 /** The run's settings as the result document records them (paths relative to the repository). */
 export interface BenchSettings {
@@ -567,12 +567,12 @@ export function renderBenchmarks(results: BenchResults, peerSection?: string): s
   out.push("");
   out.push(
     `- **Batches**: ${ASSOCIATE_BATCH_MAX} certificates per Associate, ${DISSOCIATE_BATCH_MAX} per Dissociate (the provider's settings), one job at a time per listener, so the number of jobs is the minimum the service allows.\n` +
-      `- **Learned job duration** (provider/job-timing.ts): the provider process keeps the recent job durations per listener ` +
+      `- **Learned job duration** (provider/core/job-timing.ts): the provider process keeps the recent job durations per listener ` +
       `(median of ${JOB_TIMING_SAMPLES}; the last job of any listener for a new one). A wait then sleeps until the job's expected end and looks every ` +
       `${Math.round(POLL_STEP_FRACTION * 100)} % of it (${POLL_STEP_MIN_MS} ms to ${secs(POLL_STEP_MAX_MS)}), backing off to ${secs(POLL_MAX_DELAY_MS)} if the job runs late. Without a sample (the first job of a process) it polls ` +
       `at once, then ${POLL_MIN_DELAY_MS} ms doubling to ${secs(POLL_MAX_DELAY_MS)} with full jitter. With T = ${secs(settings.directJobMs)} (section 1) this takes polls per job from ` +
       `${pollRange(cold)} with learning switched off to ${pollRange(direct)} with it.\n` +
-      "- **Throttle gate** (provider/throttle-gate.ts): once a mutation is throttled, the process's mutations queue and go one at a " +
+      "- **Throttle gate** (provider/core/throttle-gate.ts): once a mutation is throttled, the process's mutations queue and go one at a " +
       "time; one that gets through lets the next go at once, a throttled one pauses the queue 250 ms doubling to 1 s. Freed quota is " +
       "used within a pause instead of sitting idle while every call sleeps on its own 0.5–10 s backoff.\n" +
       "- **No validation dry runs while applying**: dry runs count against the same mutation quota. While the process runs a " +

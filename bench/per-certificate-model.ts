@@ -26,7 +26,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Action, ALB_API_VERSION, CertificateStatus } from "../contract/alb-contract";
-import { toApiError } from "../provider/alb-client";
+import { toApiError } from "../provider/transport/alb-client";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET } from "../simulator";
 import { seededRandom, type VirtualClock } from "../test/kit/clock";
 

@@ -11,4 +11,4 @@ export {
   JobFailedError,
   MissingCredentialsError,
   WaitTimeoutError,
-} from "./errors";
+} from "./base/errors";

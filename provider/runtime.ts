@@ -3,8 +3,8 @@
  * from the engine's provider process returns the one provider instance of that process. Keep this
  * module's surface stable: state files written by every earlier version call it.
  */
-import { AlbProviderError } from "./errors";
-import { createDefaultProvider, type ListenerCertificatesProvider } from "./provider";
+import { AlbProviderError } from "./base/errors";
+import { createDefaultProvider, type ListenerCertificatesProvider } from "./lifecycle/provider";
 
 let instance: ListenerCertificatesProvider | undefined;
 

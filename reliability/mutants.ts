@@ -30,7 +30,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "fresh-token-per-retry",
     description: "a fresh ClientToken on every retry instead of one per logical call",
-    file: "provider/reconcile.js",
+    file: "provider/core/reconcile.js",
     find: "const call = () => direction.send(this.deps.api, listenerId, ids, { clientToken: token });",
     replace: "const call = () => direction.send(this.deps.api, listenerId, ids, { clientToken: this.deps.newToken() });",
     caughtBy: "retryTokens",
@@ -38,7 +38,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "dissociate-before-associate",
     description: "the dissociations of a rotation sent before its associations",
-    file: "provider/reconcile.js",
+    file: "provider/core/reconcile.js",
     find: "        for (const batch of plan.associate)\n            await this.runBatch(settle_1.ASSOCIATE, listenerId, batch, deadlineAt, markMutated);\n        for (const batch of plan.dissociate)\n            await this.runBatch(settle_1.DISSOCIATE, listenerId, batch, deadlineAt, markMutated);",
     replace: "        for (const batch of plan.dissociate)\n            await this.runBatch(settle_1.DISSOCIATE, listenerId, batch, deadlineAt, markMutated);\n        for (const batch of plan.associate)\n            await this.runBatch(settle_1.ASSOCIATE, listenerId, batch, deadlineAt, markMutated);",
     caughtBy: "order",
@@ -46,7 +46,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "dissociate-kept-certificates",
     description: "an update dissociating the certificates it keeps declaring along with those it dropped",
-    file: "provider/plan.js",
+    file: "provider/core/plan.js",
     find: "const removable = [...new Set(candidates)].filter((id) => !desired.has(id));",
     replace: "const removable = [...new Set(candidates)];",
     caughtBy: "order",
@@ -54,7 +54,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "no-wait-after-job",
     description: "no wait after a job: the next batch (or success) follows the call at once",
-    file: "provider/reconcile.js",
+    file: "provider/core/reconcile.js",
     find: "const { attempts } = await this.waitForBatch(direction, listenerId, ids, jobId, deadlineAt, this.deps.clock.now());",
     replace: "const attempts = 0;",
     caughtBy: "halfDone",
@@ -62,7 +62,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "done-while-configuring",
     description: "a batch declared done while the listener is still Configuring",
-    file: "provider/settle.js",
+    file: "provider/core/settle.js",
     find: "if (listenerStatus === alb_contract_1.ListenerStatus.configuring) {",
     replace: "if (false) {",
     caughtBy: "halfDone",
@@ -70,7 +70,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "delete-dissociates-everything",
     description: "delete dissociating every additional certificate of the listener",
-    file: "provider/provider.js",
+    file: "provider/lifecycle/provider.js",
     find: "                previouslyDeclared: (0, state_1.declaredIds)(props),\n                exclusive: false,",
     replace: "                previouslyDeclared: (0, state_1.declaredIds)(props),\n                exclusive: true,",
     caughtBy: "foreignTouched",
@@ -78,7 +78,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "batch-limit-off-by-one",
     description: "16 certificates per Associate call instead of the API's 15",
-    file: "provider/defaults.js",
+    file: "provider/base/defaults.js",
     find: "exports.ASSOCIATE_BATCH_MAX = alb_contract_1.Limits.associateCertificatesMax;",
     replace: "exports.ASSOCIATE_BATCH_MAX = alb_contract_1.Limits.associateCertificatesMax + 1;",
     caughtBy: "requestLimits",

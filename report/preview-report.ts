@@ -14,8 +14,8 @@
  * 2 for bad usage or input that is not preview JSON.
  */
 import * as fs from "node:fs";
-import { parseEvents } from "../provider/events";
-import { declaredSet, type DeclaredSet } from "../provider/state";
+import { parseEvents } from "../provider/lifecycle/events";
+import { declaredSet, type DeclaredSet } from "../provider/lifecycle/state";
 
 /** Marks the report, so a CI job can find and update its earlier comment. */
 export const REPORT_MARKER = "<!-- alb-preview-report -->";

@@ -8,9 +8,9 @@
 # command and wall time of the run) in docs/figures/mutation.json.
 # Examples:
 #   npm run mutation                                  # everything, incrementally
-#   npm run mutation -- --mutate provider/plan.ts     # one file
+#   npm run mutation -- --mutate provider/core/plan.ts     # one file
 #   npm run mutation -- --force                       # ignore the incremental file
-#   npm run mutation -- --mutate provider/alb-client.ts --concurrency 1 \
+#   npm run mutation -- --mutate provider/transport/alb-client.ts --concurrency 1 \
 #     --incrementalFile reports/mutation/inc-alb-client.json   # one file on a busy two-core machine
 set -euo pipefail
 

@@ -126,7 +126,7 @@ describe("concurrency with the real engine", () => {
         // Observed: 0 in every run (each provider mutates only right after it saw the listener idle, and
         // the two programs start seconds apart, so the stacks rarely see it idle in the same instant).
         // Bound, should they meet: a refused mutation waits with reads until the listener is idle and is
-        // re-sent at once (provider/reconcile.ts), so each of a stack's mutation calls is refused about once;
+        // re-sent at once (provider/core/reconcile.ts), so each of a stack's mutation calls is refused about once;
         // plus at most one refused dry run per stack, which is skipped, not retried. Rotation: 4 + 2 = 6.
         expect(refused.length).toBeLessThanOrEqual(6);
       }

@@ -7,8 +7,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createAlbClient, toApiError, type AlbApi } from "../../provider/alb-client";
-import { AlbApiError } from "../../provider/errors";
+import { createAlbClient, toApiError, type AlbApi } from "../../provider/transport/alb-client";
+import { AlbApiError } from "../../provider/base/errors";
 
 const L = "lsn-transport-1";
 

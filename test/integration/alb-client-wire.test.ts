@@ -1,5 +1,5 @@
 /**
- * The ALB client (`provider/alb-client.ts`) through the real `@alicloud/pop-core`, against a scripted
+ * The ALB client (`provider/transport/alb-client.ts`) through the real `@alicloud/pop-core`, against a scripted
  * endpoint on 127.0.0.1 that records each HTTP request as it arrived (method, path, headers, form) and
  * answers what the test says. Where the simulator always answers like the service, this endpoint can
  * answer in ways the simulator never does (one row per page, a message that echoes a secret, an unknown
@@ -9,8 +9,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createAlbClient, type AlbApi } from "../../provider/alb-client";
-import { AlbApiError } from "../../provider/errors";
+import { createAlbClient, type AlbApi } from "../../provider/transport/alb-client";
+import { AlbApiError } from "../../provider/base/errors";
 
 const SECRET = "wire-test-secret-7f3a9c1d";
 const TOKEN = "wire-test-sts-token-0b8e2d4f";

@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-type Defaults = typeof import("../../provider/defaults");
-type Client = typeof import("../../provider/alb-client");
+type Defaults = typeof import("../../provider/base/defaults");
+type Client = typeof import("../../provider/transport/alb-client");
 
 /** Runs the bench's direct rotation of K certificates (T = 10 s, virtual time) and returns its failed targets. */
 async function failedTargets(k: number): Promise<string[]> {
@@ -18,15 +18,15 @@ async function failedTargets(k: number): Promise<string[]> {
 }
 
 function mockDefaults(change: (actual: Defaults) => Record<string, number>): void {
-  vi.doMock("../../provider/defaults", async (importOriginal) => {
+  vi.doMock("../../provider/base/defaults", async (importOriginal) => {
     const actual = await importOriginal<Defaults>();
     return { ...actual, ...change(actual) };
   });
 }
 
 afterEach(() => {
-  vi.doUnmock("../../provider/defaults");
-  vi.doUnmock("../../provider/alb-client");
+  vi.doUnmock("../../provider/base/defaults");
+  vi.doUnmock("../../provider/transport/alb-client");
   vi.resetModules();
 });
 
@@ -61,7 +61,7 @@ describe("the benchmark's floor is the service's, not the provider's", () => {
 
   it("a second validation dry run misses the dry-run target", async () => {
     vi.resetModules();
-    vi.doMock("../../provider/alb-client", async (importOriginal) => {
+    vi.doMock("../../provider/transport/alb-client", async (importOriginal) => {
       const actual = await importOriginal<Client>();
       const createAlbClient: Client["createAlbClient"] = (options) => {
         const api = actual.createAlbClient(options);

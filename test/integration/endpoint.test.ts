@@ -4,7 +4,7 @@
  * answered the process, the same failures are passing ones and are retried.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createAlbClient } from "../../provider/alb-client";
+import { createAlbClient } from "../../provider/transport/alb-client";
 import { closedPort, notTheApi, type NotTheApi } from "../kit/endpoints";
 import { startWorldWithProcess, type World } from "../kit/world";
 

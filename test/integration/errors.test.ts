@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { JobFailedError, WaitTimeoutError } from "../../provider/errors";
+import { JobFailedError, WaitTimeoutError } from "../../provider/base/errors";
 import { EngineStack } from "../kit/engine";
 import { actionLog, mutationLog } from "../kit/request-log";
 import { startWorldWithProcess, type ProviderProcess, type World, type WorldOptions } from "../kit/world";

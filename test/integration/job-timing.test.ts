@@ -1,5 +1,5 @@
 /**
- * The provider learns how long the listener's jobs take (`provider/job-timing.ts`): its first wait polls
+ * The provider learns how long the listener's jobs take (`provider/core/job-timing.ts`): its first wait polls
  * from the moment the job is accepted, later waits first sleep until the job's expected end. Observed in
  * the simulator's request log, whose times are the shared fake clock's.
  */

@@ -4,7 +4,7 @@
  * update that fails before its first mutation throws the failure itself, not a partial apply.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { PartialApplyError, StoppedListenerError } from "../../provider/errors";
+import { PartialApplyError, StoppedListenerError } from "../../provider/base/errors";
 import { EngineStack } from "../kit/engine";
 import { liveSet, mutationLog } from "../kit/request-log";
 import { startWorldWithProcess, type ProviderProcess, type World, type WorldOptions } from "../kit/world";

@@ -10,7 +10,7 @@
  * Unit tests read {@link VirtualClock.sleeps} to assert a schedule; worlds share one clock between the
  * simulator (its jobs, throttling window and delayed answers) and every provider process.
  */
-import type { Clock } from "../../provider/clock";
+import type { Clock } from "../../provider/base/clock";
 import { SeededRandom } from "../../simulator/random";
 
 /**

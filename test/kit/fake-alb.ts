@@ -2,9 +2,9 @@
  * An in-memory ALB listener for unit tests of the Reconciler: jobs take clock time, with switches for the
  * ways the real service may answer (jobs not listed, rows that lag behind the answer, refusals).
  */
-import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate, MutationOptions, MutationResult } from "../../provider/alb-client";
-import { AlbApiError } from "../../provider/errors";
-import { Reconciler, type ReconcileDeps } from "../../provider/reconcile";
+import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate, MutationOptions, MutationResult } from "../../provider/transport/alb-client";
+import { AlbApiError } from "../../provider/base/errors";
+import { Reconciler, type ReconcileDeps } from "../../provider/core/reconcile";
 import { VirtualClock } from "./clock";
 
 export const L = "lsn-unit";

@@ -11,10 +11,10 @@
  * virtual time later, so no real time decides anything.
  */
 import { Action } from "../../contract/alb-contract";
-import { createAlbClient, toApiError, type AlbApi } from "../../provider/alb-client";
-import { ListenerCoordinator } from "../../provider/coordinator";
-import { JobTimings } from "../../provider/job-timing";
-import { createDefaultProvider, type ListenerCertificatesProvider } from "../../provider/provider";
+import { createAlbClient, toApiError, type AlbApi } from "../../provider/transport/alb-client";
+import { ListenerCoordinator } from "../../provider/core/coordinator";
+import { JobTimings } from "../../provider/core/job-timing";
+import { createDefaultProvider, type ListenerCertificatesProvider } from "../../provider/lifecycle/provider";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, startSimulator, type RunningSimulator, type SimulatorOptions } from "../../simulator";
 import { seededRandom, VirtualClock } from "./clock";
 

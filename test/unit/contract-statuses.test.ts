@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { isDissociatingStatus, isPresentStatus, isTransitionalStatus } from "../../contract/alb-contract";
-import { WaitTimeoutError } from "../../provider/errors";
+import { WaitTimeoutError } from "../../provider/base/errors";
 import { setup } from "../kit/fake-alb";
 
 describe("certificate statuses", () => {

@@ -4,7 +4,7 @@
  * while one is still running.
  */
 import { describe, expect, it } from "vitest";
-import { ListenerCoordinator } from "../../provider/coordinator";
+import { ListenerCoordinator } from "../../provider/core/coordinator";
 import { VirtualClock } from "../kit/clock";
 
 /** A promise with its resolver. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ListenerCoordinator } from "../../provider/coordinator";
+import { ListenerCoordinator } from "../../provider/core/coordinator";
 import { VirtualClock } from "../kit/clock";
 
 describe("ListenerCoordinator", () => {

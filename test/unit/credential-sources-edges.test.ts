@@ -5,9 +5,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { describeSource, fetcherFor, type CredentialsLibrary } from "../../provider/credential-sources";
-import type { CredentialSource } from "../../provider/credentials";
-import { CredentialsFetchError } from "../../provider/errors";
+import { describeSource, fetcherFor, type CredentialsLibrary } from "../../provider/credentials/credential-sources";
+import type { CredentialSource } from "../../provider/credentials/credentials";
+import { CredentialsFetchError } from "../../provider/base/errors";
 
 const ROLE = "acs:ram::1234567890123456:role/deployer";
 const OIDC_PROVIDER = "acs:ram::1234567890123456:oidc-provider/github";

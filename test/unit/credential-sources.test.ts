@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fetcherFor, type CredentialsLibrary } from "../../provider/credential-sources";
-import type { CredentialSource } from "../../provider/credentials";
-import { CredentialsFetchError } from "../../provider/errors";
+import { fetcherFor, type CredentialsLibrary } from "../../provider/credentials/credential-sources";
+import type { CredentialSource } from "../../provider/credentials/credentials";
+import { CredentialsFetchError } from "../../provider/base/errors";
 
 const ROLE = "acs:ram::1234567890123456:role/deployer";
 const OIDC_PROVIDER = "acs:ram::1234567890123456:oidc-provider/github";

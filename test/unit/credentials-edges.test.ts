@@ -1,5 +1,5 @@
 /**
- * Edges of provider/credentials.ts: boundaries, blank and odd values, the exact wording of every
+ * Edges of provider/credentials/credentials.ts: boundaries, blank and odd values, the exact wording of every
  * refusal (naming the key at fault and the fix), the precedence between stack config and the
  * environment, the order of environment variables, and every exported function.
  */
@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../../provider/clock";
+import type { Clock } from "../../provider/base/clock";
 import {
   CredentialChain,
   describeCredentialSource,
@@ -20,8 +20,8 @@ import {
   stsEndpoint,
   type CredentialSource,
   type Environment,
-} from "../../provider/credentials";
-import { CredentialsConfigError, MissingCredentialsError } from "../../provider/errors";
+} from "../../provider/credentials/credentials";
+import { CredentialsConfigError, MissingCredentialsError } from "../../provider/base/errors";
 import { CLI_FILE, HOME, INI_FILE, OIDC_PROVIDER, ROLE, source, thrown } from "./credentials-env";
 
 const PAIR = { ALIBABA_CLOUD_ACCESS_KEY_ID: "id", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "secret" };

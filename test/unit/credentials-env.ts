@@ -2,7 +2,7 @@
  * What the credentials tests share: an injected environment (variables, stack config, files, home
  * directory), the constants they name, and catching a synchronous throw.
  */
-import type { Environment } from "../../provider/credentials";
+import type { Environment } from "../../provider/credentials/credentials";
 
 export const HOME = "/home/u";
 export const CLI_FILE = "/home/u/.aliyun/config.json";

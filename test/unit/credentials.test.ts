@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeSource } from "../../provider/credential-sources";
+import { describeSource } from "../../provider/credentials/credential-sources";
 import {
   endpointOverride,
   resolveCredentialSource,
@@ -7,8 +7,8 @@ import {
   stsEndpoint,
   type CredentialSource,
   type Environment,
-} from "../../provider/credentials";
-import { CredentialsConfigError, MissingCredentialsError } from "../../provider/errors";
+} from "../../provider/credentials/credentials";
+import { CredentialsConfigError, MissingCredentialsError } from "../../provider/base/errors";
 import { CLI_FILE, INI_FILE, OIDC_PROVIDER, ROLE, source, thrown } from "./credentials-env";
 
 const OTHER_ROLE = "acs:ram::1234567890123456:role/ci";

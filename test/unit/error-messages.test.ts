@@ -26,7 +26,7 @@ import {
   withoutFullStop,
   StoppedListenerError,
   WaitTimeoutError,
-} from "../../provider/errors";
+} from "../../provider/base/errors";
 
 const ACTION = "AssociateAdditionalCertificatesWithListener";
 const PREFIX = (code: string) => `${ACTION} on listener lsn-1 failed: ${code}: The service said so (RequestId REQ-1). Fix: `;

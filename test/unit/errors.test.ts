@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toApiError } from "../../provider/alb-client";
-import { redact } from "../../provider/errors";
+import { toApiError } from "../../provider/transport/alb-client";
+import { redact } from "../../provider/base/errors";
 
 describe("redact", () => {
   it("strips pop-core's signed URL and credential parameters", () => {

@@ -4,8 +4,8 @@
  * the stored props when it is absent, null, empty or unknown.
  */
 import { describe, expect, it } from "vitest";
-import { canonicalize, isHttpUrl } from "../../provider/inputs";
-import { UNKNOWN } from "../../provider/state";
+import { canonicalize, isHttpUrl } from "../../provider/lifecycle/inputs";
+import { UNKNOWN } from "../../provider/lifecycle/state";
 
 const opts = { maxCertificates: 3, defaultRegion: "cn-hangzhou" };
 const ok = { listenerId: "lsn-1", certificateIds: [] as unknown[] };

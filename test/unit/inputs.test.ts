@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { canonicalize } from "../../provider/inputs";
-import { declaredIds, UNKNOWN } from "../../provider/state";
+import { canonicalize } from "../../provider/lifecycle/inputs";
+import { declaredIds, UNKNOWN } from "../../provider/lifecycle/state";
 
 const opts = { maxCertificates: 25, defaultRegion: "cn-hangzhou" };
 

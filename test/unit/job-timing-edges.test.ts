@@ -1,12 +1,12 @@
 /**
- * The edges of learning job durations (provider/job-timing.ts) that the main cases leave open: how the
+ * The edges of learning job durations (provider/core/job-timing.ts) that the main cases leave open: how the
  * median orders, which samples a fit or a "one size seen" decision counts, instant jobs, what a record
  * refuses, where a bracket or the service's own account is believed, how many samples are kept, and the
  * fallback to another listener's last job. Every duration is given exactly (the service's `serviceMs`, or a
  * bracket), so each expectation is exact.
  */
 import { describe, expect, it } from "vitest";
-import { COLD_SCHEDULE, JobTimings } from "../../provider/job-timing";
+import { COLD_SCHEDULE, JobTimings } from "../../provider/core/job-timing";
 
 /** Records a job of exactly `ms` (the service's own account, inside the looks' bracket). */
 function job(timings: JobTimings, listenerId: string, ms: number, size?: number): void {

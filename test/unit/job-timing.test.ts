@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COLD_SCHEDULE, JobTimings } from "../../provider/job-timing";
+import { COLD_SCHEDULE, JobTimings } from "../../provider/core/job-timing";
 
 describe("JobTimings", () => {
   it("polls on the cold schedule (look at once, 250 ms doubling to 2 s) before any job was seen", () => {

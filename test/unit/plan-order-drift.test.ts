@@ -3,7 +3,7 @@
  * detection, including the exclusive filter that decides what `up` will dissociate.
  */
 import { describe, expect, it } from "vitest";
-import { computePlan, detectDrift } from "../../provider/plan";
+import { computePlan, detectDrift } from "../../provider/core/plan";
 
 const associated = (...ids: string[]) => ids.map((certificateId) => ({ certificateId, status: "Associated" }));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunk, computePlan } from "../../provider/plan";
+import { chunk, computePlan } from "../../provider/core/plan";
 
 const associated = (...ids: string[]) => ids.map((certificateId) => ({ certificateId, status: "Associated" }));
 

@@ -6,14 +6,14 @@
  * in-memory listener (test/kit/fake-alb.ts) and a virtual clock, so every case takes milliseconds.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AlbApi, MutationOptions, MutationResult } from "../../provider/alb-client";
-import { systemClock } from "../../provider/clock";
-import { ListenerCoordinator } from "../../provider/coordinator";
-import { CredentialChain, processEnvironment, type Credentials } from "../../provider/credentials";
-import { PartialApplyError } from "../../provider/errors";
-import { JobTimings } from "../../provider/job-timing";
-import { createDefaultProvider, type ListenerCertificatesProvider, type ProviderDeps } from "../../provider/provider";
-import { ThrottleGate } from "../../provider/throttle-gate";
+import type { AlbApi, MutationOptions, MutationResult } from "../../provider/transport/alb-client";
+import { systemClock } from "../../provider/base/clock";
+import { ListenerCoordinator } from "../../provider/core/coordinator";
+import { CredentialChain, processEnvironment, type Credentials } from "../../provider/credentials/credentials";
+import { PartialApplyError } from "../../provider/base/errors";
+import { JobTimings } from "../../provider/core/job-timing";
+import { createDefaultProvider, type ListenerCertificatesProvider, type ProviderDeps } from "../../provider/lifecycle/provider";
+import { ThrottleGate } from "../../provider/core/throttle-gate";
 import { VirtualClock } from "../kit/clock";
 import { apiError, FakeAlb } from "../kit/fake-alb";
 

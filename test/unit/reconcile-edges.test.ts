@@ -5,9 +5,9 @@
  * "last observed" part of each deadline message.
  */
 import { describe, expect, it } from "vitest";
-import type { JobObservation } from "../../provider/job-timing";
-import { JobTimings } from "../../provider/job-timing";
-import { JobFailedError, WaitTimeoutError } from "../../provider/errors";
+import type { JobObservation } from "../../provider/core/job-timing";
+import { JobTimings } from "../../provider/core/job-timing";
+import { JobFailedError, WaitTimeoutError } from "../../provider/base/errors";
 import type { VirtualClock } from "../kit/clock";
 import { apiError, L, setup, type FakeAlb } from "../kit/fake-alb";
 

@@ -3,7 +3,7 @@
  * lines it prints, what it does with a job it cannot look up, and the deadline messages of each wait.
  */
 import { describe, expect, it } from "vitest";
-import { WaitTimeoutError } from "../../provider/errors";
+import { WaitTimeoutError } from "../../provider/base/errors";
 import { apiError, L, setup } from "../kit/fake-alb";
 
 describe("Reconciler: calls and progress", () => {

@@ -3,7 +3,7 @@
  * the ways the real service may answer (jobs not listed, rows that lag behind the answer, refusals).
  */
 import { describe, expect, it } from "vitest";
-import { CaCertificateError, DefaultCertificateError, HttpListenerError, JobFailedError, StoppedListenerError } from "../../provider/errors";
+import { CaCertificateError, DefaultCertificateError, HttpListenerError, JobFailedError, StoppedListenerError } from "../../provider/base/errors";
 import { apiError, L, setup } from "../kit/fake-alb";
 
 describe("Reconciler.apply", () => {

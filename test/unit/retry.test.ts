@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AlbApiError, WaitTimeoutError } from "../../provider/errors";
+import { AlbApiError, WaitTimeoutError } from "../../provider/base/errors";
 import { isRetryable as isRetryableCode } from "../../contract/alb-contract";
-import { backoffDelayMs, withRetry } from "../../provider/retry";
+import { backoffDelayMs, withRetry } from "../../provider/core/retry";
 import { sequenceRandom, VirtualClock } from "../kit/clock";
 
 const apiError = (code: string, httpStatus = 400) =>

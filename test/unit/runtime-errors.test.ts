@@ -5,7 +5,7 @@
  * its print, and nothing else written to stderr is dropped.
  */
 import { describe, expect, it } from "vitest";
-import { EndpointError } from "../../provider/errors";
+import { EndpointError } from "../../provider/base/errors";
 import { provider, quietOwnErrors } from "../../provider/runtime";
 
 /** What the host does with a method's error (its catch block), on a recording console. */

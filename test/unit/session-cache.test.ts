@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SessionCache, type FetchedCredentials } from "../../provider/session-cache";
+import { SessionCache, type FetchedCredentials } from "../../provider/credentials/session-cache";
 import { VirtualClock } from "../kit/clock";
 
 const MINUTE = 60_000;

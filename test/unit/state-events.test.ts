@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeEvent, formatEvent, parseEvents } from "../../provider/events";
-import { declaredSet, UNKNOWN, unsettledIds, upgradeStored } from "../../provider/state";
+import { describeEvent, formatEvent, parseEvents } from "../../provider/lifecycle/events";
+import { declaredSet, UNKNOWN, unsettledIds, upgradeStored } from "../../provider/lifecycle/state";
 
 describe("stored state", () => {
   it("reads the certificate map of the current format, sorted", () => {

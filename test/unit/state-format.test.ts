@@ -17,7 +17,7 @@ import {
   upgradeStored,
   withCertificates,
   type StoredProps,
-} from "../../provider/state";
+} from "../../provider/lifecycle/state";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -5,7 +5,7 @@
  */
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { systemClock } from "../../provider/clock";
+import { systemClock } from "../../provider/base/clock";
 
 describe("systemClock", () => {
   it("now is the wall clock", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AlbApiError } from "../../provider/errors";
-import { ThrottleGate } from "../../provider/throttle-gate";
+import { AlbApiError } from "../../provider/base/errors";
+import { ThrottleGate } from "../../provider/core/throttle-gate";
 import { VirtualClock } from "../kit/clock";
 
 const throttled = () =>

@@ -3,9 +3,9 @@
  * first look, what a timeout reports, and options refused before any call.
  */
 import { describe, expect, it } from "vitest";
-import { AlbApiError, WaitTimeoutError } from "../../provider/errors";
-import { withRetry } from "../../provider/retry";
-import { poll, waitFor } from "../../provider/waiter";
+import { AlbApiError, WaitTimeoutError } from "../../provider/base/errors";
+import { withRetry } from "../../provider/core/retry";
+import { poll, waitFor } from "../../provider/core/waiter";
 import { VirtualClock } from "../kit/clock";
 
 const base = { minDelayMs: 250, maxDelayMs: 2000, random: () => 1 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { WaitTimeoutError } from "../../provider/errors";
-import { poll, waitFor } from "../../provider/waiter";
+import { WaitTimeoutError } from "../../provider/base/errors";
+import { poll, waitFor } from "../../provider/core/waiter";
 import { VirtualClock } from "../kit/clock";
 
 const base = { minDelayMs: 250, maxDelayMs: 2000, random: () => 1 };

@@ -3,9 +3,9 @@
  * always POST so no signature or key ever sits in a URL), follows paging, and turns every failure
  * into an {@link AlbApiError} whose message is free of credentials.
  */
-import type { Credentials } from "./credentials";
-import { LIST_PAGE_SIZE, REQUEST_TIMEOUT_MS } from "./defaults";
-import { AlbApiError, CredentialsRejectedError, EndpointError, isCredentialRefusal, redact } from "./errors";
+import type { Credentials } from "../credentials/credentials";
+import { LIST_PAGE_SIZE, REQUEST_TIMEOUT_MS } from "../base/defaults";
+import { AlbApiError, CredentialsRejectedError, EndpointError, isCredentialRefusal, redact } from "../base/errors";
 import {
   Action,
   ALB_API_VERSION,
@@ -17,8 +17,8 @@ import {
   type JobStatus,
   type ListenerProtocol,
   type ListenerStatus,
-} from "../contract/alb-contract";
-import { chunk } from "./chunk";
+} from "../../contract/alb-contract";
+import { chunk } from "../base/chunk";
 
 /**
  * One row of ListListenerCertificates. Status values are typed by the API contract; a value the contract

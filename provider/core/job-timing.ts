@@ -18,7 +18,7 @@ import {
   POLL_STEP_FRACTION,
   POLL_STEP_MAX_MS,
   POLL_STEP_MIN_MS,
-} from "./defaults";
+} from "../base/defaults";
 
 /**
  * When to look at a job: first after `firstDelayMs`, then every `minDelayMs` until `steadyUntilMs` (the end

@@ -3,7 +3,7 @@
  * API contract (`contract/alb-contract.ts`); the rest are this project's choices, documented in the
  * README.
  */
-import { Limits } from "../contract/alb-contract";
+import { Limits } from "../../contract/alb-contract";
 
 /** Most certificates per AssociateAdditionalCertificatesWithListener call (the API's limit). */
 export const ASSOCIATE_BATCH_MAX = Limits.associateCertificatesMax;

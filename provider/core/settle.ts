@@ -16,8 +16,8 @@ import {
   JobStatus,
   ListenerStatus,
   type MutationAction,
-} from "../contract/alb-contract";
-import type { AlbApi, AsyncJob, MutationOptions, MutationResult } from "./alb-client";
+} from "../../contract/alb-contract";
+import type { AlbApi, AsyncJob, MutationOptions, MutationResult } from "../transport/alb-client";
 
 /** One direction of a certificate change, with everything that differs between the two. */
 export interface Direction {

@@ -9,14 +9,10 @@
  * the 900-second minimum, from being re-fetched for every request.) Concurrent callers share one fetch. A
  * failed refresh keeps using the previous credentials while they are still valid, and fails once they are not.
  */
-import type { Clock } from "./clock";
-import type { Credentials } from "./credentials";
+import type { Clock } from "../base/clock";
+import type { Credentials, FetchedCredentials } from "./types";
 
-/** What a fetch returns: the credentials, and their expiration (ms since the epoch) when they expire. */
-export interface FetchedCredentials {
-  readonly credentials: Credentials;
-  readonly expiresAtMs?: number;
-}
+export type { FetchedCredentials } from "./types";
 
 /** The official library's stale time: temporary credentials are refreshed at most this long before they expire, ms. */
 export const MAX_REFRESH_AHEAD_MS = 15 * 60 * 1000;

@@ -2,8 +2,8 @@
  * A poller in the style of Smithy's waiters: `poll` returns what happened (success, failure,
  * timeout, aborted) with what it observed; `waitFor` turns the non-success outcomes into errors.
  */
-import type { Clock } from "./clock";
-import { WaitTimeoutError } from "./errors";
+import type { Clock } from "../base/clock";
+import { WaitTimeoutError } from "../base/errors";
 import { backoffDelayMs, validateBackoff, type BackoffOptions } from "./retry";
 
 /** What one look at the world says. */

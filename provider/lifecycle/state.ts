@@ -10,8 +10,8 @@
  *
  * Upgrades: builds before the map stored the set as a `certificateIds` array; it is still read.
  */
-import { CertificateStatus } from "../contract/alb-contract";
-import { DEFAULT_WAIT_TIMEOUT_SECONDS } from "./defaults";
+import { CertificateStatus } from "../../contract/alb-contract";
+import { DEFAULT_WAIT_TIMEOUT_SECONDS } from "../base/defaults";
 
 /**
  * The value the engine uses for "not known until apply" (`pulumi.runtime.unknownValue`); inputs

@@ -12,10 +12,10 @@
  * One gate per provider process. Only throttling is handled here; other errors go to the caller's
  * retry loop as before.
  */
-import { isThrottled } from "../contract/alb-contract";
-import type { Clock } from "./clock";
-import { THROTTLE_PROBE_MAX_DELAY_MS, THROTTLE_PROBE_MIN_DELAY_MS } from "./defaults";
-import { AlbApiError } from "./errors";
+import { isThrottled } from "../../contract/alb-contract";
+import type { Clock } from "../base/clock";
+import { THROTTLE_PROBE_MAX_DELAY_MS, THROTTLE_PROBE_MIN_DELAY_MS } from "../base/defaults";
+import { AlbApiError } from "../base/errors";
 import { backoffDelayMs } from "./retry";
 
 /** Whether the error is the service's flow control. */

@@ -3,8 +3,8 @@
  * another attempt is the API contract's to say (`isRetryable` in `contract/alb-contract.ts`); the
  * client records it on each {@link AlbApiError} as `retryable`.
  */
-import type { Clock } from "./clock";
-import { AlbApiError, WaitTimeoutError } from "./errors";
+import type { Clock } from "../base/clock";
+import { AlbApiError, WaitTimeoutError } from "../base/errors";
 
 /** Backoff settings shared by the retry loop and the waiter. */
 export interface BackoffOptions {

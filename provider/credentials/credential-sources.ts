@@ -15,9 +15,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as AlicloudCredentials from "@alicloud/credentials";
-import type { CliConfiguration, Credentials, CredentialSource } from "./credentials";
-import { CredentialsFetchError, redact } from "./errors";
-import type { FetchedCredentials } from "./session-cache";
+import { CredentialsFetchError, redact } from "../base/errors";
+import type { CliConfiguration, Credentials, CredentialSource, FetchedCredentials } from "./types";
 
 /** The `@alicloud/credentials` module. */
 export type CredentialsLibrary = typeof AlicloudCredentials;

@@ -4,11 +4,11 @@
  * itself (the listener may have changed since the preview). The checks are pure functions of what was
  * read; {@link LiveValidator} does the reading and the `DryRun=true` association for a preview.
  */
-import { ErrorCode, isListenerBusy, isTransitionalStatus, ListenerProtocol, ListenerStatus } from "../contract/alb-contract";
-import type { AlbApi, ListenerAttribute, ListenerCertificate } from "./alb-client";
-import type { Clock } from "./clock";
-import { ASSOCIATE_BATCH_MAX, CONFIG_NAMESPACE, VALIDATION_RETRY_MAX_DELAY_MS, VALIDATION_RETRY_MIN_DELAY_MS } from "./defaults";
-import { AlbApiError, CredentialsRejectedError, EndpointError, CaCertificateError, CertificateQuotaError, DefaultCertificateError, HttpListenerError, InvalidInputError, ListenerNotFoundError, StoppedListenerError } from "./errors";
+import { ErrorCode, isListenerBusy, isTransitionalStatus, ListenerProtocol, ListenerStatus } from "../../contract/alb-contract";
+import type { AlbApi, ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
+import type { Clock } from "../base/clock";
+import { ASSOCIATE_BATCH_MAX, CONFIG_NAMESPACE, VALIDATION_RETRY_MAX_DELAY_MS, VALIDATION_RETRY_MIN_DELAY_MS } from "../base/defaults";
+import { AlbApiError, CredentialsRejectedError, EndpointError, CaCertificateError, CertificateQuotaError, DefaultCertificateError, HttpListenerError, InvalidInputError, ListenerNotFoundError, StoppedListenerError } from "../base/errors";
 import { chunk, isPresentStatus, type LiveCertificate } from "./plan";
 import { withRetry } from "./retry";
 

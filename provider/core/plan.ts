@@ -2,9 +2,9 @@
  * Pure planning: from the desired set, what this resource declared before, and the live listener,
  * decide which certificates to associate and which to dissociate, in batches within API limits.
  */
-import { isPresentStatus, isTransitionalStatus } from "../contract/alb-contract";
-import { chunk } from "./chunk";
-import { ASSOCIATE_BATCH_MAX, DISSOCIATE_BATCH_MAX } from "./defaults";
+import { isPresentStatus, isTransitionalStatus } from "../../contract/alb-contract";
+import { chunk } from "../base/chunk";
+import { ASSOCIATE_BATCH_MAX, DISSOCIATE_BATCH_MAX } from "../base/defaults";
 
 export { chunk };
 

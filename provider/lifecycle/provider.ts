@@ -6,9 +6,9 @@
  * module from the installed package at run time.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { createAlbClient, defaultEndpoint, type AlbApi, type EndpointContact, type ListenerCertificate } from "./alb-client";
-import { systemClock, type Clock } from "./clock";
-import { ListenerCoordinator, type ClaimConflict } from "./coordinator";
+import { createAlbClient, defaultEndpoint, type AlbApi, type EndpointContact, type ListenerCertificate } from "../transport/alb-client";
+import { systemClock, type Clock } from "../base/clock";
+import { ListenerCoordinator, type ClaimConflict } from "../core/coordinator";
 import {
   CredentialChain,
   describeCredentialSource,
@@ -18,7 +18,7 @@ import {
   type ConfigReader,
   type Credentials,
   type Environment,
-} from "./credentials";
+} from "../credentials/credentials";
 import {
   CONFIG_NAMESPACE,
   DEFAULT_MAX_CERTIFICATES_PER_LISTENER,
@@ -27,15 +27,15 @@ import {
   VALIDATION_DEADLINE_MS,
   VALIDATION_RETRY_MAX_DELAY_MS,
   VALIDATION_RETRY_MIN_DELAY_MS,
-} from "./defaults";
-import { AlbProviderError, MissingCredentialsError, OwnershipConflictError, PartialApplyError, redact, type ApplyProgress, type InvalidInputError } from "./errors";
+} from "../base/defaults";
+import { AlbProviderError, MissingCredentialsError, OwnershipConflictError, PartialApplyError, redact, type ApplyProgress, type InvalidInputError } from "../base/errors";
 import { formatEvent } from "./events";
 import { canonicalize, isHttpUrl } from "./inputs";
-import { JobTimings } from "./job-timing";
-import { additionalOnly, listenerGone, LiveValidator, presentIds } from "./listener-checks";
-import { detectDrift, isPresentStatus, type LiveCertificate, type Plan } from "./plan";
-import { Reconciler } from "./reconcile";
-import { withRetry } from "./retry";
+import { JobTimings } from "../core/job-timing";
+import { additionalOnly, listenerGone, LiveValidator, presentIds } from "../core/listener-checks";
+import { detectDrift, isPresentStatus, type LiveCertificate, type Plan } from "../core/plan";
+import { Reconciler } from "../core/reconcile";
+import { withRetry } from "../core/retry";
 import {
   certificateMap,
   declaredIds,
@@ -50,7 +50,7 @@ import {
   type RawProps,
   type StoredProps,
 } from "./state";
-import { ThrottleGate } from "./throttle-gate";
+import { ThrottleGate } from "../core/throttle-gate";
 
 /** Everything the provider takes from the outside world; tests replace any of it. */
 export interface ProviderDeps {

@@ -9,7 +9,7 @@
  * - when the program's registrations (the engine's `check` and `diff` calls) last happened, so that a
  *   resource giving a certificate up can wait until every resource of the program has made its claim.
  */
-import type { Clock } from "./clock";
+import type { Clock } from "../base/clock";
 
 /** A certificate two resources declare on one listener. */
 export interface ClaimConflict {

@@ -6,7 +6,7 @@ import {
   DEFAULT_WAIT_TIMEOUT_SECONDS,
   MAX_WAIT_TIMEOUT_SECONDS,
   MIN_WAIT_TIMEOUT_SECONDS,
-} from "./defaults";
+} from "../base/defaults";
 import { certificateMap, UNKNOWN, type StoredProps } from "./state";
 
 /** A `check` failure naming the property. */

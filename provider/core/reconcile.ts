@@ -3,12 +3,12 @@
  * associate batches and the dissociate batches one at a time, each retried within the deadline and
  * waited on until the listener really serves the result.
  */
-import { isListenerBusy, isTransitionalStatus, JobStatus, ListenerStatus, meaningOf } from "../contract/alb-contract";
-import { chunk } from "./chunk";
-import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate } from "./alb-client";
-import type { Clock } from "./clock";
-import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "./defaults";
-import { AlbApiError, JobFailedError } from "./errors";
+import { isListenerBusy, isTransitionalStatus, JobStatus, ListenerStatus, meaningOf } from "../../contract/alb-contract";
+import { chunk } from "../base/chunk";
+import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
+import type { Clock } from "../base/clock";
+import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "../base/defaults";
+import { AlbApiError, JobFailedError } from "../base/errors";
 import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing";
 import { additionalOnly, listenerProblems, presentIds, protocolProblem, stoppedProblem } from "./listener-checks";
 import { computePlan, type LiveCertificate, type Plan } from "./plan";

@@ -3,7 +3,7 @@
  * to act. Messages never contain credentials or signed URLs: everything that comes from the API
  * client passes through {@link redact} first.
  */
-import { ErrorCode } from "../contract/alb-contract";
+import { ErrorCode } from "../../contract/alb-contract";
 
 /** Base class of every error this package throws. */
 export class AlbProviderError extends Error {
