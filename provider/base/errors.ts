@@ -249,11 +249,13 @@ export class WaitTimeoutError extends AlbProviderError {
     readonly elapsedMs: number,
     readonly attempts: number,
     readonly observed: string,
+    options?: { cause?: unknown },
   ) {
     super(
       `Timed out after ${(elapsedMs / 1000).toFixed(1)}s (${attempts} attempts) waiting for ${what}; ` +
         `last observed: ${withoutFullStop(observed)}. Raise waitTimeoutSeconds if the listener is legitimately slow, ` +
         `then run the update again: it resumes from the live state.`,
+      options,
     );
   }
 }

@@ -11,6 +11,22 @@
  */
 import type { Clock } from "../base/clock";
 
+/** What an apply needs to reach its listener through {@link ListenerCoordinator.forApply}. */
+export interface ApplyTicket<E extends Error> {
+  readonly listenerId: string;
+  /** The resource's owner key. */
+  readonly owner: string;
+  /** The certificates it declares on the listener. */
+  readonly desired: readonly string[];
+  readonly clock: Clock;
+  /** How long the program's registrations must have been quiet, ms. */
+  readonly quietMs: number;
+  /** The apply's deadline (clock ms): the quiet wait ends there at the latest. */
+  readonly deadlineAt: number;
+  /** The error for certificates another resource also declares (nothing is sent then). */
+  readonly refuse: (conflicts: readonly ClaimConflict[]) => E;
+}
+
 /** A certificate two resources declare on one listener. */
 export interface ClaimConflict {
   readonly certificateId: string;
@@ -23,6 +39,33 @@ export class ListenerCoordinator {
   private readonly claims = new Map<string, Map<string, ReadonlySet<string>>>();
   private registrationsInFlight = 0;
   private lastRegistrationAt?: number;
+
+  /**
+   * The one way a create or update reaches its listener: records the resource's claim, waits until the
+   * program's registrations are quiet (by then every resource of the program has claimed, in any
+   * registration order), refuses a certificate another resource also declares before anything is sent, then
+   * runs `task` in the listener's queue with the certificates other resources declare there (which it must
+   * not dissociate), read when its turn comes.
+   *
+   * @throws the ticket's `refuse` error when another resource declares one of the certificates
+   */
+  async forApply<T, E extends Error>(ticket: ApplyTicket<E>, task: (claimedByOthers: ReadonlySet<string>) => Promise<T>): Promise<T> {
+    const { listenerId, owner, desired } = ticket;
+    this.claim(listenerId, owner, desired);
+    await this.registrationsQuiet(ticket.clock, ticket.quietMs, ticket.deadlineAt);
+    const conflicts = this.conflicts(listenerId, owner, desired);
+    if (conflicts.length > 0) throw ticket.refuse(conflicts);
+    return this.withListener(listenerId, () => task(this.claimedByOthers(listenerId, owner)));
+  }
+
+  /**
+   * The one way a delete reaches its listener: forgets the resource's claim, then runs `task` in the
+   * listener's queue with the certificates other resources declare there (which it must not dissociate).
+   */
+  forDelete<T>(listenerId: string, owner: string, task: (claimedByOthers: ReadonlySet<string>) => Promise<T>): Promise<T> {
+    this.release(listenerId, owner);
+    return this.withListener(listenerId, () => task(this.claimedByOthers(listenerId, owner)));
+  }
 
   /** Runs `task` after every earlier task of the same listener finished (successfully or not). */
   withListener<T>(listenerId: string, task: () => Promise<T>): Promise<T> {

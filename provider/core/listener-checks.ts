@@ -5,12 +5,11 @@
  * read; {@link LiveValidator} does the reading and the `DryRun=true` association for a preview.
  */
 import { ErrorCode, isListenerBusy, isTransitionalStatus, ListenerProtocol, ListenerStatus } from "../../contract/alb-contract";
-import type { AlbApi, ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
-import type { Clock } from "../base/clock";
-import { ASSOCIATE_BATCH_MAX, CONFIG_NAMESPACE, VALIDATION_RETRY_MAX_DELAY_MS, VALIDATION_RETRY_MIN_DELAY_MS } from "../base/defaults";
-import { AlbApiError, CredentialsRejectedError, EndpointError, CaCertificateError, CertificateQuotaError, DefaultCertificateError, HttpListenerError, InvalidInputError, ListenerNotFoundError, StoppedListenerError } from "../base/errors";
+import type { ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
+import { ASSOCIATE_BATCH_MAX, CONFIG_NAMESPACE } from "../base/defaults";
+import { AlbApiError, CredentialsRejectedError, EndpointError, CaCertificateError, CertificateQuotaError, DefaultCertificateError, HttpListenerError, InvalidInputError, StoppedListenerError } from "../base/errors";
+import type { ListenerSession } from "./listener-session";
 import { chunk, isPresentStatus, type LiveCertificate } from "./plan";
-import { withRetry } from "./retry";
 
 /** The listener's additional certificates (the default certificate excluded). */
 export function additionalOnly(rows: readonly ListenerCertificate[]): LiveCertificate[] {
@@ -45,14 +44,16 @@ export function caCertificateProblem(listenerId: string, declared: Iterable<stri
 }
 
 /**
- * Every problem with declaring `declared` on this listener, from what was read: an HTTP listener (nothing
- * else is checked then), a stopped listener, a default certificate or a CA certificate in the set.
+ * What the listener's state refuses whatever is declared: an HTTP listener (no certificates at all), or a
+ * stopped one (no change until it is started). The first that applies.
  */
-export function listenerProblems(listenerId: string, attribute: ListenerAttribute, rows: readonly ListenerCertificate[], declared: readonly string[]): InvalidInputError[] {
-  const http = protocolProblem(listenerId, attribute);
-  if (http) return [http];
+export function listenerStateProblem(listenerId: string, attribute: ListenerAttribute): HttpListenerError | StoppedListenerError | undefined {
+  return protocolProblem(listenerId, attribute) ?? stoppedProblem(listenerId, attribute);
+}
+
+/** What the declared set asks that this listener refuses: one of its default certificates, or one of its CA certificates. */
+export function declarationProblems(listenerId: string, attribute: ListenerAttribute, rows: readonly ListenerCertificate[], declared: readonly string[]): InvalidInputError[] {
   const problems: (InvalidInputError | undefined)[] = [
-    stoppedProblem(listenerId, attribute),
     defaultCertificateProblem(listenerId, declared, defaultCertificates(rows, attribute)),
     caCertificateProblem(listenerId, declared, attribute),
   ];
@@ -70,16 +71,10 @@ export function isBusy(attribute: ListenerAttribute | undefined, rows: readonly 
   return attribute?.status === ListenerStatus.configuring || rows.some((r) => isTransitionalStatus(r.status));
 }
 
-/** The user-facing error for an API error that means the listener does not exist; undefined for any other error. */
-export function listenerGone(error: unknown, listenerId: string, region: string): ListenerNotFoundError | undefined {
-  return error instanceof AlbApiError && error.code === ErrorCode.listenerNotFound ? new ListenerNotFoundError(listenerId, region) : undefined;
-}
-
 /** What {@link LiveValidator} needs. */
 export interface LiveValidatorDeps {
-  readonly api: AlbApi;
-  readonly clock: Clock;
-  readonly random: () => number;
+  /** The listener, under the validate policy and the validation's deadline. */
+  readonly session: ListenerSession;
   readonly newToken: () => string;
   readonly warn: (line: string) => void;
   /**
@@ -90,16 +85,12 @@ export interface LiveValidatorDeps {
   readonly applying: () => boolean;
 }
 
-/** What to validate: a listener in a region, the declared set, and what an apply would add. */
+/** What to validate on the session's listener: the declared set, and what an apply would add. */
 export interface ValidationRequest {
-  readonly listenerId: string;
-  readonly region: string;
   readonly declared: readonly string[];
   readonly toAdd: readonly string[];
   /** The listener's rows, when the caller has just read them. */
   readonly rows?: readonly ListenerCertificate[];
-  /** Absolute deadline (clock ms) of the validation's calls. */
-  readonly deadlineAt: number;
 }
 
 /**
@@ -111,34 +102,30 @@ export interface ValidationRequest {
 export class LiveValidator {
   constructor(private readonly deps: LiveValidatorDeps) {}
 
-  private retry<T>(what: string, deadlineAt: number, call: () => Promise<T>): Promise<T> {
-    const { clock, random } = this.deps;
-    return withRetry(call, { clock, random, deadlineAt, what, minDelayMs: VALIDATION_RETRY_MIN_DELAY_MS, maxDelayMs: VALIDATION_RETRY_MAX_DELAY_MS });
-  }
-
   /** The problems found; empty when the declared set can be applied as far as a preview can tell. */
   async validate(request: ValidationRequest): Promise<InvalidInputError[]> {
-    const { api } = this.deps;
-    const { listenerId, deadlineAt } = request;
+    const { session } = this.deps;
+    const { listenerId } = session;
     const problems: InvalidInputError[] = [];
     try {
-      const attribute = await this.retry(`listener ${listenerId}`, deadlineAt, () => api.getListenerAttribute(listenerId));
+      const attribute = await session.attribute();
       const httpProblem = protocolProblem(listenerId, attribute);
       if (httpProblem) return [httpProblem];
-      const rows = request.rows ?? (await this.retry(`certificates of ${listenerId}`, deadlineAt, () => api.listListenerCertificates(listenerId)));
-      problems.push(...listenerProblems(listenerId, attribute, rows, request.declared));
+      const rows = request.rows ?? (await session.rows());
+      const stopped = stoppedProblem(listenerId, attribute);
+      problems.push(...(stopped ? [stopped] : []), ...declarationProblems(listenerId, attribute, rows, request.declared));
       // A stopped listener refuses the dry run too; its problem says all there is to say.
-      if (problems.some((p) => p instanceof StoppedListenerError)) return problems;
+      if (stopped) return problems;
       // The default and CA certificates already have their problem; the dry run is for the rest.
       const refused = new Set([...defaultCertificates(rows, attribute), ...attribute.caCertificateIds]);
       const present = presentIds(rows);
       const adding = request.toAdd.filter((id) => !present.has(id) && !refused.has(id));
-      problems.push(...(await this.dryRun(listenerId, attribute.loadBalancerId, adding, isBusy(attribute, rows), deadlineAt, request.region)));
+      problems.push(...(await this.dryRun(attribute.loadBalancerId, adding, isBusy(attribute, rows))));
     } catch (error) {
       // A wrong or stopped endpoint, or refused credentials, is no property's problem and no passing fault:
       // the preview fails with it.
       if (error instanceof EndpointError || error instanceof CredentialsRejectedError) throw error;
-      const gone = listenerGone(error, listenerId, request.region);
+      const gone = session.gone(error);
       if (gone) return [gone];
       if (error instanceof AlbApiError && !error.retryable) {
         problems.push(new InvalidInputError("listenerId", error.message));
@@ -154,7 +141,8 @@ export class LiveValidator {
    * as busy; rather than retry (and add load to a listener another writer is changing), it is skipped with
    * a note.
    */
-  private async dryRun(listenerId: string, loadBalancerId: string, adding: readonly string[], busy: boolean, deadlineAt: number, region: string): Promise<InvalidInputError[]> {
+  private async dryRun(loadBalancerId: string, adding: readonly string[], busy: boolean): Promise<InvalidInputError[]> {
+    const { listenerId } = this.deps.session;
     const applying = this.deps.applying();
     if (busy && adding.length > 0 && !applying) {
       this.deps.warn(`warning: ${CONFIG_NAMESPACE}: listener ${listenerId} is applying another change; the dry run of ${adding.join(", ")} was skipped`);
@@ -162,13 +150,13 @@ export class LiveValidator {
     if (busy || applying) return [];
     const problems: InvalidInputError[] = [];
     for (const batch of chunk(adding, ASSOCIATE_BATCH_MAX)) {
-      const outcome = await this.dryRunBatch(listenerId, batch, deadlineAt);
+      const outcome = await this.dryRunBatch(batch);
       if (outcome === "busy") break;
       if (outcome === "validated") continue;
       if (outcome.code === ErrorCode.loadBalancerQuotaExceeded) {
         problems.push(new CertificateQuotaError(listenerId, loadBalancerId, batch, outcome.apiMessage));
       } else if (outcome.code === ErrorCode.certificateNotFound) {
-        problems.push(...(await this.unknownCertificates(listenerId, batch, deadlineAt, region, outcome)));
+        problems.push(...(await this.unknownCertificates(batch, outcome)));
       } else {
         problems.push(new InvalidInputError(outcome.code === ErrorCode.listenerNotFound ? "listenerId" : "certificateIds", outcome.message));
       }
@@ -177,11 +165,12 @@ export class LiveValidator {
   }
 
   /** One dry run: validated, the listener busy, or the service's refusal (a transient error is retried, then thrown). */
-  private async dryRunBatch(listenerId: string, batch: readonly string[], deadlineAt: number): Promise<"validated" | "busy" | AlbApiError> {
+  private async dryRunBatch(batch: readonly string[]): Promise<"validated" | "busy" | AlbApiError> {
+    const { session } = this.deps;
     try {
-      return await this.retry(`dry run on ${listenerId}`, deadlineAt, async () => {
+      return await session.call(`dry run on ${session.listenerId}`, async () => {
         try {
-          await this.deps.api.associateAdditionalCertificates(listenerId, batch, { clientToken: this.deps.newToken(), dryRun: true });
+          await session.api.associateAdditionalCertificates(session.listenerId, batch, { clientToken: this.deps.newToken(), dryRun: true });
           return "validated" as const;
         } catch (error) {
           if (error instanceof AlbApiError && isListenerBusy(error.code)) return "busy" as const;
@@ -199,15 +188,15 @@ export class LiveValidator {
    * dry-run again (dry runs change nothing) until every refused certificate stands alone. If a narrowing dry
    * run cannot tell (busy, another refusal), the batch's own refusal is reported as it was.
    */
-  private async unknownCertificates(listenerId: string, batch: readonly string[], deadlineAt: number, region: string, refusal: AlbApiError): Promise<InvalidInputError[]> {
-    if (batch.length === 1) return [unknownCertificate(batch[0]!, region)];
+  private async unknownCertificates(batch: readonly string[], refusal: AlbApiError): Promise<InvalidInputError[]> {
+    if (batch.length === 1) return [unknownCertificate(batch[0]!, this.deps.session.region)];
     const middle = Math.ceil(batch.length / 2);
     const culprits: InvalidInputError[] = [];
     for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
-      const outcome = await this.dryRunBatch(listenerId, half, deadlineAt);
+      const outcome = await this.dryRunBatch(half);
       if (outcome === "validated") continue;
       if (outcome === "busy" || outcome.code !== ErrorCode.certificateNotFound) return [new InvalidInputError("certificateIds", refusal.message)];
-      culprits.push(...(await this.unknownCertificates(listenerId, half, deadlineAt, region, outcome)));
+      culprits.push(...(await this.unknownCertificates(half, outcome)));
     }
     return culprits.length > 0 ? culprits : [new InvalidInputError("certificateIds", refusal.message)];
   }

@@ -5,23 +5,21 @@
  */
 import { isListenerBusy, isTransitionalStatus, JobStatus, ListenerStatus, meaningOf } from "../../contract/alb-contract";
 import { chunk } from "../base/chunk";
-import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
-import type { Clock } from "../base/clock";
-import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS, RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS } from "../base/defaults";
+import type { AsyncJob, ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
+import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS } from "../base/defaults";
 import { AlbApiError, JobFailedError } from "../base/errors";
 import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing";
-import { additionalOnly, listenerProblems, presentIds, protocolProblem, stoppedProblem } from "./listener-checks";
+import { additionalOnly, declarationProblems, listenerStateProblem, presentIds } from "./listener-checks";
+import type { ListenerSession } from "./listener-session";
 import { computePlan, type LiveCertificate, type Plan } from "./plan";
-import { withRetry } from "./retry";
 import { ASSOCIATE, DISSOCIATE, judgeBatch, NO_HISTORY, type BatchHistory, type BatchObservation, type Direction } from "./settle";
 import type { ThrottleGate } from "./throttle-gate";
 import { waitFor, type CheckOutcome } from "./waiter";
 
 /** What reconciliation needs from the outside world. */
 export interface ReconcileDeps {
-  readonly api: AlbApi;
-  readonly clock: Clock;
-  readonly random: () => number;
+  /** The listener, under the apply policy and the operation's deadline. */
+  readonly session: ListenerSession;
   /** A fresh idempotency token per logical mutation. */
   readonly newToken: () => string;
   /** One line of progress for the user. */
@@ -39,13 +37,10 @@ export interface ReconcileDeps {
 }
 
 export interface ReconcileRequest {
-  readonly listenerId: string;
   readonly desired: readonly string[];
   readonly previouslyDeclared: readonly string[];
   readonly exclusive: boolean;
   readonly protectedIds: ReadonlySet<string>;
-  /** Absolute deadline (clock milliseconds) for the whole operation. */
-  readonly deadlineAt: number;
   /** Called with the plan, once it is made (before any mutation). */
   readonly onPlanned?: (plan: Plan) => void;
   /**
@@ -76,25 +71,13 @@ export class Reconciler {
 
   constructor(private readonly deps: ReconcileDeps) {}
 
-  private pollOptions(deadlineAt: number, schedule?: PollSchedule) {
-    if (schedule) return { clock: this.deps.clock, random: this.deps.random, deadlineAt, ...schedule };
-    return { clock: this.deps.clock, random: this.deps.random, deadlineAt, minDelayMs: POLL_MIN_DELAY_MS, maxDelayMs: POLL_MAX_DELAY_MS };
+  private get session(): ListenerSession {
+    return this.deps.session;
   }
 
-  private retry<T>(what: string, deadlineAt: number, call: () => Promise<T>): Promise<T> {
-    return withRetry(call, {
-      clock: this.deps.clock,
-      random: this.deps.random,
-      deadlineAt,
-      what,
-      minDelayMs: RETRY_MIN_DELAY_MS,
-      maxDelayMs: RETRY_MAX_DELAY_MS,
-    });
-  }
-
-  /** Reads every certificate row of the listener, retrying transient errors. */
-  readAll(listenerId: string, deadlineAt: number): Promise<ListenerCertificate[]> {
-    return this.retry(`the certificates of listener ${listenerId}`, deadlineAt, () => this.deps.api.listListenerCertificates(listenerId));
+  private pollOptions(schedule?: PollSchedule) {
+    const { clock, random, deadlineAt } = this.session;
+    return { clock, random, deadlineAt, ...(schedule ?? { minDelayMs: POLL_MIN_DELAY_MS, maxDelayMs: POLL_MAX_DELAY_MS }) };
   }
 
   /**
@@ -102,31 +85,32 @@ export class Reconciler {
    * returns its certificate rows and attributes. A job left running by an interrupted earlier run, or by
    * another writer, is waited out instead of fought. A listener that cannot take certificates fails.
    */
-  async settle(listenerId: string, deadlineAt: number): Promise<{ rows: ListenerCertificate[]; attribute: ListenerAttribute; waited: boolean }> {
+  async settle(): Promise<{ rows: ListenerCertificate[]; attribute: ListenerAttribute; waited: boolean }> {
+    const { listenerId } = this.session;
     const { value, attempts } = await waitFor(
       `listener ${listenerId} to finish its running jobs`,
       async (): Promise<CheckOutcome<{ rows: ListenerCertificate[]; attribute: ListenerAttribute }>> => {
-        const rows = await this.readAll(listenerId, deadlineAt);
+        const rows = await this.session.rows();
         const busy = rows.filter((r) => isTransitionalStatus(r.status));
         if (busy.length > 0) return { state: "retry", observed: busy.map((r) => `${r.certificateId} ${r.status}`).join(", ") };
-        const attribute = await this.retry(`listener ${listenerId}`, deadlineAt, () => this.deps.api.getListenerAttribute(listenerId));
+        const attribute = await this.session.attribute();
         if (attribute.status === ListenerStatus.configuring || attribute.status === ListenerStatus.provisioning) {
           return { state: "retry", observed: `listener ${attribute.status}` };
         }
-        const problem = protocolProblem(listenerId, attribute) ?? stoppedProblem(listenerId, attribute);
+        const problem = listenerStateProblem(listenerId, attribute);
         if (problem) return { state: "failure", error: problem };
         return { state: "success", value: { rows, attribute } };
       },
-      this.pollOptions(deadlineAt),
+      this.pollOptions(),
     );
     return { ...value, waited: attempts > 1 };
   }
 
   /** Brings the listener to the requested set. The caller holds the listener's queue. */
   async apply(request: ReconcileRequest): Promise<ReconcileResult> {
-    const { listenerId, deadlineAt } = request;
-    const { rows, attribute } = await this.settle(listenerId, deadlineAt);
-    const [problem] = listenerProblems(listenerId, attribute, rows, request.desired);
+    const { listenerId } = this.session;
+    const { rows, attribute } = await this.settle();
+    const [problem] = declarationProblems(listenerId, attribute, rows, request.desired);
     if (problem) throw problem;
     const plan = computePlan({
       desired: request.desired,
@@ -144,9 +128,9 @@ export class Reconciler {
       mutated = true;
       request.onMutated?.(direction.name, ids);
     };
-    for (const batch of plan.associate) await this.runBatch(ASSOCIATE, listenerId, batch, deadlineAt, markMutated);
-    for (const batch of plan.dissociate) await this.runBatch(DISSOCIATE, listenerId, batch, deadlineAt, markMutated);
-    const live = mutated ? additionalOnly(await this.readAll(listenerId, deadlineAt)) : additionalOnly(rows);
+    for (const batch of plan.associate) await this.runBatch(ASSOCIATE, batch, markMutated);
+    for (const batch of plan.dissociate) await this.runBatch(DISSOCIATE, batch, markMutated);
+    const live = mutated ? additionalOnly(await this.session.rows()) : additionalOnly(rows);
     return { plan, live };
   }
 
@@ -157,17 +141,16 @@ export class Reconciler {
    */
   private async runBatch(
     direction: Direction,
-    listenerId: string,
     batch: readonly string[],
-    deadlineAt: number,
     onMutated: (direction: Direction, ids: readonly string[]) => void,
   ): Promise<void> {
+    const { listenerId, deadlineAt, clock } = this.session;
     const learned = this.learnedBatchMax.get(direction.name);
     if (learned !== undefined && batch.length > learned) {
-      for (const part of chunk(batch, learned)) await this.runBatch(direction, listenerId, part, deadlineAt, onMutated);
+      for (const part of chunk(batch, learned)) await this.runBatch(direction, part, onMutated);
       return;
     }
-    const startedAt = this.deps.clock.now();
+    const startedAt = clock.now();
     let remaining = [...batch];
     while (remaining.length > 0) {
       const token = this.deps.newToken();
@@ -175,13 +158,13 @@ export class Reconciler {
       let jobId: string;
       onMutated(direction, ids);
       try {
-        const call = () => direction.send(this.deps.api, listenerId, ids, { clientToken: token });
+        const call = () => direction.send(this.session.api, listenerId, ids, { clientToken: token });
         const gate = this.deps.throttleGate;
         const sendOnce = gate ? () => gate.run(call, deadlineAt) : call;
-        ({ jobId } = await this.retry(`${direction.action} on ${listenerId}`, deadlineAt, () => this.sendWhenIdle(listenerId, deadlineAt, sendOnce)));
+        ({ jobId } = await this.session.call(`${direction.action} on ${listenerId}`, () => this.sendWhenIdle(sendOnce)));
       } catch (error) {
         if (error instanceof AlbApiError && error.code === direction.alreadyDoneCode) {
-          const next = direction.stillToSend(ids, presentIds(await this.readAll(listenerId, deadlineAt)));
+          const next = direction.stillToSend(ids, presentIds(await this.session.rows()));
           if (next.length === ids.length) throw error; // the service and the listing disagree: surface it
           remaining = next;
           continue;
@@ -192,15 +175,15 @@ export class Reconciler {
           const half = Math.ceil(ids.length / 2);
           this.learnedBatchMax.set(direction.name, Math.min(half, this.learnedBatchMax.get(direction.name) ?? half));
           this.deps.log(`${listenerId}: the service refused ${ids.length} certificates in one ${direction.action} call (${error.code}); sending at most ${half} per call`);
-          for (const part of chunk(ids, half)) await this.runBatch(direction, listenerId, part, deadlineAt, onMutated);
+          for (const part of chunk(ids, half)) await this.runBatch(direction, part, onMutated);
           return;
         }
         throw error;
       }
-      const { attempts } = await this.waitForBatch(direction, listenerId, ids, jobId, deadlineAt, this.deps.clock.now());
+      const { attempts } = await this.waitForBatch(direction, ids, jobId, clock.now());
       this.deps.log(
         `${listenerId}: ${direction.pastTense} ${ids.length} certificate(s) ` +
-          `[${ids.join(", ")}], job ${jobId || "(none)"}, ${seconds(this.deps.clock.now() - startedAt)}, ${attempts} poll(s)`,
+          `[${ids.join(", ")}], job ${jobId || "(none)"}, ${seconds(clock.now() - startedAt)}, ${attempts} poll(s)`,
       );
       remaining = [];
     }
@@ -212,12 +195,12 @@ export class Reconciler {
    * same ClientToken, rather than re-sending it blindly on the retry backoff: every refused call costs
    * mutation quota. A second refusal goes back to the retry loop and its backoff.
    */
-  private async sendWhenIdle<T>(listenerId: string, deadlineAt: number, send: () => Promise<T>): Promise<T> {
+  private async sendWhenIdle<T>(send: () => Promise<T>): Promise<T> {
     try {
       return await send();
     } catch (error) {
       if (!(error instanceof AlbApiError) || !isListenerBusy(error.code)) throw error;
-      const { waited } = await this.settle(listenerId, deadlineAt);
+      const { waited } = await this.settle();
       // The reads showed the listener idle although the service refused it as busy: the service's reads
       // lag behind its state. Sending again at once would only be refused again; the retry backoff decides.
       if (!waited) throw error;
@@ -231,7 +214,8 @@ export class Reconciler {
    * needs. The first look is at the job's expected end once this process has seen jobs finish (see
    * `job-timing.ts`); what the wait saw is recorded for the next one.
    */
-  private async waitForBatch(direction: Direction, listenerId: string, ids: readonly string[], jobId: string, deadlineAt: number, acceptedAt: number) {
+  private async waitForBatch(direction: Direction, ids: readonly string[], jobId: string, acceptedAt: number) {
+    const { listenerId, clock } = this.session;
     const schedule = this.deps.jobTimings?.schedule(listenerId, ids.length) ?? COLD_SCHEDULE;
     // The last look that saw the batch still running (ms after acceptance): with the look that saw it
     // done, it brackets the job's end. A look counts from when it started (its reads' own latency is
@@ -248,8 +232,8 @@ export class Reconciler {
     const result = await waitFor(
       `${direction.noun} of [${ids.join(", ")}] on ${listenerId} (job ${jobId})`,
       async (): Promise<CheckOutcome<void>> => {
-        lookAt = this.deps.clock.now();
-        const look = await this.look(listenerId, ids, jobId, direction, history);
+        lookAt = clock.now();
+        const look = await this.look(ids, jobId, direction, history);
         if ("transient" in look) return { state: "retry", observed: look.transient };
         history = look.history;
         const { verdict, jobListed } = look;
@@ -268,7 +252,7 @@ export class Reconciler {
             return { state: "retry", observed: verdict.observed };
         }
       },
-      this.pollOptions(deadlineAt, schedule),
+      this.pollOptions(schedule),
     );
     const observation =
       jobDoneMs !== undefined
@@ -283,13 +267,12 @@ export class Reconciler {
    * {@link judgeBatch} needs it. A transient API error ends the look without a verdict.
    */
   private async look(
-    listenerId: string,
     ids: readonly string[],
     jobId: string,
     direction: Direction,
     history: BatchHistory,
   ): Promise<{ verdict: Exclude<ReturnType<typeof judgeBatch>["verdict"], { kind: "read" }>; history: BatchHistory; jobListed: boolean; jobMs?: number } | { transient: string }> {
-    const api = this.deps.api;
+    const { api, listenerId } = this.session;
     let observation: BatchObservation = {};
     const transient = (what: string, error: unknown): { transient: string } => {
       if (error instanceof AlbApiError && error.retryable) return { transient: `${what}: ${error.code}` };

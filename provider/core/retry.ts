@@ -63,7 +63,7 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
       const delayMs = backoffDelayMs(attempt, options, options.random);
       const now = options.clock.now();
       if (now + delayMs > options.deadlineAt) {
-        throw new WaitTimeoutError(options.what, now - startedAt, attempt, error.message);
+        throw new WaitTimeoutError(options.what, now - startedAt, attempt, error.message, { cause: error });
       }
       options.onRetry?.(error, attempt, delayMs);
       await options.clock.sleep(delayMs, options.signal);

@@ -1,74 +1,35 @@
 /**
- * The lifecycle methods (check · diff · create · read · update · delete) of the dynamic provider: each
- * maps an engine call onto the domain (input canonicalization in `inputs.ts`, the stored format in
- * `state.ts`, live checks in `listener-checks.ts`, planning and settling in `plan.ts`, `reconcile.ts` and
- * `settle.ts`). The engine runs them through the thin serialized shim in `resource.ts`, which loads this
- * module from the installed package at run time.
+ * The lifecycle methods (check · diff · create · read · update · delete) of the dynamic provider: an adapter
+ * between the engine's props and the core. Each method canonicalizes or reads its props (`inputs.ts`,
+ * `state.ts`), opens a session with the listener under the right retry policy (`connection.ts`,
+ * `core/listener-session.ts`), hands the work to the validator or the reconciler (through the coordinator for
+ * a change), and turns what came back into outputs (`outcome.ts`). The engine runs it through the thin
+ * serialized shim in `resource.ts`, which loads this module from the installed package at run time.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { createAlbClient, defaultEndpoint, type AlbApi, type EndpointContact, type ListenerCertificate } from "../transport/alb-client";
+import { createAlbClient } from "../transport/alb-client";
 import { systemClock, type Clock } from "../base/clock";
-import { ListenerCoordinator, type ClaimConflict } from "../core/coordinator";
-import {
-  CredentialChain,
-  describeCredentialSource,
-  findEndpointOverride,
-  processEnvironment,
-  resolveRegion,
-  type ConfigReader,
-  type Credentials,
-  type Environment,
-} from "../credentials/credentials";
-import {
-  CONFIG_NAMESPACE,
-  DEFAULT_MAX_CERTIFICATES_PER_LISTENER,
-  MAX_CERTIFICATES_PER_LISTENER_CEILING,
-  REGISTRATION_QUIET_MS,
-  VALIDATION_DEADLINE_MS,
-  VALIDATION_RETRY_MAX_DELAY_MS,
-  VALIDATION_RETRY_MIN_DELAY_MS,
-} from "../base/defaults";
-import { AlbProviderError, MissingCredentialsError, OwnershipConflictError, PartialApplyError, redact, type ApplyProgress, type InvalidInputError } from "../base/errors";
-import { formatEvent } from "./events";
-import { canonicalize, isHttpUrl } from "./inputs";
+import { ListenerCoordinator } from "../core/coordinator";
+import { CredentialChain, processEnvironment, resolveRegion } from "../credentials/credentials";
+import { CONFIG_NAMESPACE, REGISTRATION_QUIET_MS } from "../base/defaults";
+import { PartialApplyError, redact, type InvalidInputError } from "../base/errors";
+import { liveDrift } from "./drift";
+import { canonicalize } from "./inputs";
 import { JobTimings } from "../core/job-timing";
-import { additionalOnly, listenerGone, LiveValidator, presentIds } from "../core/listener-checks";
-import { detectDrift, isPresentStatus, type LiveCertificate, type Plan } from "../core/plan";
+import { LiveValidator } from "../core/listener-checks";
+import { listenerGone, type ListenerSession } from "../core/listener-session";
+import { ownerOf, ownershipProblems } from "./ownership";
 import { Reconciler } from "../core/reconcile";
-import { withRetry } from "../core/retry";
-import {
-  certificateMap,
-  declaredIds,
-  sameIds,
-  storedListenerId,
-  storedResourceName,
-  storedWaitTimeoutSeconds,
-  UNKNOWN,
-  unsettledIds,
-  upgradeStored,
-  withCertificates,
-  type RawProps,
-  type StoredProps,
-} from "./state";
+import { Connection, type ConnectionDeps } from "./connection";
+import { appliedOutputs, ApplyTracker, partialOutcome, readOutcome } from "./outcome";
+import { declaredIds, sameIds, storedListenerId, UNKNOWN, unsettledIds, type RawProps, type StoredProps } from "./state";
 import { ThrottleGate } from "../core/throttle-gate";
 
 /** Everything the provider takes from the outside world; tests replace any of it. */
-export interface ProviderDeps {
-  readonly clock: Clock;
-  readonly random: () => number;
+export interface ProviderDeps extends ConnectionDeps {
   readonly newToken: () => string;
   /** Progress lines (shown by the engine as the provider's output). */
   readonly log: (line: string) => void;
-  /** Warnings. */
-  readonly warn: (line: string) => void;
-  readonly environment: (config?: ConfigReader) => Environment;
-  readonly createApi: (
-    endpoint: string,
-    credentials: () => Promise<Credentials>,
-    info?: { readonly source: string; readonly contact: EndpointContact; readonly credentialSource: string },
-  ) => AlbApi;
-  /** Decides where credentials come from and fetches (and caches) them; see `credentials.ts`. */
-  readonly credentials: CredentialChain;
   readonly coordinator: ListenerCoordinator;
   /** Job durations learned by this process (see `job-timing.ts`); without it, waits poll on the cold schedule. */
   readonly jobTimings?: JobTimings;
@@ -86,17 +47,9 @@ function failure(problem: InvalidInputError): pulumi.dynamic.CheckFailure {
   return { property: problem.property, reason: problem.reason };
 }
 
-/** The resource name of an owner key (`name|region`). */
-function ownerName(owner: string): string {
-  return owner.slice(0, owner.lastIndexOf("|"));
-}
-
 /** The dynamic provider implementation. One instance serves every resource of a provider process. */
 export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProvider {
-  private config?: ConfigReader;
-  /** Whether each endpoint has answered this process yet (see `EndpointContact`). */
-  private readonly contacts = new Map<string, EndpointContact>();
-  private warnedNoCredentials = false;
+  private readonly connection: Connection;
   /**
    * Creates, updates and deletes this process runs right now. Only an update run calls them (a preview
    * never does), so while one runs, the diffs and checks of the same deployment skip their validation dry
@@ -109,86 +62,21 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
    */
   private readonly validations = new Map<string, number>();
 
-  constructor(private readonly deps: ProviderDeps) {}
+  constructor(private readonly deps: ProviderDeps) {
+    this.connection = new Connection(deps);
+  }
 
   /** Receives the stack configuration (credentials, region, endpoint override). */
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = req.config;
+    this.connection.configure(req.config);
   }
 
-  private environment(): Environment {
-    return this.deps.environment(this.config);
+  private validator(session: ListenerSession): LiveValidator {
+    return new LiveValidator({ ...this.deps, session, applying: () => this.applying > 0 });
   }
 
-  private maxCertificates(): number {
-    const raw = this.config?.get(`${CONFIG_NAMESPACE}:maxCertificatesPerListener`);
-    const n = raw === undefined ? DEFAULT_MAX_CERTIFICATES_PER_LISTENER : Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_CERTIFICATES_PER_LISTENER_CEILING) {
-      throw new AlbProviderError(
-        `Stack config ${CONFIG_NAMESPACE}:maxCertificatesPerListener must be a whole number from 1 to ${MAX_CERTIFICATES_PER_LISTENER_CEILING}, got ${JSON.stringify(raw)}.`,
-      );
-    }
-    return n;
-  }
-
-  /** The API client for a resource's stored or new properties; credentials are looked up per request. */
-  private api(props: RawProps): AlbApi {
-    const env = this.environment();
-    const found = findEndpointOverride(env);
-    const override = found?.value;
-    if (override !== undefined && !isHttpUrl(override)) {
-      throw new AlbProviderError(`The endpoint override ${JSON.stringify(override)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
-    }
-    const region = typeof props.region === "string" && props.region ? props.region : resolveRegion(undefined, env);
-    const input = typeof props.endpoint === "string" && props.endpoint ? props.endpoint : undefined;
-    const endpoint = override ?? input ?? (region ? defaultEndpoint(region) : undefined);
-    if (!endpoint) throw new AlbProviderError("No region: set the resource's region input or the stack config alicloud:region.");
-    const source = found !== undefined ? `from ${found.from}` : input !== undefined ? "from the resource's endpoint input" : `the default endpoint of region ${region}`;
-    const url = endpoint.replace(/\/+$/, "");
-    let contact = this.contacts.get(url);
-    if (contact === undefined) this.contacts.set(url, (contact = { answered: false }));
-    const session = this.deps.credentials.session(env);
-    return this.deps.createApi(url, session.credentials, { source, contact, credentialSource: describeCredentialSource(session.source) });
-  }
-
-  /** Throws MissingCredentialsError or CredentialsConfigError early, before any request is built. */
-  private requireCredentials(): void {
-    this.deps.credentials.validate(this.environment());
-  }
-
-  private hasCredentials(): boolean {
-    try {
-      this.requireCredentials();
-      return true;
-    } catch (error) {
-      if (!(error instanceof MissingCredentialsError)) throw error;
-      if (!this.warnedNoCredentials) {
-        this.warnedNoCredentials = true;
-        this.deps.warn(`warning: ${CONFIG_NAMESPACE}: skipping validation against the live listeners: ${error.message}`);
-      }
-      return false;
-    }
-  }
-
-  private owner(props: RawProps): string {
-    return `${storedResourceName(props) ?? "(unnamed)"}|${String(props.region ?? "")}`;
-  }
-
-  private deadline(props: RawProps): number {
-    return this.deps.clock.now() + storedWaitTimeoutSeconds(props) * 1000;
-  }
-
-  /** Deadline of a validation starting now: VALIDATION_DEADLINE_MS, never past the resource's own deadline. */
-  private validationDeadline(props: RawProps): number {
-    return this.deps.clock.now() + Math.min(VALIDATION_DEADLINE_MS, storedWaitTimeoutSeconds(props) * 1000);
-  }
-
-  private reconciler(props: RawProps): Reconciler {
-    return new Reconciler({ ...this.deps, api: this.api(props) });
-  }
-
-  private validator(props: StoredProps): LiveValidator {
-    return new LiveValidator({ ...this.deps, api: this.api(props), applying: () => this.applying > 0 });
+  private reconciler(session: ListenerSession): Reconciler {
+    return new Reconciler({ ...this.deps, session });
   }
 
   check(olds: RawProps, news: RawProps): Promise<pulumi.dynamic.CheckResult> {
@@ -202,34 +90,23 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
    * validated otherwise: a refresh (which runs no check) never fails because the world changed.
    */
   private async checkInputs(olds: RawProps, news: RawProps): Promise<pulumi.dynamic.CheckResult> {
-    const env = this.environment();
-    const result = canonicalize(news, { maxCertificates: this.maxCertificates(), defaultRegion: resolveRegion(undefined, env) });
+    const result = canonicalize(news, { maxCertificates: this.connection.maxCertificates(), defaultRegion: resolveRegion(undefined, this.connection.environment()) });
     if (!result.props) return { inputs: news, failures: [...result.failures] };
     const props = result.props;
     if (result.certificatesUnknown) return { inputs: { ...props, certificates: UNKNOWN } };
     if (props.listenerId === UNKNOWN) return { inputs: props };
     const declared = Object.keys(props.certificates);
-    const conflicts = this.deps.coordinator.claim(props.listenerId, this.owner(props), declared);
-    if (conflicts.length > 0) return { inputs: props, failures: this.ownershipProblems(props, conflicts).map(failure) };
+    const conflicts = this.deps.coordinator.claim(props.listenerId, ownerOf(props), declared);
+    if (conflicts.length > 0) return { inputs: props, failures: ownershipProblems(props, conflicts).map(failure) };
     const isNew = typeof olds?.listenerId !== "string" || olds.listenerId !== props.listenerId || (olds.region ?? props.region) !== props.region;
     const setChanged = !sameIds(declaredIds(olds), declared);
-    const deadlineAt = this.validationDeadline(props);
-    this.validations.set(this.owner(props), deadlineAt);
-    if ((isNew || setChanged) && this.hasCredentials()) {
-      const problems = await this.validator(props).validate({
-        listenerId: props.listenerId,
-        region: props.region,
-        declared,
-        toAdd: declared,
-        deadlineAt,
-      });
+    const deadlineAt = this.connection.validationDeadline(props);
+    this.validations.set(ownerOf(props), deadlineAt);
+    if ((isNew || setChanged) && this.connection.hasCredentials()) {
+      const problems = await this.validator(this.connection.validateSession(props, deadlineAt)).validate({ declared, toAdd: declared });
       if (problems.length > 0) return { inputs: props, failures: problems.map(failure) };
     }
     return { inputs: props };
-  }
-
-  private ownershipProblems(props: StoredProps, conflicts: readonly ClaimConflict[]): OwnershipConflictError[] {
-    return conflicts.map((c) => new OwnershipConflictError(props.listenerId, c.certificateId, props.resourceName ?? "(unnamed)", ownerName(c.otherOwner)));
   }
 
   diff(id: string, olds: RawProps, news: RawProps): Promise<pulumi.dynamic.DiffResult> {
@@ -256,48 +133,16 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     const unsettled = unsettledIds(olds).length > 0;
     const props = stored(news);
     // What is left of the validation budget this resource's check started (one budget for both).
-    const deadlineAt = this.validations.get(this.owner(news)) ?? this.validationDeadline(news);
-    this.validations.delete(this.owner(news));
-    if (!this.hasCredentials()) return { changes: setChanged || exclusiveChanged || unsettled };
+    const deadlineAt = this.validations.get(ownerOf(news)) ?? this.connection.validationDeadline(news);
+    this.validations.delete(ownerOf(news));
+    if (!this.connection.hasCredentials()) return { changes: setChanged || exclusiveChanged || unsettled };
 
-    // Drift: the stored state may be stale (an out-of-band change). One read per resource shows it,
-    // so `up` repairs drift even without a refresh.
-    const api = this.api(news);
-    let rows: ListenerCertificate[];
-    try {
-      rows = await withRetry(() => api.listListenerCertificates(props.listenerId), {
-        clock: this.deps.clock,
-        random: this.deps.random,
-        deadlineAt,
-        what: `certificates of ${props.listenerId}`,
-        minDelayMs: VALIDATION_RETRY_MIN_DELAY_MS,
-        maxDelayMs: VALIDATION_RETRY_MAX_DELAY_MS,
-      });
-    } catch (error) {
-      throw listenerGone(error, props.listenerId, props.region) ?? error;
-    }
-    const drift = detectDrift({
-      declared: newIds,
-      present: presentIds(rows),
-      exclusive: props.exclusive,
-      protectedIds: this.deps.coordinator.claimedByOthers(props.listenerId, this.owner(news)),
-    });
-    const drifted = !setChanged && (drift.missing.length > 0 || drift.undeclared.length > 0);
-    if (drifted) {
-      this.deps.log(formatEvent({ kind: "drift", listenerId: props.listenerId, missing: drift.missing, undeclared: drift.undeclared }));
-      const problems = await this.validator(props).validate({
-        listenerId: props.listenerId,
-        region: props.region,
-        declared: newIds,
-        toAdd: drift.missing,
-        rows,
-        deadlineAt,
-      });
-      for (const problem of problems) this.deps.warn(`warning: ${CONFIG_NAMESPACE}: repairing listener ${props.listenerId} will fail: ${problem.message}`);
-    }
+    const session = this.connection.validateSession(props, deadlineAt);
+    const claimedByOthers = () => this.deps.coordinator.claimedByOthers(props.listenerId, ownerOf(news));
+    const drifted = await liveDrift(session, this.validator(session), { declared: newIds, exclusive: props.exclusive, claimedByOthers, setChanged }, this.deps);
     // An input change is answered "unknown" so that the engine computes the property diff itself:
-    // previews and `preview --json` then name each added and removed certificate ID
-    // (detailedDiff `certificates["<id>"]: add|delete`). Drift alone has no input change, so it
+    // previews and \`preview --json\` then name each added and removed certificate ID
+    // (detailedDiff \`certificates["<id>"]: add|delete\`). Drift alone has no input change, so it
     // must be a definite "changes".
     if (setChanged || exclusiveChanged) return {};
     return { changes: drifted || unsettled };
@@ -305,14 +150,11 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
 
   async create(inputs: RawProps): Promise<pulumi.dynamic.CreateResult> {
     const props = stored(inputs);
-    const live = await this.whileApplying(() => this.apply(props, []));
-    return { id: props.listenerId, outs: this.outputs(props, live) };
+    return { id: props.listenerId, outs: await this.whileApplying(() => this.apply(props, [])) };
   }
 
   async update(_id: string, olds: RawProps, news: RawProps): Promise<pulumi.dynamic.UpdateResult> {
-    const props = stored(news);
-    const live = await this.whileApplying(() => this.apply(props, declaredIds(olds)));
-    return { outs: this.outputs(props, live) };
+    return { outs: await this.whileApplying(() => this.apply(stored(news), declaredIds(olds))) };
   }
 
   private async whileApplying<T>(work: () => Promise<T>): Promise<T> {
@@ -325,155 +167,62 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
   }
 
   /**
-   * Reconciles the listener under its queue, once the program's registrations are quiet: by then every
-   * resource of the program has made its claim (in any registration order), so a certificate another
-   * resource declares is refused before anything is sent, and one this resource gave up to another is kept.
-   * A create or update that fails once a mutation was sent
-   * throws a {@link PartialApplyError} (the engine's "failed to initialize" shape, honoured for create and
-   * update alike): the resource is kept in state with the certificates of the old and the new set that
-   * are live now, so the next `up` finishes the job and also removes what this attempt associated if the
-   * program no longer declares it.
+   * Reconciles the listener through the coordinator (claim, quiet registrations, conflicts, the listener's
+   * queue), so a certificate another resource declares is refused before anything is sent, and one this
+   * resource gave up to another is kept. A create or update that fails once a mutation was sent throws a
+   * {@link PartialApplyError} (the engine's "failed to initialize" shape, honoured for create and update
+   * alike) carrying {@link partialOutcome}, so the next `up` finishes the job.
    */
-  private async apply(props: StoredProps, previouslyDeclared: readonly string[]): Promise<LiveCertificate[]> {
-    this.requireCredentials();
-    const owner = this.owner(props);
+  private async apply(props: StoredProps, previouslyDeclared: readonly string[]): Promise<StoredProps> {
+    this.connection.requireCredentials();
+    const owner = ownerOf(props);
     // A create follows its check without a diff: the check's validation budget ends here.
     this.validations.delete(owner);
     const desired = Object.keys(props.certificates);
-    this.deps.coordinator.claim(props.listenerId, owner, desired);
-    const reconciler = this.reconciler(props);
-    const deadlineAt = this.deadline(props);
-    await this.deps.coordinator.registrationsQuiet(this.deps.clock, REGISTRATION_QUIET_MS, deadlineAt);
-    const [conflict] = this.ownershipProblems(props, this.deps.coordinator.conflicts(props.listenerId, owner, desired));
-    if (conflict) throw conflict;
-    let mutated = false;
-    /** Certificates whose association was sent: the listener may not show them yet (read lag, a lost answer). */
-    const sentAssociations = new Set<string>();
-    let plan: Plan | undefined;
+    const session = this.connection.applySession(props, props.listenerId);
+    const tracker = new ApplyTracker();
+    const request = { desired, previouslyDeclared, exclusive: props.exclusive, onPlanned: tracker.onPlanned, onMutated: tracker.onMutated };
+    const ticket = { listenerId: props.listenerId, owner, desired, clock: this.deps.clock, quietMs: REGISTRATION_QUIET_MS, deadlineAt: session.deadlineAt };
     try {
-      const result = await this.deps.coordinator.withListener(props.listenerId, () =>
-        reconciler.apply({
-          listenerId: props.listenerId,
-          desired,
-          previouslyDeclared,
-          exclusive: props.exclusive,
-          protectedIds: this.deps.coordinator.claimedByOthers(props.listenerId, owner),
-          deadlineAt,
-          onPlanned: (p) => (plan = p),
-          onMutated: (direction, ids) => {
-            mutated = true;
-            if (direction === "associate") ids.forEach((id) => sentAssociations.add(id));
-          },
-        }),
+      const result = await this.deps.coordinator.forApply({ ...ticket, refuse: (conflicts) => ownershipProblems(props, conflicts)[0]! }, (protectedIds) =>
+        this.reconciler(session).apply({ ...request, protectedIds }),
       );
-      // Certificates kept because another resource of the stack declares them (the old name of a renamed
-      // resource, until its delete runs) are that resource's, not part of an exclusive resource's outputs.
-      const keptForOthers = new Set(result.plan.keptForOthers);
-      return result.live.filter((c) => !keptForOthers.has(c.certificateId));
+      return appliedOutputs(props, result);
     } catch (error) {
-      if (!mutated) throw error;
+      if (!tracker.mutated) throw error;
       const message = redact(error instanceof Error ? error.message : String(error));
-      const { outputs, progress } = await this.partialResult(reconciler, props, [...previouslyDeclared, ...desired], plan, sentAssociations);
+      // The rows as they are now, within the validation budget (the apply's own deadline may have passed).
+      const rows = await this.connection.applySession(props, props.listenerId, this.connection.validationDeadline(props)).rows().catch(() => undefined);
+      const { outputs, progress } = partialOutcome(props, tracker.failed([...previouslyDeclared, ...desired]), rows);
       throw new PartialApplyError(props.listenerId, progress, message, outputs, { cause: error });
     }
   }
 
-  /**
-   * After a failed apply: of the certificates this resource declared before or declares now, the ones live
-   * on the listener (one read), and how far the plan got. Stored in state, they are what the next update
-   * treats as "previously declared", so nothing this attempt associated is left behind if the program
-   * changes. A certificate whose association was sent but that the listener does not show (yet: its answer
-   * may have been lost, or the rows lag behind the call) is kept with status `Unknown`, since the job may
-   * still put it there; the next update or delete reads the listener before acting on it. If the listener
-   * cannot be read, every such certificate is kept with status `Unknown`.
-   */
-  private async partialResult(
-    reconciler: Reconciler,
-    props: StoredProps,
-    ids: readonly string[],
-    plan: Plan | undefined,
-    sentAssociations: ReadonlySet<string>,
-  ): Promise<{ outputs: StoredProps; progress?: ApplyProgress }> {
-    const ours = [...new Set(ids)].sort();
-    try {
-      const rows = await reconciler.readAll(props.listenerId, this.validationDeadline(props));
-      const status = new Map(additionalOnly(rows).map((c) => [c.certificateId, c.status]));
-      for (const id of sentAssociations) if (!status.has(id)) status.set(id, "Unknown");
-      const certificates = Object.fromEntries(ours.filter((id) => status.has(id)).map((id) => [id, status.get(id)!]));
-      const present = presentIds(rows);
-      const toAdd = plan?.associate.flat() ?? [];
-      const toRemove = plan?.dissociate.flat() ?? [];
-      const progress: ApplyProgress | undefined = plan && {
-        associated: toAdd.filter((id) => present.has(id)),
-        notAssociated: toAdd.filter((id) => !present.has(id)),
-        dissociated: toRemove.filter((id) => !present.has(id)),
-        notDissociated: toRemove.filter((id) => present.has(id)),
-      };
-      return { outputs: withCertificates(props, certificates), progress };
-    } catch {
-      return { outputs: withCertificates(props, certificateMap(ours, "Unknown")) };
-    }
-  }
-
-  /** Outputs: the stored inputs with the certificate map carrying live statuses. */
-  private outputs(props: StoredProps, live: readonly LiveCertificate[]): StoredProps {
-    const status = new Map(live.map((c) => [c.certificateId, c.status]));
-    const present = live.filter((c) => isPresentStatus(c.status)).map((c) => c.certificateId);
-    const ids = props.exclusive ? new Set([...Object.keys(props.certificates), ...present]) : new Set(Object.keys(props.certificates));
-    const certificates: Record<string, string> = {};
-    for (const id of [...ids].sort()) {
-      const s = status.get(id);
-      if (s !== undefined) certificates[id] = s;
-    }
-    return withCertificates(props, certificates);
-  }
-
   async read(id: string, props: RawProps): Promise<pulumi.dynamic.ReadResult> {
-    const listenerId = storedListenerId(id, props);
-    let rows: ListenerCertificate[];
+    const session = this.connection.applySession(props, storedListenerId(id, props));
     try {
-      rows = await this.reconciler(props).readAll(listenerId, this.deadline(props));
+      return readOutcome(session.listenerId, props, await session.rows());
     } catch (error) {
-      if (listenerGone(error, listenerId, String(props.region ?? ""))) {
-        this.deps.log(`${listenerId}: listener no longer exists; dropping it from state`);
-        return {};
-      }
-      throw error;
+      if (!session.gone(error)) throw error;
+      this.deps.log(`${session.listenerId}: listener no longer exists; dropping it from state`);
+      return {};
     }
-    const declared = new Set(declaredIds(props));
-    const kept = additionalOnly(rows)
-      .filter((c) => isPresentStatus(c.status) && (props.exclusive === true || declared.has(c.certificateId)))
-      .sort((a, b) => (a.certificateId < b.certificateId ? -1 : 1));
-    const outputs = upgradeStored(listenerId, props, Object.fromEntries(kept.map((c) => [c.certificateId, c.status])));
-    const inputs = upgradeStored(listenerId, props, certificateMap(kept.map((c) => c.certificateId)));
-    return { id: listenerId, props: outputs, inputs };
   }
 
   async delete(id: string, props: RawProps): Promise<void> {
-    const listenerId = storedListenerId(id, props);
-    this.requireCredentials();
-    const owner = this.owner(props);
-    this.deps.coordinator.release(listenerId, owner);
-    const reconciler = this.reconciler(props);
+    this.connection.requireCredentials();
+    const listener = { listenerId: storedListenerId(id, props), region: String(props.region ?? "") };
+    const request = { desired: [], previouslyDeclared: declaredIds(props), exclusive: false };
     try {
+      // The deadline starts when the listener's turn comes, not while earlier work on it runs.
       await this.whileApplying(() =>
-        this.deps.coordinator.withListener(listenerId, () =>
-          reconciler.apply({
-            listenerId,
-            desired: [],
-            previouslyDeclared: declaredIds(props),
-            exclusive: false,
-            protectedIds: this.deps.coordinator.claimedByOthers(listenerId, owner),
-            deadlineAt: this.deadline(props),
-          }),
+        this.deps.coordinator.forDelete(listener.listenerId, ownerOf(props), (protectedIds) =>
+          this.reconciler(this.connection.applySession(props, listener.listenerId)).apply({ ...request, protectedIds }),
         ),
       );
     } catch (error) {
-      if (listenerGone(error, listenerId, String(props.region ?? ""))) {
-        this.deps.log(`${listenerId}: listener no longer exists; nothing to dissociate`);
-        return;
-      }
-      throw error;
+      if (!listenerGone(error, listener)) throw error;
+      this.deps.log(`${listener.listenerId}: listener no longer exists; nothing to dissociate`);
     }
   }
 }

@@ -14,7 +14,7 @@ import { assertBuildIsCurrent } from "../kit/cli-stack";
 import { REPO_ROOT } from "../kit/paths";
 
 const run = promisify(execFile);
-const ALLOWED = /^(dist\/(contract|provider|simulator|report)\/[^/].*|README\.md|package\.json)$/;
+const ALLOWED = /^(dist\/(contract|provider|simulator|report)\/[^/].*|README\.md|LICENSE|package\.json)$/;
 
 interface Manifest {
   name: string;
@@ -57,12 +57,13 @@ afterAll(() => {
 });
 
 describe("the npm package", () => {
-  it("packs only the provider, the contract, the simulator, the report, the README and package.json", () => {
+  it("packs only the provider, the contract, the simulator, the report, the README, the licence and package.json", () => {
     expect(packed.filter((file) => !ALLOWED.test(file))).toEqual([]);
     expect(packed.filter((file) => /bench|reliability|test|kit/.test(file))).toEqual([]);
     for (const entry of [
       "package.json",
       "README.md",
+      "LICENSE",
       "dist/provider/index.js",
       "dist/provider/index.d.ts",
       "dist/provider/runtime.js",
@@ -77,6 +78,25 @@ describe("the npm package", () => {
     ]) {
       expect(packed, entry).toContain(entry);
     }
+  });
+
+  it("ships the Apache-2.0 licence it declares", () => {
+    expect(manifest.license).toBe("Apache-2.0");
+    const text = fs.readFileSync(path.join(work, "project", "node_modules", manifest.name, "LICENSE"), "utf8");
+    expect(text).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
+    expect(text).toContain("END OF TERMS AND CONDITIONS");
+  });
+
+  it("ships source maps that carry their sources (the TypeScript files are not packed)", () => {
+    const maps = packed.filter((file) => file.endsWith(".js.map"));
+    expect(maps.length).toBeGreaterThan(20);
+    const installed = path.join(work, "project", "node_modules", manifest.name);
+    const missing = maps.filter((file) => {
+      const map = JSON.parse(fs.readFileSync(path.join(installed, file), "utf8")) as { sources: string[]; sourcesContent?: (string | null)[] };
+      return map.sources.length === 0 || map.sourcesContent?.length !== map.sources.length || map.sourcesContent.some((text) => typeof text !== "string" || text.length === 0);
+    });
+    expect(missing).toEqual([]);
+    expect(packed.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))).toEqual([]);
   });
 
   it("runs nothing when a user installs it: no install-time lifecycle script (the build runs on pack)", () => {

@@ -104,11 +104,14 @@ export function assertBuildIsCurrent(): void {
   }
   const marker = path.join(os.tmpdir(), `alb-listener-certificates-e2e-build-ok-${runId()}`);
   if (!fs.existsSync(marker)) {
-    const built = fs.statSync(path.join(REPO_ROOT, "dist", "provider", "provider.js")).mtimeMs;
+    const built = fs.statSync(runtime).mtimeMs;
     const sources = path.join(REPO_ROOT, "provider");
-    const newer = fs.readdirSync(sources).filter((f) => f.endsWith(".ts") && fs.statSync(path.join(sources, f)).mtimeMs > built + 1000);
+    const newer = (fs.readdirSync(sources, { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".ts") && fs.statSync(path.join(sources, f)).mtimeMs > built + 1000)
+      .map((f) => `provider/${f.split(path.sep).join("/")}`)
+      .sort();
     if (newer.length > 0) {
-      throw new Error(`dist/ is older than provider/${newer.join(", provider/")}: run \`npm run build\` before the end-to-end tests.`);
+      throw new Error(`dist/ is older than ${newer.join(", ")}: run \`npm run build\` before the end-to-end tests.`);
     }
     fs.writeFileSync(marker, "");
   }

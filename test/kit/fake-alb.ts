@@ -4,7 +4,8 @@
  */
 import type { AlbApi, AsyncJob, ListenerAttribute, ListenerCertificate, MutationOptions, MutationResult } from "../../provider/transport/alb-client";
 import { AlbApiError } from "../../provider/base/errors";
-import { Reconciler, type ReconcileDeps } from "../../provider/core/reconcile";
+import { APPLY_POLICY, ListenerSession } from "../../provider/core/listener-session";
+import { Reconciler, type ReconcileDeps, type ReconcileRequest } from "../../provider/core/reconcile";
 import { VirtualClock } from "./clock";
 
 export const L = "lsn-unit";
@@ -132,15 +133,27 @@ export function apiError(code: string, retryable = true): AlbApiError {
   return new AlbApiError({ code, action: "AssociateAdditionalCertificatesWithListener", apiMessage: code, listenerId: L, retryable });
 }
 
-export function setup(extra: Partial<ReconcileDeps> = {}) {
+/**
+ * A Reconciler over a {@link FakeAlb} on a virtual clock. `request` applies a set to listener {@link L}, each
+ * in a session of its own (the apply policy; deadline 600 s from now unless `deadlineAt` is given).
+ */
+export function setup(extra: Partial<Omit<ReconcileDeps, "session">> = {}) {
   const clock = new VirtualClock();
   const api = new FakeAlb(clock);
   let tokens = 0;
   const logs: string[] = [];
-  const reconciler = new Reconciler({ api, clock, random: () => 0.5, newToken: () => `t${++tokens}`, log: (line) => logs.push(line), ...extra });
-  const request = (desired: string[], previouslyDeclared: string[] = [], extra: Partial<Parameters<Reconciler["apply"]>[0]> = {}) =>
-    reconciler.apply({ listenerId: L, desired, previouslyDeclared, exclusive: false, protectedIds: new Set(), deadlineAt: clock.now() + 600_000, ...extra });
+  const reconcilerUntil = (deadlineAt: number) =>
+    new Reconciler({
+      session: new ListenerSession({ api, clock, random: () => 0.5 }, { listenerId: L, region: "cn-hangzhou", deadlineAt, policy: APPLY_POLICY }),
+      newToken: () => `t${++tokens}`,
+      log: (line) => logs.push(line),
+      ...extra,
+    });
+  const request = (desired: string[], previouslyDeclared: string[] = [], options: Partial<ReconcileRequest> & { readonly deadlineAt?: number } = {}) => {
+    const { deadlineAt = clock.now() + 600_000, ...rest } = options;
+    return reconcilerUntil(deadlineAt).apply({ desired, previouslyDeclared, exclusive: false, protectedIds: new Set(), ...rest });
+  };
   const mutations = () => api.calls.filter((c) => /^(associate|dissociate) /.test(c));
-  return { clock, api, logs, request, mutations, reconciler };
+  return { clock, api, logs, request, mutations };
 }
 

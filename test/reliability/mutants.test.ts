@@ -41,7 +41,7 @@ describe("deliberate bugs in the built provider are caught by the chaos invarian
 
   it("a patch that no longer applies is an error, not a silent pass", () => {
     expect(() => applyMutant({ ...MUTANTS[0]!, find: "text the build does not contain" }, path.join(REPO_ROOT, "dist"), work, path.join(REPO_ROOT, "node_modules"))).toThrow(
-      /occurs 0 times in dist\/provider\/reconcile.js, not once/,
+      /occurs 0 times in dist\/provider\/core\/reconcile.js, not once/,
     );
   });
 });

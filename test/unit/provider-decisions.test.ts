@@ -207,7 +207,7 @@ describe("validation retries a transient failure for 30 s, or the resource's dea
     expect(checked - started).toBeLessThanOrEqual(30_000);
     h.fake.calls.length = 0;
     // 0.6 s were left: three reads, not 30 s more of them.
-    await expect(h.provider.diff(L, olds, news)).rejects.toThrow(/^Timed out after 0\.6s \(3 attempts\) waiting for certificates of lsn-decisions-1/);
+    await expect(h.provider.diff(L, olds, news)).rejects.toThrow(/^Timed out after 0\.6s \(3 attempts\) waiting for the certificates of listener lsn-decisions-1;/);
     expect(h.fake.calls).toEqual(["list *", "list *", "list *"]);
     expect(h.clock.now()).toBeLessThanOrEqual(started + 30_000);
     // The next deployment's check starts a budget of its own.

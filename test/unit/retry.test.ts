@@ -60,14 +60,20 @@ describe("withRetry", () => {
 
   it("gives up with a WaitTimeoutError before the deadline would be passed", async () => {
     const clock = new VirtualClock();
+    const thrown: unknown[] = [];
     const error = await withRetry(
       async () => {
-        throw apiError("IncorrectStatus.Listener");
+        const refusal = apiError("IncorrectStatus.Listener");
+        thrown.push(refusal);
+        throw refusal;
       },
       { clock, random: () => 1, deadlineAt: clock.now() + 5_000, what: "the listener", minDelayMs: 1000, maxDelayMs: 1000 },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).attempts).toBe(6);
+    // The last refusal is the timeout's cause (the first five were retried).
+    expect(thrown).toHaveLength(6);
+    expect((error as Error).cause).toBe(thrown[5]);
     expect((error as Error).message).toMatch(/waiting for the listener/);
     expect(clock.sleeps).toEqual([1000, 1000, 1000, 1000, 1000]);
   });

@@ -1,0 +1,130 @@
+/**
+ * Where a resource's calls go and who signs them: the stack configuration the engine handed over, the
+ * endpoint (override, the resource's input, or the region's default), the credential chain, and the
+ * listener sessions built from them. One instance per provider process.
+ */
+import { defaultEndpoint, type AlbApi, type EndpointContact } from "../transport/alb-client";
+import type { Clock } from "../base/clock";
+import {
+  describeCredentialSource,
+  findEndpointOverride,
+  resolveRegion,
+  type ConfigReader,
+  type CredentialChain,
+  type Credentials,
+  type Environment,
+} from "../credentials/credentials";
+import { CONFIG_NAMESPACE, DEFAULT_MAX_CERTIFICATES_PER_LISTENER, MAX_CERTIFICATES_PER_LISTENER_CEILING, VALIDATION_DEADLINE_MS } from "../base/defaults";
+import { AlbProviderError, MissingCredentialsError } from "../base/errors";
+import { APPLY_POLICY, ListenerSession, VALIDATE_POLICY, type RetryPolicy } from "../core/listener-session";
+import { isHttpUrl } from "./inputs";
+import { storedWaitTimeoutSeconds, type RawProps, type StoredProps } from "./state";
+
+/** What the connection takes from the outside world. */
+export interface ConnectionDeps {
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** Warnings. */
+  readonly warn: (line: string) => void;
+  readonly environment: (config?: ConfigReader) => Environment;
+  readonly createApi: (
+    endpoint: string,
+    credentials: () => Promise<Credentials>,
+    info?: { readonly source: string; readonly contact: EndpointContact; readonly credentialSource: string },
+  ) => AlbApi;
+  /** Decides where credentials come from and fetches (and caches) them; see `credentials.ts`. */
+  readonly credentials: CredentialChain;
+}
+
+export class Connection {
+  private config?: ConfigReader;
+  /** Whether each endpoint has answered this process yet (see `EndpointContact`). */
+  private readonly contacts = new Map<string, EndpointContact>();
+  private warnedNoCredentials = false;
+
+  constructor(private readonly deps: ConnectionDeps) {}
+
+  /** Takes the stack configuration (credentials, region, endpoint override) from the engine's `configure`. */
+  configure(config: ConfigReader): void {
+    this.config = config;
+  }
+
+  environment(): Environment {
+    return this.deps.environment(this.config);
+  }
+
+  /** The stack config `maxCertificatesPerListener`, checked. */
+  maxCertificates(): number {
+    const raw = this.config?.get(`${CONFIG_NAMESPACE}:maxCertificatesPerListener`);
+    const n = raw === undefined ? DEFAULT_MAX_CERTIFICATES_PER_LISTENER : Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > MAX_CERTIFICATES_PER_LISTENER_CEILING) {
+      throw new AlbProviderError(
+        `Stack config ${CONFIG_NAMESPACE}:maxCertificatesPerListener must be a whole number from 1 to ${MAX_CERTIFICATES_PER_LISTENER_CEILING}, got ${JSON.stringify(raw)}.`,
+      );
+    }
+    return n;
+  }
+
+  /** The API client for a resource's stored or new properties; credentials are looked up per request. */
+  api(props: RawProps): AlbApi {
+    const env = this.environment();
+    const found = findEndpointOverride(env);
+    const override = found?.value;
+    if (override !== undefined && !isHttpUrl(override)) {
+      throw new AlbProviderError(`The endpoint override ${JSON.stringify(override)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
+    }
+    const region = typeof props.region === "string" && props.region ? props.region : resolveRegion(undefined, env);
+    const input = typeof props.endpoint === "string" && props.endpoint ? props.endpoint : undefined;
+    const endpoint = override ?? input ?? (region ? defaultEndpoint(region) : undefined);
+    if (!endpoint) throw new AlbProviderError("No region: set the resource's region input or the stack config alicloud:region.");
+    const source = found !== undefined ? `from ${found.from}` : input !== undefined ? "from the resource's endpoint input" : `the default endpoint of region ${region}`;
+    const url = endpoint.replace(/\/+$/, "");
+    let contact = this.contacts.get(url);
+    if (contact === undefined) this.contacts.set(url, (contact = { answered: false }));
+    const session = this.deps.credentials.session(env);
+    return this.deps.createApi(url, session.credentials, { source, contact, credentialSource: describeCredentialSource(session.source) });
+  }
+
+  /**
+   * A create, update, delete or read's session with `listenerId`: the apply policy, until the resource's own
+   * deadline (`waitTimeoutSeconds` from now) unless `deadlineAt` says otherwise.
+   */
+  applySession(props: RawProps, listenerId: string, deadlineAt = this.deps.clock.now() + storedWaitTimeoutSeconds(props) * 1000): ListenerSession {
+    return this.session(props, listenerId, APPLY_POLICY, deadlineAt);
+  }
+
+  /** A check or diff's session with the resource's listener: the validate policy, until `deadlineAt` (see {@link validationDeadline}). */
+  validateSession(props: StoredProps, deadlineAt: number): ListenerSession {
+    return this.session(props, props.listenerId, VALIDATE_POLICY, deadlineAt);
+  }
+
+  /** Deadline of a validation starting now: VALIDATION_DEADLINE_MS, never past the resource's own deadline. */
+  validationDeadline(props: RawProps): number {
+    return this.deps.clock.now() + Math.min(VALIDATION_DEADLINE_MS, storedWaitTimeoutSeconds(props) * 1000);
+  }
+
+  private session(props: RawProps, listenerId: string, policy: RetryPolicy, deadlineAt: number): ListenerSession {
+    const { clock, random } = this.deps;
+    return new ListenerSession({ api: this.api(props), clock, random }, { listenerId, region: String(props.region ?? ""), deadlineAt, policy });
+  }
+
+  /** Throws MissingCredentialsError or CredentialsConfigError early, before any request is built. */
+  requireCredentials(): void {
+    this.deps.credentials.validate(this.environment());
+  }
+
+  /** Whether credentials are configured; without them, warns once per process that live validation is skipped. */
+  hasCredentials(): boolean {
+    try {
+      this.requireCredentials();
+      return true;
+    } catch (error) {
+      if (!(error instanceof MissingCredentialsError)) throw error;
+      if (!this.warnedNoCredentials) {
+        this.warnedNoCredentials = true;
+        this.deps.warn(`warning: ${CONFIG_NAMESPACE}: skipping validation against the live listeners: ${error.message}`);
+      }
+      return false;
+    }
+  }
+}
