@@ -83,7 +83,7 @@ export interface MutationFigures {
 export const DECISION_MODULES: readonly string[] = Object.freeze([
   "provider/core/plan.ts",
   "provider/core/reconcile.ts",
-  "provider/core/settle.ts",
+  "provider/core/batch-verdict.ts",
   "provider/core/retry.ts",
   "provider/core/waiter.ts",
   "provider/lifecycle/inputs.ts",

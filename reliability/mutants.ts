@@ -62,7 +62,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: "done-while-configuring",
     description: "a batch declared done while the listener is still Configuring",
-    file: "provider/core/settle.js",
+    file: "provider/core/batch-verdict.js",
     find: "if (listenerStatus === alb_contract_1.ListenerStatus.configuring) {",
     replace: "if (false) {",
     caughtBy: "halfDone",

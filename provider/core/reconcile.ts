@@ -1,5 +1,5 @@
 /**
- * Applies a desired certificate set to one listener: settle, read the live set, plan, then run the
+ * Applies a desired certificate set to one listener: wait until it is idle, read the live set, plan, then run the
  * associate batches and the dissociate batches one at a time, each retried within the deadline and
  * waited on until the listener really serves the result.
  */
@@ -12,7 +12,7 @@ import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing"
 import { additionalOnly, declarationProblems, listenerStateProblem, presentIds } from "./listener-checks";
 import type { ListenerSession } from "./listener-session";
 import { computePlan, type LiveCertificate, type Plan } from "./plan";
-import { ASSOCIATE, DISSOCIATE, judgeBatch, NO_HISTORY, type BatchHistory, type BatchObservation, type Direction } from "./settle";
+import { ASSOCIATE, DISSOCIATE, judgeBatch, NO_HISTORY, type BatchHistory, type BatchObservation, type Direction } from "./batch-verdict";
 import type { ThrottleGate } from "./throttle-gate";
 import { waitFor, type CheckOutcome } from "./waiter";
 
@@ -85,7 +85,7 @@ export class Reconciler {
    * returns its certificate rows and attributes. A job left running by an interrupted earlier run, or by
    * another writer, is waited out instead of fought. A listener that cannot take certificates fails.
    */
-  async settle(): Promise<{ rows: ListenerCertificate[]; attribute: ListenerAttribute; waited: boolean }> {
+  async waitUntilIdle(): Promise<{ rows: ListenerCertificate[]; attribute: ListenerAttribute; waited: boolean }> {
     const { listenerId } = this.session;
     const { value, attempts } = await waitFor(
       `listener ${listenerId} to finish its running jobs`,
@@ -109,7 +109,7 @@ export class Reconciler {
   /** Brings the listener to the requested set. The caller holds the listener's queue. */
   async apply(request: ReconcileRequest): Promise<ReconcileResult> {
     const { listenerId } = this.session;
-    const { rows, attribute } = await this.settle();
+    const { rows, attribute } = await this.waitUntilIdle();
     const [problem] = declarationProblems(listenerId, attribute, rows, request.desired);
     if (problem) throw problem;
     const plan = computePlan({
@@ -135,7 +135,7 @@ export class Reconciler {
   }
 
   /**
-   * One logical mutation: send it (one ClientToken across its retries), then wait until it settled.
+   * One logical mutation: send it (one ClientToken across its retries), then wait until its job is done.
    * A batch partly done already (the service answers "already associated" / "not associated") is
    * re-read and re-sent for the remainder under a new token, since its parameters changed.
    */
@@ -200,7 +200,7 @@ export class Reconciler {
       return await send();
     } catch (error) {
       if (!(error instanceof AlbApiError) || !isListenerBusy(error.code)) throw error;
-      const { waited } = await this.settle();
+      const { waited } = await this.waitUntilIdle();
       // The reads showed the listener idle although the service refused it as busy: the service's reads
       // lag behind its state. Sending again at once would only be refused again; the retry backoff decides.
       if (!waited) throw error;

@@ -6,7 +6,7 @@ import type { ApplyProgress } from "../base/errors";
 import { additionalOnly, presentIds } from "../core/listener-checks";
 import { isPresentStatus, type LiveCertificate, type Plan } from "../core/plan";
 import type { ReconcileResult } from "../core/reconcile";
-import type { Direction } from "../core/settle";
+import type { Direction } from "../core/batch-verdict";
 import type { ListenerCertificate } from "../transport/alb-client";
 import { certificateMap, declaredIds, upgradeStored, withCertificates, type RawProps, type StoredProps } from "./state";
 

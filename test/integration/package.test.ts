@@ -18,6 +18,7 @@ const ALLOWED = /^(dist\/(contract|provider|simulator|report)\/[^/].*|README\.md
 
 interface Manifest {
   name: string;
+  license: string;
   main: string;
   types: string;
   bin: Record<string, string>;

@@ -3,7 +3,7 @@
  * unsettled certificate was seen in the direction's transition and is now where that direction started.
  */
 import { describe, expect, it } from "vitest";
-import { ASSOCIATE, DISSOCIATE, judgeBatch, type BatchHistory } from "../../provider/core/settle";
+import { ASSOCIATE, DISSOCIATE, judgeBatch, type BatchHistory } from "../../provider/core/batch-verdict";
 
 const rows = (entries: Record<string, string>) => new Map(Object.entries(entries));
 const seen = (...ids: string[]): BatchHistory => ({ seenInTransition: new Set(ids) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ASSOCIATE, DISSOCIATE, judgeBatch, NO_HISTORY, type BatchHistory, type BatchObservation } from "../../provider/core/settle";
+import { ASSOCIATE, DISSOCIATE, judgeBatch, NO_HISTORY, type BatchHistory, type BatchObservation } from "../../provider/core/batch-verdict";
 
 const rows = (entries: Record<string, string>) => new Map(Object.entries(entries));
 const job = (status: string, extra: Record<string, string> = {}) => ({ id: "job-1", status, ...extra }) as BatchObservation["job"];
