@@ -1,9 +1,9 @@
 /**
  * The one error type the simulator answers with, built from the API contract's error catalogue
- * (`contract/error-catalogue.ts`): the wire `Code`, its HTTP status and its `Message`, rendered from the
- * catalogue's template with the values the call site gives. The backend, the server and the STS service
- * throw these; only the server (and the STS service) turn them into the JSON envelope, so no error body is
- * ever built by hand, and no code, status or message text is spelled outside the catalogue.
+ * (`ERROR_CODES` in `contract/alb-contract.ts`): the wire `Code`, its HTTP status and its `Message`,
+ * rendered from the catalogue's template with the values the call site gives. The backend, the server and
+ * the STS service throw these; only the server (and the STS service) turn them into the JSON envelope, so
+ * no error body is ever built by hand, and no code, status or message text is spelled outside the catalogue.
  *
  * Where the sources of a code, status or message are silent, the choice is stated on the catalogue entry
  * (see also `simulator/README.md`).

@@ -1,8 +1,8 @@
 /**
- * The error catalogue of the API contract (`contract/error-catalogue.ts`) and the one error type the
- * simulator builds from it. Codes, HTTP statuses, retry kinds and messages are spelled literally: they are
- * what the service sends and what a client must do, not the contract module's names for them, so a wrong
- * catalogue entry fails here instead of agreeing with itself.
+ * The error catalogue of the API contract (`ERROR_CODES` of `contract/alb-contract.ts`) and the one error
+ * type the simulator builds from it. Codes, HTTP statuses, retry kinds and messages are spelled literally:
+ * they are what the service sends and what a client must do, not the contract module's names for them, so a
+ * wrong catalogue entry fails here instead of agreeing with itself.
  */
 import { describe, expect, it } from "vitest";
 import {
