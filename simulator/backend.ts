@@ -12,26 +12,9 @@
  * status spelling, CA rows), while `listenerView`, `snapshot` and the mutations' checks see the truth.
  */
 import { randomInt } from "node:crypto";
-import { Action, CertificateStatus, Limits as ApiLimits, type MutationAction } from "../contract/alb-contract";
+import { Action, CertificateStatus, ErrorCode, Limits as ApiLimits, type MutationAction } from "../contract/alb-contract";
 import { DEFAULT_BEHAVIOUR, jobDurationMs, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
-import {
-  AlbErrorResponse,
-  DryRunOperationError,
-  IdempotenceParamsMismatchError,
-  IncorrectStatusListenerError,
-  InvalidParameterError,
-  MissingParameterError,
-  OperationDeniedDefaultCertificateUsedError,
-  OperationDeniedHttpListenerNotSupportError,
-  QuotaExceededListenerCertificateError,
-  ResourceAlreadyAssociatedCertificateError,
-  ResourceInConfiguringListenerError,
-  ResourceNotAssociatedCertificateError,
-  ResourceNotFoundCertificateError,
-  ResourceNotFoundListenerError,
-  ResourceQuotaExceededLoadBalancerCertificatesNumError,
-  ThrottlingUserError,
-} from "./errors";
+import { AlbErrorResponse, albError, invalidParameter, missingParameter } from "./errors";
 import { FaultInjector, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
 import {
   DEMO_FIXTURE,
@@ -107,7 +90,7 @@ export interface MutationRequest {
   readonly certificateIds: readonly string[];
   /** ASCII idempotency token; see {@link AlbBackend.associateAdditionalCertificatesWithListener}. */
   readonly clientToken?: string;
-  /** Validate only; then throw DryRunOperationError. */
+  /** Validate only; then throw `DryRunOperation`. */
   readonly dryRun?: boolean;
 }
 
@@ -286,8 +269,8 @@ export class AlbBackend {
   private nextLogSeq = 1;
 
   /**
-   * @throws InvalidFixtureError when `options.fixture` is invalid; InvalidBehaviourError naming the field when
-   *   `options.behaviour` is.
+   * @throws AlbErrorResponse `InvalidFixture` when `options.fixture` is invalid; `InvalidBehaviour` naming the
+   *   field when `options.behaviour` is.
    */
   constructor(options: AlbBackendOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -380,13 +363,13 @@ export class AlbBackend {
    * and starts nothing, whatever the state; with other parameters it is IdempotenceParamsMismatch. DryRun
    * requests neither consult nor record tokens.
    *
-   * @throws MissingParameterError, InvalidParameterError, ThrottlingUserError, IdempotenceParamsMismatchError,
-   *   ResourceNotFoundListenerError, OperationDeniedHttpListenerNotSupportError, ResourceInConfiguringListenerError
-   *   (a job of this listener is Processing; IncorrectStatusListenerError `[Configuring]` under the
-   *   `busyIncorrectStatus` behaviour), IncorrectStatusListenerError (the listener is otherwise not Running),
-   *   OperationDeniedDefaultCertificateUsedError, ResourceNotFoundCertificateError (unknown or CA),
-   *   ResourceAlreadyAssociatedCertificateError, ResourceQuotaExceededLoadBalancerCertificatesNumError or
-   *   QuotaExceededListenerCertificateError, DryRunOperationError.
+   * @throws AlbErrorResponse `Missing<Name>`, `InvalidParameter`, `Throttling.User`, `IdempotenceParamsMismatch`,
+   *   `ResourceNotFound.Listener`, `OperationDenied.HttpListenerNotSupport`, `ResourceInConfiguring.Listener`
+   *   (a job of this listener is Processing; `IncorrectStatus.Listener` `[Configuring]` under the
+   *   `busyIncorrectStatus` behaviour), `IncorrectStatus.Listener` (the listener is otherwise not Running),
+   *   `OperationDenied.DefaultCertificateUsed`, `ResourceNotFound.Certificate` (unknown or CA),
+   *   `ResourceAlreadyAssociated.Certificate`, `ResourceQuotaExceeded.LoadBalancerCertificatesNum` or
+   *   `QuotaExceeded.ListenerCertificate`, `DryRunOperation`.
    */
   associateAdditionalCertificatesWithListener(request: MutationRequest, hooks: MutationHooks = {}): MutationResult {
     return this.mutate(Action.associate, request, hooks, true);
@@ -399,8 +382,8 @@ export class AlbBackend {
    * row is not on it). The certificates show Dissociating until the job ends, then their rows are gone (or
    * linger as `Dissociated`, by behaviour).
    *
-   * @throws as Associate, with ResourceNotAssociatedCertificateError in place of the catalogue,
-   *   already-associated and quota checks; ResourceNotFoundCertificateError for a CA certificate under the
+   * @throws as Associate, with `ResourceNotAssociated.Certificate` in place of the catalogue,
+   *   already-associated and quota checks; `ResourceNotFound.Certificate` for a CA certificate under the
    *   `mutualTls` behaviour.
    */
   dissociateAdditionalCertificatesFromListener(request: MutationRequest, hooks: MutationHooks = {}): MutationResult {
@@ -413,7 +396,7 @@ export class AlbBackend {
    * the listener's CA certificate), as the read lag shows them, filtered by `certificateIds` and
    * `certificateType`. The dissociating status is spelled `Diassociating` under the `metadataSpelling` behaviour.
    *
-   * @throws ResourceNotFoundListenerError, OperationDeniedHttpListenerNotSupportError.
+   * @throws AlbErrorResponse `ResourceNotFound.Listener`, `OperationDenied.HttpListenerNotSupport`.
    */
   listListenerCertificates(request: {
     readonly listenerId: string;
@@ -422,7 +405,7 @@ export class AlbBackend {
   }): ListenerCertificateRow[] {
     this.settle();
     const listener = this.requireListener(request.listenerId);
-    if (listener.protocol === "HTTP") throw new OperationDeniedHttpListenerNotSupportError();
+    if (listener.protocol === "HTTP") throw albError(ErrorCode.httpListenerNotSupported);
     const rows: ListenerCertificateRow[] = [];
     if (listener.defaultCertificateId !== null) {
       rows.push({ certificateId: listener.defaultCertificateId, certificateType: "Server", isDefault: true, status: "Associated" });
@@ -443,7 +426,7 @@ export class AlbBackend {
       && (request.certificateType === undefined || row.certificateType === request.certificateType));
   }
 
-  /** GetListenerAttribute. @throws ResourceNotFoundListenerError. */
+  /** GetListenerAttribute. @throws AlbErrorResponse `ResourceNotFound.Listener`. */
   getListenerAttribute(listenerId: string): ListenerAttributes {
     this.settle();
     return this.attributesOf(this.requireListener(listenerId));
@@ -530,7 +513,7 @@ export class AlbBackend {
    * stays; the fault rules and the behaviour stay unless the fixture has a `faults` / `behaviour` field,
    * which replaces them.
    *
-   * @throws InvalidFixtureError; the world is then unchanged.
+   * @throws AlbErrorResponse `InvalidFixture`; the world is then unchanged.
    */
   reset(fixture: unknown): void {
     this.loadFixture(fixture, { fallback: this.behaviourValue });
@@ -542,7 +525,7 @@ export class AlbBackend {
    * read lag they started with; everything else follows the new behaviour from the next request on.
    *
    * @returns the active behaviour.
-   * @throws InvalidBehaviourError naming the field; the behaviour is then unchanged.
+   * @throws AlbErrorResponse `InvalidBehaviour` naming the field; the behaviour is then unchanged.
    */
   setBehaviour(input: BehaviourInput): Behaviour {
     this.settle();
@@ -551,7 +534,7 @@ export class AlbBackend {
     return this.behaviourValue;
   }
 
-  /** One listener with due transitions applied. @throws ResourceNotFoundListenerError. */
+  /** One listener with due transitions applied. @throws AlbErrorResponse `ResourceNotFound.Listener`. */
   listenerView(listenerId: string): ListenerView {
     const now = this.settle();
     return this.viewOf(this.requireListener(listenerId), now);
@@ -608,7 +591,7 @@ export class AlbBackend {
    * Sets a listener's own status. Anything but Running makes mutations fail with IncorrectStatus.Listener
    * (`Configuring` here means stuck in Configuring, without a job).
    *
-   * @throws ResourceNotFoundListenerError; TypeError for an unknown status.
+   * @throws AlbErrorResponse `ResourceNotFound.Listener`; TypeError for an unknown status.
    */
   setListenerStatus(listenerId: string, status: ListenerStatus): void {
     if (!LISTENER_STATUSES.includes(status)) throw new TypeError(`\`status\` must be one of ${LISTENER_STATUSES.join(", ")}, got ${String(status)}`);
@@ -623,7 +606,7 @@ export class AlbBackend {
    * Replaces the fault rules (and restarts their generator). Rules are validated at run time too, and
    * `{ faults: [...] }` is accepted, as for `POST /_simulator/faults`.
    *
-   * @throws InvalidFaultRuleError naming the field; the previous rules then stay.
+   * @throws AlbErrorResponse `InvalidFaultRule` naming the field; the previous rules then stay.
    */
   setFaults(rules: readonly FaultRule[]): void {
     this.faultInjector.setRules(rules);
@@ -790,7 +773,7 @@ export class AlbBackend {
 
   private requireListener(listenerId: string): ListenerRecord {
     const listener = this.listeners.get(listenerId);
-    if (listener === undefined) throw new ResourceNotFoundListenerError(listenerId);
+    if (listener === undefined) throw albError(ErrorCode.listenerNotFound, { listenerId });
     return listener;
   }
 
@@ -846,7 +829,7 @@ export class AlbBackend {
     const associating = action === Action.associate;
     const now = this.settle();
     const behaviour = this.behaviourValue;
-    if (request.listenerId === "") throw new MissingParameterError("ListenerId");
+    if (request.listenerId === "") throw missingParameter("ListenerId");
     const batchLimits = this.batchLimits();
     const certificateIds = this.checkBatch(request.certificateIds, associating ? batchLimits.associate : batchLimits.dissociate);
 
@@ -856,34 +839,34 @@ export class AlbBackend {
     if (request.clientToken !== undefined && request.dryRun !== true) {
       const earlier = this.clientTokens.get(request.clientToken);
       if (earlier !== undefined) {
-        if (earlier.fingerprint !== fingerprint) throw new IdempotenceParamsMismatchError(request.clientToken);
+        if (earlier.fingerprint !== fingerprint) throw albError(ErrorCode.idempotenceParamsMismatch, { clientToken: request.clientToken });
         return { jobId: earlier.jobId, replayed: true };
       }
     }
 
     const listener = this.requireListener(request.listenerId);
-    if (listener.protocol === "HTTP") throw new OperationDeniedHttpListenerNotSupportError();
+    if (listener.protocol === "HTTP") throw albError(ErrorCode.httpListenerNotSupported);
     if (this.hasProcessingJob(listener.listenerId)) {
       throw behaviour.busyIncorrectStatus
-        ? new IncorrectStatusListenerError(listener.listenerId, "Configuring")
-        : new ResourceInConfiguringListenerError(listener.listenerId);
+        ? albError(ErrorCode.incorrectStatusListener, { listenerId: listener.listenerId, status: "Configuring" })
+        : albError(ErrorCode.resourceInConfiguringListener, { listenerId: listener.listenerId });
     }
     const status = this.statusOf(listener, now);
-    if (status !== "Running") throw new IncorrectStatusListenerError(listener.listenerId, status);
+    if (status !== "Running") throw albError(ErrorCode.incorrectStatusListener, { listenerId: listener.listenerId, status });
 
     for (const certificateId of certificateIds) {
-      if (certificateId === listener.defaultCertificateId) throw new OperationDeniedDefaultCertificateUsedError(certificateId);
+      if (certificateId === listener.defaultCertificateId) throw albError(ErrorCode.defaultCertificateUsed);
       // Only server certificates are looked up, both ways, when the service is known to list CA rows.
-      if (behaviour.mutualTls && this.certificates.get(certificateId) === "Ca") throw new ResourceNotFoundCertificateError(certificateId);
+      if (behaviour.mutualTls && this.certificates.get(certificateId) === "Ca") throw albError(ErrorCode.certificateNotFound, { certificateId });
       if (associating) {
-        if (this.certificates.get(certificateId) !== "Server") throw new ResourceNotFoundCertificateError(certificateId);
-        if (listener.additional.has(certificateId)) throw new ResourceAlreadyAssociatedCertificateError(certificateId);
+        if (this.certificates.get(certificateId) !== "Server") throw albError(ErrorCode.certificateNotFound, { certificateId });
+        if (listener.additional.has(certificateId)) throw albError(ErrorCode.alreadyAssociated, { certificateId });
       } else if (!listener.additional.has(certificateId)) {
-        throw new ResourceNotAssociatedCertificateError(certificateId);
+        throw albError(ErrorCode.notAssociated, { certificateId });
       }
     }
     if (associating) this.checkQuota(listener, certificateIds.length);
-    if (request.dryRun === true) throw new DryRunOperationError();
+    if (request.dryRun === true) throw albError(ErrorCode.dryRunOperation);
 
     const fault = hooks.drawJobFault?.();
     let jobId = this.random.uuid();
@@ -928,23 +911,23 @@ export class AlbBackend {
       const siblings = this.listenersByLoadBalancer.get(listener.loadBalancerId) ?? [listener];
       const usage = siblings.reduce((sum, sibling) => sum + sibling.additional.size, 0) + adding;
       const limit = this.limitsValue.maxAdditionalCertificatesPerLoadBalancer;
-      if (usage > limit) throw new ResourceQuotaExceededLoadBalancerCertificatesNumError(listener.loadBalancerId, usage, limit);
+      if (usage > limit) throw albError(ErrorCode.loadBalancerQuotaExceeded, { loadBalancerId: listener.loadBalancerId, usage, limit });
     } else {
       const usage = listener.additional.size + adding;
       const limit = this.limitsValue.maxAdditionalCertificatesPerListener;
-      if (usage > limit) throw new QuotaExceededListenerCertificateError(listener.listenerId, usage, limit);
+      if (usage > limit) throw albError(ErrorCode.listenerQuotaExceeded, { listenerId: listener.listenerId, usage, limit });
     }
   }
 
   private checkBatch(certificateIds: readonly string[], max: number): string[] {
-    if (certificateIds.length === 0) throw new MissingParameterError("Certificates");
+    if (certificateIds.length === 0) throw missingParameter("Certificates");
     if (certificateIds.length > max) {
-      throw new InvalidParameterError("Certificates", `${certificateIds.length} certificates given, at most ${max} are allowed per call`);
+      throw invalidParameter("Certificates", `${certificateIds.length} certificates given, at most ${max} are allowed per call`);
     }
     const seen = new Set<string>();
     certificateIds.forEach((id, i) => {
-      if (id === "") throw new MissingParameterError(`Certificates.${i + 1}.CertificateId`);
-      if (seen.has(id)) throw new InvalidParameterError("Certificates", `certificate ${id} is given more than once`);
+      if (id === "") throw missingParameter(`Certificates.${i + 1}.CertificateId`);
+      if (seen.has(id)) throw invalidParameter("Certificates", `certificate ${id} is given more than once`);
       seen.add(id);
     });
     return [...certificateIds];
@@ -954,7 +937,7 @@ export class AlbBackend {
   private admitThrottled(now: number): void {
     const windowStart = now - this.limitsValue.rateWindowMs;
     this.mutationTimes = this.mutationTimes.filter((time) => time > windowStart);
-    if (this.mutationTimes.length >= this.limitsValue.mutationsPerWindow) throw new ThrottlingUserError();
+    if (this.mutationTimes.length >= this.limitsValue.mutationsPerWindow) throw albError(ErrorCode.throttlingUser);
     this.mutationTimes.push(now);
   }
 }

@@ -7,7 +7,7 @@
  * A behaviour is set by a fixture's `behaviour` field, `POST /_simulator/reset`, `POST /_simulator/behaviour`,
  * the `behaviour` option of `startSimulator` / `AlbBackend`, and the CLI's `--behaviour NAME[,NAME...]`.
  */
-import { InvalidBehaviourError } from "./errors";
+import { invalidBehaviour } from "./errors";
 
 /** How long a job takes under the {@link Behaviour.jobDuration} switch. */
 export interface JobDuration {
@@ -130,13 +130,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function booleanField(value: unknown, field: string): boolean {
-  if (typeof value !== "boolean") throw new InvalidBehaviourError(field, "must be true or false");
+  if (typeof value !== "boolean") throw invalidBehaviour(field, "must be true or false");
   return value;
 }
 
 function msField(value: unknown, field: string): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_MS) {
-    throw new InvalidBehaviourError(field, `must be an integer number of ms from 0 to ${MAX_MS}`);
+    throw invalidBehaviour(field, `must be an integer number of ms from 0 to ${MAX_MS}`);
   }
   return value;
 }
@@ -144,14 +144,14 @@ function msField(value: unknown, field: string): number {
 function jobDurationField(value: unknown, field: string): JobDuration | null {
   if (value === false || value === null) return null;
   if (value === true) return DEFAULT_JOB_DURATION;
-  if (!isRecord(value)) throw new InvalidBehaviourError(field, "must be true, false, null or an object with baseMs, perCertificateMs, jitter");
+  if (!isRecord(value)) throw invalidBehaviour(field, "must be true, false, null or an object with baseMs, perCertificateMs, jitter");
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(DEFAULT_JOB_DURATION, key)) {
-      throw new InvalidBehaviourError(`${field}.${key}`, "is not a known field (known: baseMs, perCertificateMs, jitter)");
+      throw invalidBehaviour(`${field}.${key}`, "is not a known field (known: baseMs, perCertificateMs, jitter)");
     }
   }
   const jitter = value.jitter ?? DEFAULT_JOB_DURATION.jitter;
-  if (typeof jitter !== "number" || !(jitter >= 0 && jitter <= 1)) throw new InvalidBehaviourError(`${field}.jitter`, "must be a number from 0 to 1");
+  if (typeof jitter !== "number" || !(jitter >= 0 && jitter <= 1)) throw invalidBehaviour(`${field}.jitter`, "must be a number from 0 to 1");
   return {
     baseMs: value.baseMs === undefined ? DEFAULT_JOB_DURATION.baseMs : msField(value.baseMs, `${field}.baseMs`),
     perCertificateMs: value.perCertificateMs === undefined ? DEFAULT_JOB_DURATION.perCertificateMs : msField(value.perCertificateMs, `${field}.perCertificateMs`),
@@ -167,10 +167,10 @@ function jobDurationField(value: unknown, field: string): JobDuration | null {
  * @throws InvalidBehaviourError naming the offending field (e.g. `behaviour.readLagMs`).
  */
 export function resolveBehaviour(input: unknown, field = "behaviour", base: Behaviour = DEFAULT_BEHAVIOUR): Behaviour {
-  if (!isRecord(input)) throw new InvalidBehaviourError(field, "must be an object");
+  if (!isRecord(input)) throw invalidBehaviour(field, "must be an object");
   for (const key of Object.keys(input)) {
     if (!(BEHAVIOUR_NAMES as readonly string[]).includes(key)) {
-      throw new InvalidBehaviourError(`${field}.${key}`, `is not a known behaviour (known: ${BEHAVIOUR_NAMES.join(", ")})`);
+      throw invalidBehaviour(`${field}.${key}`, `is not a known behaviour (known: ${BEHAVIOUR_NAMES.join(", ")})`);
     }
   }
   const flag = (name: keyof Behaviour): boolean => (input[name] === undefined ? base[name] as boolean : booleanField(input[name], `${field}.${name}`));
@@ -193,12 +193,12 @@ function flagValue(text: string, entry: string): boolean {
   const lower = text.toLowerCase();
   if (lower === "on" || lower === "true") return true;
   if (lower === "off" || lower === "false") return false;
-  throw new InvalidBehaviourError(entry, "takes on or off");
+  throw invalidBehaviour(entry, "takes on or off");
 }
 
 function msValue(text: string, entry: string): number {
   if (text.toLowerCase() === "off") return 0;
-  if (!/^[0-9]+$/.test(text) || Number(text) > MAX_MS) throw new InvalidBehaviourError(entry, `takes off or an integer number of ms from 0 to ${MAX_MS}`);
+  if (!/^[0-9]+$/.test(text) || Number(text) > MAX_MS) throw invalidBehaviour(entry, `takes off or an integer number of ms from 0 to ${MAX_MS}`);
   return Number(text);
 }
 
@@ -210,7 +210,7 @@ function jobDurationValue(text: string, entry: string): JobDuration | null {
   const perCertificateMs = Number(match?.[2]);
   const jitter = match?.[3] === undefined ? DEFAULT_JOB_DURATION.jitter : Number(match[3]);
   if (match === null || baseMs > MAX_MS || perCertificateMs > MAX_MS || jitter > 1) {
-    throw new InvalidBehaviourError(entry, `takes on, off or BASE_MS:PER_CERTIFICATE_MS[:JITTER] (ms up to ${MAX_MS}, JITTER from 0 to 1)`);
+    throw invalidBehaviour(entry, `takes on, off or BASE_MS:PER_CERTIFICATE_MS[:JITTER] (ms up to ${MAX_MS}, JITTER from 0 to 1)`);
   }
   return { baseMs, perCertificateMs, jitter };
 }
@@ -226,7 +226,7 @@ function jobDurationValue(text: string, entry: string): JobDuration | null {
 export function parseBehaviourList(values: readonly string[]): Behaviour {
   let behaviour: Behaviour = DEFAULT_BEHAVIOUR;
   for (const entry of values.flatMap((value) => value.split(",")).map((entry) => entry.trim())) {
-    if (entry === "") throw new InvalidBehaviourError("(an empty name)", `is not a known behaviour (known: all, ${BEHAVIOUR_NAMES.join(", ")})`);
+    if (entry === "") throw invalidBehaviour("(an empty name)", `is not a known behaviour (known: all, ${BEHAVIOUR_NAMES.join(", ")})`);
     if (entry === "all") {
       behaviour = ALL_BEHAVIOUR;
       continue;
@@ -235,7 +235,7 @@ export function parseBehaviourList(values: readonly string[]): Behaviour {
     const name = equals === -1 ? entry : entry.slice(0, equals);
     const value = equals === -1 ? undefined : entry.slice(equals + 1);
     if (!(BEHAVIOUR_NAMES as readonly string[]).includes(name)) {
-      throw new InvalidBehaviourError(name, `is not a known behaviour (known: all, ${BEHAVIOUR_NAMES.join(", ")})`);
+      throw invalidBehaviour(name, `is not a known behaviour (known: all, ${BEHAVIOUR_NAMES.join(", ")})`);
     }
     const key = name as keyof Behaviour;
     switch (key) {

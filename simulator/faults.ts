@@ -11,7 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ALB_ACTIONS, MUTATION_ACTIONS as MUTATING_ACTIONS } from "../contract/alb-contract";
-import { InvalidFaultRuleError } from "./errors";
+import { invalidFaultRule } from "./errors";
 import { SeededRandom } from "./random";
 
 /** What a fault does. */
@@ -101,14 +101,14 @@ const MAX_WRITER_CERTIFICATES = 100;
 
 function writerCertificates(value: unknown, field: string, kind: FaultKind): string[] | undefined {
   if (kind !== "concurrentWriter") {
-    if (value !== undefined) throw new InvalidFaultRuleError(field, "is only used by kind concurrentWriter");
+    if (value !== undefined) throw invalidFaultRule(field, "is only used by kind concurrentWriter");
     return undefined;
   }
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_WRITER_CERTIFICATES) {
-    throw new InvalidFaultRuleError(field, `must be an array of 1 to ${MAX_WRITER_CERTIFICATES} certificate IDs for kind concurrentWriter`);
+    throw invalidFaultRule(field, `must be an array of 1 to ${MAX_WRITER_CERTIFICATES} certificate IDs for kind concurrentWriter`);
   }
   return value.map((id: unknown, i) => {
-    if (typeof id !== "string" || id === "") throw new InvalidFaultRuleError(`${field}[${i}]`, "must be a non-empty string");
+    if (typeof id !== "string" || id === "") throw invalidFaultRule(`${field}[${i}]`, "must be a non-empty string");
     return id;
   });
 }
@@ -116,14 +116,14 @@ function writerCertificates(value: unknown, field: string, kind: FaultKind): str
 function optionalNumber(value: unknown, field: string, min: number, max: number, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new InvalidFaultRuleError(field, `must be ${integer ? "an integer" : "a number"} from ${min} to ${max}`);
+    throw invalidFaultRule(field, `must be ${integer ? "an integer" : "a number"} from ${min} to ${max}`);
   }
   return value;
 }
 
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || value === "") throw new InvalidFaultRuleError(field, "must be a non-empty string");
+  if (typeof value !== "string" || value === "") throw invalidFaultRule(field, "must be a non-empty string");
   return value;
 }
 
@@ -136,24 +136,24 @@ export function parseFaultRules(input: unknown): FaultRule[] {
   const list = typeof input === "object" && input !== null && !Array.isArray(input) && "faults" in input
     ? (input as { faults: unknown }).faults
     : input;
-  if (!Array.isArray(list)) throw new InvalidFaultRuleError("faults", "must be an array of rules");
+  if (!Array.isArray(list)) throw invalidFaultRule("faults", "must be an array of rules");
   return list.map((entry: unknown, i) => {
     const at = `faults[${i}]`;
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw new InvalidFaultRuleError(at, "must be an object");
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) throw invalidFaultRule(at, "must be an object");
     const raw = entry as Record<string, unknown>;
     for (const key of Object.keys(raw)) {
-      if (!RULE_FIELDS.includes(key)) throw new InvalidFaultRuleError(`${at}.${key}`, `is not a known field (known: ${RULE_FIELDS.join(", ")})`);
+      if (!RULE_FIELDS.includes(key)) throw invalidFaultRule(`${at}.${key}`, `is not a known field (known: ${RULE_FIELDS.join(", ")})`);
     }
     if (typeof raw.kind !== "string" || !(FAULT_KINDS as readonly string[]).includes(raw.kind)) {
-      throw new InvalidFaultRuleError(`${at}.kind`, `must be one of ${FAULT_KINDS.join(", ")}`);
+      throw invalidFaultRule(`${at}.kind`, `must be one of ${FAULT_KINDS.join(", ")}`);
     }
     const kind = raw.kind as FaultKind;
     const action = optionalString(raw.action, `${at}.action`);
     if (action !== undefined && !(ALB_ACTIONS as readonly string[]).includes(action)) {
-      throw new InvalidFaultRuleError(`${at}.action`, `must be one of ${ALB_ACTIONS.join(", ")}`);
+      throw invalidFaultRule(`${at}.action`, `must be one of ${ALB_ACTIONS.join(", ")}`);
     }
     if (action !== undefined && JOB_FAULT_KINDS.has(kind) && !MUTATING_ACTIONS.has(action)) {
-      throw new InvalidFaultRuleError(`${at}.action`, `must be a mutating action for kind ${kind}`);
+      throw invalidFaultRule(`${at}.action`, `must be a mutating action for kind ${kind}`);
     }
     const rule: FaultRule = {
       kind,

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { DEFAULT_BEHAVIOUR, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
-import { InvalidBehaviourError, InvalidFaultRuleError, InvalidFixtureError } from "./errors";
+import { invalidFixture, isAlbError } from "./errors";
 import { parseFaultRules, type FaultRule } from "./faults";
 import { resolveStsFixture, type ResolvedStsFixture, type StsFixture } from "./sts";
 import {
@@ -12,6 +12,7 @@ import {
   LISTENER_PROTOCOLS,
   LISTENER_STATUSES,
   Limits as ApiLimits,
+  SimulatorErrorCode,
   type CertificateType,
   type ListenerProtocol,
   type ListenerStatus,
@@ -201,36 +202,36 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** An object with only `allowed` keys; `field` "" is the fixture itself. */
 function record(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
-  if (!isRecord(value)) throw new InvalidFixtureError(field === "" ? "(the fixture)" : field, "must be an object");
+  if (!isRecord(value)) throw invalidFixture(field === "" ? "(the fixture)" : field, "must be an object");
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw new InvalidFixtureError(`${field === "" ? "" : `${field}.`}${key}`, `is not a known field (known: ${allowed.join(", ")})`);
+      throw invalidFixture(`${field === "" ? "" : `${field}.`}${key}`, `is not a known field (known: ${allowed.join(", ")})`);
     }
   }
   return value;
 }
 
 function nonEmptyString(value: unknown, field: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new InvalidFixtureError(field, "must be a non-empty string");
+  if (typeof value !== "string" || value.trim() === "") throw invalidFixture(field, "must be a non-empty string");
   return value;
 }
 
 function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidFixtureError(field, `must be one of ${allowed.join(", ")}`);
+    throw invalidFixture(field, `must be one of ${allowed.join(", ")}`);
   }
   return value as T;
 }
 
 function integer(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidFixtureError(field, `must be an integer from ${min} to ${max}`);
+    throw invalidFixture(field, `must be an integer from ${min} to ${max}`);
   }
   return value;
 }
 
 function array(value: unknown, field: string): readonly unknown[] {
-  if (!Array.isArray(value)) throw new InvalidFixtureError(field, "must be an array");
+  if (!Array.isArray(value)) throw invalidFixture(field, "must be an array");
   return value;
 }
 
@@ -262,7 +263,7 @@ export interface FixtureBehaviourContext {
  * behaviour the world will run under: `context.override`, else the fixture's own `behaviour`, else
  * `context.fallback`, else the default (the load-balancer quota).
  *
- * @throws InvalidFixtureError naming the offending field (e.g. `listeners[1].defaultCertificateId`),
+ * @throws AlbErrorResponse `InvalidFixture` naming the offending field (e.g. `listeners[1].defaultCertificateId`),
  *   for wrong types, unknown fields, duplicate IDs, references to unknown or CA certificates (or a server
  *   certificate as a CA certificate), certificates on HTTP listeners, an invalid behaviour, and more additional
  *   certificates than the quota.
@@ -276,7 +277,7 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
     try {
       behaviour = resolveBehaviour(root.behaviour);
     } catch (error: unknown) {
-      if (error instanceof InvalidBehaviourError) throw new InvalidFixtureError(error.field, error.reason);
+      if (isAlbError(error, SimulatorErrorCode.invalidBehaviour)) throw invalidFixture(error.params.field, error.params.reason);
       throw error;
     }
   }
@@ -291,10 +292,10 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
         accessKeySecret: nonEmptyString(key.accessKeySecret, `accessKeys[${i}].accessKeySecret`),
       };
     });
-  if (accessKeys.length === 0) throw new InvalidFixtureError("accessKeys", "must hold at least one key");
+  if (accessKeys.length === 0) throw invalidFixture("accessKeys", "must hold at least one key");
   const keyIds = new Set<string>();
   accessKeys.forEach((key, i) => {
-    if (keyIds.has(key.accessKeyId)) throw new InvalidFixtureError(`accessKeys[${i}].accessKeyId`, `duplicates ${key.accessKeyId}`);
+    if (keyIds.has(key.accessKeyId)) throw invalidFixture(`accessKeys[${i}].accessKeyId`, `duplicates ${key.accessKeyId}`);
     keyIds.add(key.accessKeyId);
   });
 
@@ -304,7 +305,7 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
     const cert = record(entry, field, ["certificateId", "type"]);
     const certificateId = nonEmptyString(cert.certificateId, `${field}.certificateId`);
     const type = oneOf(cert.type, `${field}.type`, CERTIFICATE_TYPES);
-    if (certificateTypes.has(certificateId)) throw new InvalidFixtureError(`${field}.certificateId`, `duplicates ${certificateId}`);
+    if (certificateTypes.has(certificateId)) throw invalidFixture(`${field}.certificateId`, `duplicates ${certificateId}`);
     certificateTypes.set(certificateId, type);
     return { certificateId, type };
   });
@@ -312,8 +313,8 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
   const serverCertificate = (value: unknown, field: string): string => {
     const id = nonEmptyString(value, field);
     const type = certificateTypes.get(id);
-    if (type === undefined) throw new InvalidFixtureError(field, `references ${id}, which is not in certificates`);
-    if (type !== "Server") throw new InvalidFixtureError(field, `references ${id}, which is a ${type} certificate, not a Server certificate`);
+    if (type === undefined) throw invalidFixture(field, `references ${id}, which is not in certificates`);
+    if (type !== "Server") throw invalidFixture(field, `references ${id}, which is a ${type} certificate, not a Server certificate`);
     return id;
   };
 
@@ -324,7 +325,7 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
       "listenerId", "loadBalancerId", "protocol", "port", "status", "defaultCertificateId", "additionalCertificateIds", "caCertificateId",
     ]);
     const listenerId = nonEmptyString(input.listenerId, `${field}.listenerId`);
-    if (listenerIds.has(listenerId)) throw new InvalidFixtureError(`${field}.listenerId`, `duplicates ${listenerId}`);
+    if (listenerIds.has(listenerId)) throw invalidFixture(`${field}.listenerId`, `duplicates ${listenerId}`);
     listenerIds.add(listenerId);
     const protocol = oneOf(input.protocol, `${field}.protocol`, LISTENER_PROTOCOLS);
     const defaultCertificateId = input.defaultCertificateId === undefined || input.defaultCertificateId === null
@@ -333,13 +334,13 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
     const additionalCertificateIds = array(input.additionalCertificateIds ?? [], `${field}.additionalCertificateIds`)
       .map((id, j) => serverCertificate(id, `${field}.additionalCertificateIds[${j}]`));
     if (protocol === "HTTP" && (defaultCertificateId !== null || additionalCertificateIds.length > 0)) {
-      throw new InvalidFixtureError(`${field}.protocol`, "is HTTP, which carries no certificates");
+      throw invalidFixture(`${field}.protocol`, "is HTTP, which carries no certificates");
     }
     const seen = new Set<string>();
     additionalCertificateIds.forEach((id, j) => {
       const idField = `${field}.additionalCertificateIds[${j}]`;
-      if (id === defaultCertificateId) throw new InvalidFixtureError(idField, `is the listener's default certificate ${id}`);
-      if (seen.has(id)) throw new InvalidFixtureError(idField, `duplicates ${id}`);
+      if (id === defaultCertificateId) throw invalidFixture(idField, `is the listener's default certificate ${id}`);
+      if (seen.has(id)) throw invalidFixture(idField, `duplicates ${id}`);
       seen.add(id);
     });
     let caCertificateId: string | null = null;
@@ -347,12 +348,12 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
       const caField = `${field}.caCertificateId`;
       caCertificateId = nonEmptyString(input.caCertificateId, caField);
       const type = certificateTypes.get(caCertificateId);
-      if (type === undefined) throw new InvalidFixtureError(caField, `references ${caCertificateId}, which is not in certificates`);
-      if (type !== "Ca") throw new InvalidFixtureError(caField, `references ${caCertificateId}, which is a ${type} certificate, not a Ca certificate`);
-      if (protocol !== "HTTPS") throw new InvalidFixtureError(caField, `is set on a ${protocol} listener; only HTTPS listeners take a CA certificate`);
+      if (type === undefined) throw invalidFixture(caField, `references ${caCertificateId}, which is not in certificates`);
+      if (type !== "Ca") throw invalidFixture(caField, `references ${caCertificateId}, which is a ${type} certificate, not a Ca certificate`);
+      if (protocol !== "HTTPS") throw invalidFixture(caField, `is set on a ${protocol} listener; only HTTPS listeners take a CA certificate`);
     }
     if (!quotaPerLoadBalancer && additionalCertificateIds.length > limits.maxAdditionalCertificatesPerListener) {
-      throw new InvalidFixtureError(
+      throw invalidFixture(
         `${field}.additionalCertificateIds`,
         `holds ${additionalCertificateIds.length} certificates, more than limits.maxAdditionalCertificatesPerListener (${limits.maxAdditionalCertificatesPerListener})`,
       );
@@ -375,7 +376,7 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
       const total = (usage.get(listener.loadBalancerId) ?? 0) + listener.additionalCertificateIds.length;
       usage.set(listener.loadBalancerId, total);
       if (total > limits.maxAdditionalCertificatesPerLoadBalancer) {
-        throw new InvalidFixtureError(
+        throw invalidFixture(
           `listeners[${i}].additionalCertificateIds`,
           `brings load balancer ${listener.loadBalancerId} to ${total} additional certificates, more than limits.maxAdditionalCertificatesPerLoadBalancer (${limits.maxAdditionalCertificatesPerLoadBalancer})`,
         );
@@ -388,7 +389,7 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
     try {
       faults = parseFaultRules(root.faults);
     } catch (error: unknown) {
-      if (error instanceof InvalidFaultRuleError) throw new InvalidFixtureError(error.field, error.reason);
+      if (isAlbError(error, SimulatorErrorCode.invalidFaultRule)) throw invalidFixture(error.params.field, error.params.reason);
       throw error;
     }
   }

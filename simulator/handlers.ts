@@ -8,7 +8,7 @@ import { Action, Limits as ApiLimits, type AlbAction } from "../contract/alb-con
 import type {
   AlbBackend, JobView, ListenerAttributes, ListenerCertificateRow, MutationHooks, MutationRequest, MutationResult,
 } from "./backend";
-import { InvalidParameterError } from "./errors";
+import { invalidParameter } from "./errors";
 import { CERTIFICATE_TYPES, LISTENER_PROTOCOLS } from "./fixture";
 import { DEFAULT_MAX_RESULTS, MAX_MAX_RESULTS, paginate, type Page } from "./paging";
 import type { WireParams } from "./params";
@@ -46,11 +46,11 @@ const RESOURCE_TYPES = ["loadbalancer", "listener", "rule", "acl", "securitypoli
 function clientToken(params: WireParams, backend: AlbBackend): string | undefined {
   const token = params.optionalString("ClientToken");
   if (token !== undefined && !/^[\x20-\x7e]+$/.test(token)) {
-    throw new InvalidParameterError("ClientToken", "it may contain only printable ASCII characters");
+    throw invalidParameter("ClientToken", "it may contain only printable ASCII characters");
   }
   const max = ApiLimits.clientTokenMaxLength;
   if (token !== undefined && backend.behaviour.requestLimits && token.length > max) {
-    throw new InvalidParameterError("ClientToken", `it is ${token.length} characters long, at most ${max} are allowed`);
+    throw invalidParameter("ClientToken", `it is ${token.length} characters long, at most ${max} are allowed`);
   }
   return token;
 }

@@ -72,7 +72,6 @@ export {
   DEMO_OIDC_TOKEN,
   DEMO_ROLE_ARN,
   DEMO_STS_FIXTURE,
-  StsErrorResponse,
   StsService,
   unsignedJwt,
   type IssuedSession,

@@ -5,7 +5,7 @@
  * with other filters (or made up) is refused with InvalidParameter.
  */
 import { createHash } from "node:crypto";
-import { InvalidParameterError } from "./errors";
+import { invalidParameter } from "./errors";
 
 /** Default MaxResults of every List* action. */
 export const DEFAULT_MAX_RESULTS = 20;
@@ -34,7 +34,7 @@ function fingerprintOf(scope: unknown): string {
  * Returns the page of `items` after `nextToken`, in the order of `keyOf` (which must be unique per item).
  *
  * @param scope the action and its filters; a token is only valid for the same scope.
- * @throws InvalidParameterError when `nextToken` was not issued for this scope.
+ * @throws AlbErrorResponse `InvalidParameter` when `nextToken` was not issued for this scope.
  */
 export function paginate<T>(
   items: readonly T[],
@@ -65,7 +65,7 @@ function encodeToken(lastKey: string, fingerprint: string): string {
 }
 
 function decodeToken(token: string, fingerprint: string): string {
-  const invalid = new InvalidParameterError("NextToken", "it is not a token returned by this action for these filters");
+  const invalid = invalidParameter("NextToken", "it is not a token returned by this action for these filters");
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));

@@ -13,25 +13,17 @@
 import { freeCertificates, INSPECTION_ROUTES } from "./world-summary";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { ALB_API_VERSION as API_VERSION, isAlbAction, isStsRequest, LISTENER_STATUSES, type ListenerStatus } from "../contract/alb-contract";
-import type { AlbBackend, JobFaultEffect, RequestLogEntry } from "./backend";
 import {
-  AlbErrorResponse,
-  InspectionForbiddenError,
-  InspectionRouteNotFoundError,
-  InternalError,
-  InvalidBehaviourError,
-  InvalidActionNotFoundError,
-  InvalidFaultRuleError,
-  InvalidFixtureError,
-  InvalidParameterError,
-  InvalidVersionError,
-  MissingParameterError,
-  RequestEntityTooLargeError,
-  ServiceUnavailableError,
-  ThrottlingUserError,
-  UnsupportedHttpMethodError,
-} from "./errors";
+  ALB_API_VERSION as API_VERSION,
+  ErrorCode,
+  isAlbAction,
+  isStsRequest,
+  LISTENER_STATUSES,
+  SimulatorErrorCode,
+  type ListenerStatus,
+} from "../contract/alb-contract";
+import type { AlbBackend, JobFaultEffect, RequestLogEntry } from "./backend";
+import { AlbErrorResponse, albError, internalError, invalidBehaviour, invalidFaultRule, invalidFixture, invalidParameter, missingParameter } from "./errors";
 import {
   DEFAULT_FAULT_DELAY_MS,
   DEFAULT_JOB_FAIL_CODE,
@@ -86,11 +78,11 @@ function listenerStatusRoute(path: string): string | undefined {
   }
 }
 
-/** The `status` of a listener-status body. @throws InvalidParameterError naming `status`. */
+/** The `status` of a listener-status body. @throws AlbErrorResponse `InvalidParameter` naming `status`. */
 function listenerStatusOf(body: unknown): ListenerStatus {
   const status = typeof body === "object" && body !== null ? (body as Record<string, unknown>).status : undefined;
   if (typeof status !== "string" || !(LISTENER_STATUSES as readonly string[]).includes(status)) {
-    throw new InvalidParameterError("status", `it must be one of ${LISTENER_STATUSES.join(", ")}`);
+    throw invalidParameter("status", `it must be one of ${LISTENER_STATUSES.join(", ")}`);
   }
   return status as ListenerStatus;
 }
@@ -99,7 +91,7 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Reads the body up to `MAX_BODY_BYTES`. @throws RequestEntityTooLargeError (the rest is drained). */
+/** Reads the body up to `MAX_BODY_BYTES`. @throws AlbErrorResponse `RequestEntityTooLarge` (the rest is drained). */
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -116,7 +108,7 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
         discarded += more.length;
         if (discarded > MAX_DISCARD_BYTES) request.socket.destroy();
       });
-      reject(new RequestEntityTooLargeError(MAX_BODY_BYTES));
+      reject(albError(ErrorCode.requestEntityTooLarge, { maxBytes: MAX_BODY_BYTES }));
     };
     request.on("data", onData);
     request.on("end", () => resolve(Buffer.concat(chunks)));
@@ -201,12 +193,12 @@ export function createAlbServer(options: AlbServerOptions): Server {
 
     let body: Buffer;
     try {
-      if (path !== "/") throw new InvalidActionNotFoundError();
-      if (request.method !== "GET" && request.method !== "POST") throw new UnsupportedHttpMethodError();
+      if (path !== "/") throw albError(ErrorCode.invalidActionNotFound);
+      if (request.method !== "GET" && request.method !== "POST") throw albError(ErrorCode.unsupportedHttpMethod);
       body = await readBody(request);
     } catch (error: unknown) {
-      const apiError = error instanceof AlbErrorResponse ? error : new InternalError();
-      fail(apiError, apiError instanceof RequestEntityTooLargeError ? { connection: "close" } : {});
+      const apiError = error instanceof AlbErrorResponse ? error : internalError();
+      fail(apiError, apiError.code === ErrorCode.requestEntityTooLarge ? { connection: "close" } : {});
       return;
     }
 
@@ -222,8 +214,8 @@ export function createAlbServer(options: AlbServerOptions): Server {
       const acs3 = isAcs3Request(request.headers);
       action = (acs3 ? headerValue(request.headers, "x-acs-action") : params.get("Action")) ?? null;
       const version = acs3 ? headerValue(request.headers, "x-acs-version") : params.get("Version");
-      if (action === null || action === "") throw new MissingParameterError(acs3 ? "x-acs-action" : "Action", "Action");
-      if (version === undefined || version === "") throw new MissingParameterError(acs3 ? "x-acs-version" : "Version", "Version");
+      if (action === null || action === "") throw missingParameter(acs3 ? "x-acs-action" : "Action", "Action");
+      if (version === undefined || version === "") throw missingParameter(acs3 ? "x-acs-version" : "Version", "Version");
       const signed = { method: request.method ?? "GET", path, query, params, headers: request.headers, body };
       const context = { secretOf, nowMs: backend.now(), timestampSkewMs, nonces };
       if (sts !== undefined && isStsRequest(action, version)) {
@@ -232,8 +224,8 @@ export function createAlbServer(options: AlbServerOptions): Server {
         record(answer.status, answer.code);
         return;
       }
-      if (version !== API_VERSION) throw new InvalidVersionError();
-      if (!isAlbAction(action)) throw new InvalidActionNotFoundError();
+      if (version !== API_VERSION) throw albError(ErrorCode.invalidVersion);
+      if (!isAlbAction(action)) throw albError(ErrorCode.invalidActionNotFound);
 
       const caller = authenticate(signed, context);
       sts?.checkSecurityToken(caller.accessKeyId, securityTokenOf(params, request.headers));
@@ -253,9 +245,9 @@ export function createAlbServer(options: AlbServerOptions): Server {
       } else if (chosen !== undefined && jobFault === undefined) {
         fire(chosen);
         switch (chosen.rule.kind) {
-          case "throttle": throw new ThrottlingUserError();
-          case "error500": throw new InternalError();
-          case "error503": throw new ServiceUnavailableError();
+          case "throttle": throw albError(ErrorCode.throttlingUser);
+          case "error500": throw internalError();
+          case "error503": throw albError(ErrorCode.serviceUnavailable);
           case "reset":
             request.socket.destroy();
             record(null, null);
@@ -288,7 +280,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
       send(response, 200, { RequestId: requestId, ...result.body }, { "x-acs-request-id": requestId });
       record(200, null);
     } catch (error: unknown) {
-      fail(error instanceof AlbErrorResponse ? error : new InternalError());
+      fail(error instanceof AlbErrorResponse ? error : internalError());
     }
   }
 
@@ -296,7 +288,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
     const requestId = backend.newRequestId();
     const fail = (error: AlbErrorResponse): void => send(response, error.httpStatus, errorEnvelope(error, requestId, backend.regionId));
     try {
-      if (!options.allowRemoteInspection && !isLoopback(request.socket.remoteAddress)) throw new InspectionForbiddenError();
+      if (!options.allowRemoteInspection && !isLoopback(request.socket.remoteAddress)) throw albError(SimulatorErrorCode.inspectionForbidden);
       const route = `${request.method ?? ""} ${path.replace(/\/+$/, "")}`;
       const jsonBody = async (invalid: (reason: string) => AlbErrorResponse): Promise<unknown> => {
         const text = (await readBody(request)).toString("utf8");
@@ -319,12 +311,12 @@ export function createAlbServer(options: AlbServerOptions): Server {
         case "GET /_simulator/state":
           return send(response, 200, backend.snapshot());
         case "POST /_simulator/reset":
-          backend.reset(await jsonBody((reason) => new InvalidFixtureError("(body)", reason)));
+          backend.reset(await jsonBody((reason) => invalidFixture("(body)", reason)));
           return send(response, 200, backend.snapshot());
         case "GET /_simulator/faults":
           return send(response, 200, { faults: backend.faultRules() });
         case "POST /_simulator/faults":
-          backend.setFaults(await jsonBody((reason) => new InvalidFaultRuleError("(body)", reason)) as readonly FaultRule[]);
+          backend.setFaults(await jsonBody((reason) => invalidFaultRule("(body)", reason)) as readonly FaultRule[]);
           return send(response, 200, { faults: backend.faultRules() });
         case "DELETE /_simulator/faults":
           backend.clearFaults();
@@ -333,18 +325,18 @@ export function createAlbServer(options: AlbServerOptions): Server {
           return send(response, 200, { behaviour: backend.behaviour });
         case "POST /_simulator/behaviour":
           return send(response, 200, {
-            behaviour: backend.setBehaviour(await jsonBody((reason) => new InvalidBehaviourError("(body)", reason)) as BehaviourInput),
+            behaviour: backend.setBehaviour(await jsonBody((reason) => invalidBehaviour("(body)", reason)) as BehaviourInput),
           });
         default: {
           const listenerId = request.method === "POST" ? listenerStatusRoute(path.replace(/\/+$/, "")) : undefined;
-          if (listenerId === undefined) throw new InspectionRouteNotFoundError(request.method ?? "", path);
-          const status = listenerStatusOf(await jsonBody((reason) => new InvalidParameterError("(body)", reason)));
+          if (listenerId === undefined) throw albError(SimulatorErrorCode.inspectionRouteNotFound, { method: request.method ?? "", path });
+          const status = listenerStatusOf(await jsonBody((reason) => invalidParameter("(body)", reason)));
           backend.setListenerStatus(listenerId, status);
           return send(response, 200, backend.listenerView(listenerId));
         }
       }
     } catch (error: unknown) {
-      fail(error instanceof AlbErrorResponse ? error : new InternalError());
+      fail(error instanceof AlbErrorResponse ? error : internalError());
     }
   }
 
@@ -367,7 +359,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
       const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
       const statusLine = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
       const reason = tooLarge ? "its headers are too large" : "it is not a valid HTTP request";
-      const envelope = JSON.stringify(errorEnvelope(new InvalidParameterError("(request)", reason), backend.newRequestId(), backend.regionId));
+      const envelope = JSON.stringify(errorEnvelope(invalidParameter("(request)", reason), backend.newRequestId(), backend.regionId));
       socket.end(`HTTP/1.1 ${statusLine}\r\ncontent-type: ${JSON_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(envelope)}\r\nconnection: close\r\n\r\n${envelope}`);
     } else {
       socket.destroy();

@@ -13,15 +13,8 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import {
-  IncompleteSignatureError,
-  InvalidAccessKeyIdNotFoundError,
-  InvalidTimeStampExpiredError,
-  InvalidTimeStampFormatError,
-  MissingParameterError,
-  SignatureDoesNotMatchError,
-  SignatureNonceUsedError,
-} from "./errors";
+import { ErrorCode } from "../contract/alb-contract";
+import { albError, missingParameter } from "./errors";
 import { compareStrings } from "./paging";
 
 /** The parameters of a V1 request that belong to the protocol, not the business request. */
@@ -115,21 +108,21 @@ function equalSecrets(expected: string, actual: string): boolean {
 /**
  * Parses `YYYY-MM-DDTHH:mm:ssZ` (milliseconds optional) as sent in `Timestamp` / `x-acs-date`.
  *
- * @throws InvalidTimeStampFormatError.
+ * @throws AlbErrorResponse `InvalidTimeStamp.Format`.
  */
 export function parseTimestamp(value: string): number {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value)) throw new InvalidTimeStampFormatError();
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(value)) throw albError(ErrorCode.invalidTimeStampFormat);
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new InvalidTimeStampFormatError();
+  if (Number.isNaN(ms)) throw albError(ErrorCode.invalidTimeStampFormat);
   return ms;
 }
 
 function checkFreshness(accessKeyId: string, timestamp: string | undefined, timestampName: string,
   nonce: string | undefined, nonceName: string, context: AuthenticationContext): void {
-  if (timestamp === undefined || timestamp === "") throw new MissingParameterError(timestampName, "Timestamp");
-  if (Math.abs(context.nowMs - parseTimestamp(timestamp)) > context.timestampSkewMs) throw new InvalidTimeStampExpiredError();
-  if (nonce === undefined || nonce === "") throw new MissingParameterError(nonceName, "SignatureNonce");
-  if (!context.nonces.use(accessKeyId, nonce, context.nowMs, context.timestampSkewMs)) throw new SignatureNonceUsedError();
+  if (timestamp === undefined || timestamp === "") throw missingParameter(timestampName, "Timestamp");
+  if (Math.abs(context.nowMs - parseTimestamp(timestamp)) > context.timestampSkewMs) throw albError(ErrorCode.invalidTimeStampExpired);
+  if (nonce === undefined || nonce === "") throw missingParameter(nonceName, "SignatureNonce");
+  if (!context.nonces.use(accessKeyId, nonce, context.nowMs, context.timestampSkewMs)) throw albError(ErrorCode.signatureNonceUsed);
 }
 
 /** The V1 string to sign; `redactToken` hides the SecurityToken value for echoing it in an error. */
@@ -145,17 +138,17 @@ export function v1StringToSign(method: string, params: ReadonlyMap<string, strin
 function authenticateV1(request: SignedRequest, context: AuthenticationContext): Caller {
   const { params } = request;
   const accessKeyId = params.get("AccessKeyId");
-  if (accessKeyId === undefined || accessKeyId === "") throw new MissingParameterError("AccessKeyId");
+  if (accessKeyId === undefined || accessKeyId === "") throw missingParameter("AccessKeyId");
   const signature = params.get("Signature");
-  if (signature === undefined || signature === "") throw new MissingParameterError("Signature");
+  if (signature === undefined || signature === "") throw missingParameter("Signature");
   const method = params.get("SignatureMethod");
-  if (method === undefined || method === "") throw new MissingParameterError("SignatureMethod");
-  if (method !== "HMAC-SHA1") throw new IncompleteSignatureError(`SignatureMethod ${method} is not supported; use HMAC-SHA1.`);
+  if (method === undefined || method === "") throw missingParameter("SignatureMethod");
+  if (method !== "HMAC-SHA1") throw albError(ErrorCode.incompleteSignature, { detail: `SignatureMethod ${method} is not supported; use HMAC-SHA1.` });
   const secret = context.secretOf(accessKeyId);
-  if (secret === undefined) throw new InvalidAccessKeyIdNotFoundError();
+  if (secret === undefined) throw albError(ErrorCode.invalidAccessKeyId);
   const stringToSign = v1StringToSign(request.method, params);
   const expected = createHmac("sha1", `${secret}&`).update(stringToSign).digest("base64");
-  if (!equalSecrets(expected, signature)) throw new SignatureDoesNotMatchError(v1StringToSign(request.method, params, true));
+  if (!equalSecrets(expected, signature)) throw albError(ErrorCode.signatureDoesNotMatch, { stringToSign: v1StringToSign(request.method, params, true) });
   checkFreshness(accessKeyId, params.get("Timestamp"), "Timestamp", params.get("SignatureNonce"), "SignatureNonce", context);
   return { accessKeyId, scheme: "V1" };
 }
@@ -167,12 +160,12 @@ export interface Acs3Authorization {
   readonly signature: string;
 }
 
-/** @throws IncompleteSignatureError for a malformed header or another algorithm. */
+/** @throws AlbErrorResponse `IncompleteSignature` for a malformed header or another algorithm. */
 export function parseAcs3Authorization(value: string): Acs3Authorization {
   const match = /^(\S+) Credential=([^,\s]+),\s*SignedHeaders=([^,\s]*),\s*Signature=([0-9a-fA-F]+)$/.exec(value.trim());
-  if (match === null) throw new IncompleteSignatureError("The Authorization header is malformed.");
+  if (match === null) throw albError(ErrorCode.incompleteSignature, { detail: "The Authorization header is malformed." });
   const [, algorithm = "", accessKeyId = "", signedHeaders = "", signature = ""] = match;
-  if (algorithm !== ACS3_ALGORITHM) throw new IncompleteSignatureError(`Signature algorithm ${algorithm} is not supported; use ${ACS3_ALGORITHM}.`);
+  if (algorithm !== ACS3_ALGORITHM) throw albError(ErrorCode.incompleteSignature, { detail: `Signature algorithm ${algorithm} is not supported; use ${ACS3_ALGORITHM}.` });
   return { accessKeyId, signedHeaders: signedHeaders === "" ? [] : signedHeaders.split(";"), signature: signature.toLowerCase() };
 }
 
@@ -192,16 +185,16 @@ export function acs3StringToSign(request: SignedRequest, signedHeaders: readonly
 function authenticateAcs3(request: SignedRequest, context: AuthenticationContext): Caller {
   const authorization = parseAcs3Authorization(headerValue(request.headers, "authorization") ?? "");
   const secret = context.secretOf(authorization.accessKeyId);
-  if (secret === undefined) throw new InvalidAccessKeyIdNotFoundError();
+  if (secret === undefined) throw albError(ErrorCode.invalidAccessKeyId);
   const signed = new Set(authorization.signedHeaders);
   for (const name of Object.keys(request.headers)) {
-    if (name.startsWith("x-acs-") && !signed.has(name)) throw new IncompleteSignatureError(`Header ${name} must be signed.`);
+    if (name.startsWith("x-acs-") && !signed.has(name)) throw albError(ErrorCode.incompleteSignature, { detail: `Header ${name} must be signed.` });
   }
   const stringToSign = acs3StringToSign(request, authorization.signedHeaders);
   const expected = createHmac("sha256", secret).update(stringToSign).digest("hex");
   const contentHash = headerValue(request.headers, "x-acs-content-sha256");
   if (!equalSecrets(expected, authorization.signature) || (contentHash !== undefined && contentHash !== sha256Hex(request.body))) {
-    throw new SignatureDoesNotMatchError(stringToSign);
+    throw albError(ErrorCode.signatureDoesNotMatch, { stringToSign });
   }
   checkFreshness(authorization.accessKeyId, headerValue(request.headers, "x-acs-date"), "x-acs-date",
     headerValue(request.headers, "x-acs-signature-nonce"), "x-acs-signature-nonce", context);
@@ -211,9 +204,9 @@ function authenticateAcs3(request: SignedRequest, context: AuthenticationContext
 /**
  * Authenticates a request by whichever scheme it uses.
  *
- * @throws MissingParameterError (`MissingAccessKeyId`, `MissingSignature`, `MissingTimestamp`, …),
- *   IncompleteSignatureError, InvalidAccessKeyIdNotFoundError, SignatureDoesNotMatchError,
- *   InvalidTimeStampFormatError, InvalidTimeStampExpiredError, SignatureNonceUsedError.
+ * @throws AlbErrorResponse `Missing<Name>` (`MissingAccessKeyId`, `MissingSignature`, `MissingTimestamp`, …),
+ *   `IncompleteSignature`, `InvalidAccessKeyId.NotFound`, `SignatureDoesNotMatch`, `InvalidTimeStamp.Format`,
+ *   `InvalidTimeStamp.Expired`, `SignatureNonceUsed`.
  */
 export function authenticate(request: SignedRequest, context: AuthenticationContext): Caller {
   return isAcs3Request(request.headers) ? authenticateAcs3(request, context) : authenticateV1(request, context);

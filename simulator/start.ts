@@ -86,9 +86,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /**
  * Starts a simulator.
  *
- * @throws TypeError for an invalid option (named); InvalidBehaviourError naming the field of a bad `behaviour`;
- *   FixtureFileError / InvalidFixtureError for a bad fixture;
- *   FaultFileError / InvalidFaultRuleError for bad fault rules;
+ * @throws TypeError for an invalid option (named); AlbErrorResponse `InvalidBehaviour` naming the field of a bad
+ *   `behaviour`; FixtureFileError / AlbErrorResponse `InvalidFixture` for a bad fixture;
+ *   FaultFileError / AlbErrorResponse `InvalidFaultRule` for bad fault rules;
  *   StateFileError for an unusable state file (which is left untouched); the listen error (EADDRINUSE…).
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {

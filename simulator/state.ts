@@ -8,8 +8,9 @@
  * per-listener quota it was written under) and the defaults of the new fields.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { SimulatorErrorCode } from "../contract/alb-contract";
 import { LEGACY_BEHAVIOUR, resolveBehaviour, type Behaviour } from "./behaviour";
-import { InvalidBehaviourError } from "./errors";
+import { isAlbError } from "./errors";
 import { DEFAULT_LIMITS, type AccessKey, type FixtureCertificate, type Limits, type ListenerProtocol, type ListenerStatus } from "./fixture";
 import type { RandomState } from "./random";
 import type { AdditionalCertificateStatus, JobRecord } from "./transitions";
@@ -129,7 +130,7 @@ export function loadState(path: string): PersistedState | undefined {
   try {
     behaviour = resolveBehaviour(state.behaviour);
   } catch (error: unknown) {
-    if (error instanceof InvalidBehaviourError) throw new StateFileError(path, `field ${error.field} ${error.reason}`, { cause: error });
+    if (isAlbError(error, SimulatorErrorCode.invalidBehaviour)) throw new StateFileError(path, `field ${error.params.field} ${error.params.reason}`, { cause: error });
     throw error;
   }
   return { ...(parsed as PersistedState), limits: { ...DEFAULT_LIMITS, ...(state.limits as Partial<Limits>) }, behaviour };

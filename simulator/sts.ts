@@ -17,8 +17,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { ERROR_CODES, ErrorCode, StsAction, type KnownErrorCode, type StsActionName } from "../contract/alb-contract";
-import { AlbErrorResponse, InternalError, InvalidFixtureError, MissingParameterError } from "./errors";
+import { ErrorCode, StsAction, type StsActionName } from "../contract/alb-contract";
+import { AlbErrorResponse, albError, internalError, invalidFixture, missingParameter } from "./errors";
 import { headerValue, type Caller } from "./signature";
 
 /** A RAM role that AssumeRole and AssumeRoleWithOIDC may assume. Any caller may assume it. */
@@ -95,26 +95,26 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function fields(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
-  if (!isRecord(value)) throw new InvalidFixtureError(field, "must be an object");
+  if (!isRecord(value)) throw invalidFixture(field, "must be an object");
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new InvalidFixtureError(`${field}.${key}`, `is not a known field (known: ${allowed.join(", ")})`);
+    if (!allowed.includes(key)) throw invalidFixture(`${field}.${key}`, `is not a known field (known: ${allowed.join(", ")})`);
   }
   return value;
 }
 
 function text(value: unknown, field: string): string {
-  if (typeof value !== "string" || value.trim() === "") throw new InvalidFixtureError(field, "must be a non-empty string");
+  if (typeof value !== "string" || value.trim() === "") throw invalidFixture(field, "must be a non-empty string");
   return value;
 }
 
 function list(value: unknown, field: string): readonly unknown[] {
-  if (!Array.isArray(value)) throw new InvalidFixtureError(field, "must be an array");
+  if (!Array.isArray(value)) throw invalidFixture(field, "must be an array");
   return value;
 }
 
 function seconds(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidFixtureError(field, `must be an integer from ${min} to ${max}`);
+    throw invalidFixture(field, `must be an integer from ${min} to ${max}`);
   }
   return value;
 }
@@ -122,7 +122,7 @@ function seconds(value: unknown, field: string, min: number, max: number): numbe
 /**
  * Validates the `sts` section of a fixture (undefined: the demo section).
  *
- * @throws InvalidFixtureError naming the field (`sts.roles[0].roleArn`).
+ * @throws AlbErrorResponse `InvalidFixture` naming the field (`sts.roles[0].roleArn`).
  */
 export function resolveStsFixture(input: unknown, field = "sts"): ResolvedStsFixture {
   const root = fields(input ?? DEMO_STS_FIXTURE, field, ["roles", "oidcProviders", "credentialLifetimeSeconds"]);
@@ -138,7 +138,7 @@ export function resolveStsFixture(input: unknown, field = "sts"): ResolvedStsFix
     const at = `${field}.oidcProviders[${i}]`;
     const provider = fields(entry, at, ["oidcProviderArn", "issuer", "clientIds", "tokens"]);
     const clientIds = list(provider.clientIds, `${at}.clientIds`).map((id, j) => text(id, `${at}.clientIds[${j}]`));
-    if (clientIds.length === 0) throw new InvalidFixtureError(`${at}.clientIds`, "must hold at least one client ID");
+    if (clientIds.length === 0) throw invalidFixture(`${at}.clientIds`, "must hold at least one client ID");
     return {
       oidcProviderArn: text(provider.oidcProviderArn, `${at}.oidcProviderArn`),
       issuer: text(provider.issuer, `${at}.issuer`),
@@ -152,21 +152,10 @@ export function resolveStsFixture(input: unknown, field = "sts"): ResolvedStsFix
 
 // ------------------------------------------------------------------------------------------ errors
 
-/** An STS or security-token error: code, message and HTTP status from the API contract. */
-export class StsErrorResponse extends AlbErrorResponse {
-  override readonly name = "StsErrorResponse" as const;
-  readonly httpStatus: number;
-  constructor(readonly code: KnownErrorCode, message: string) {
-    super(message);
-    this.httpStatus = ERROR_CODES[code].httpStatus;
-  }
-}
+// STS and security-token errors are catalogue entries like any other (code, HTTP status, message template).
 
-const expiredToken = (): StsErrorResponse => new StsErrorResponse(ErrorCode.securityTokenExpired, "Specified SecurityToken is expired.");
-const mismatchedToken = (): StsErrorResponse => new StsErrorResponse(ErrorCode.securityTokenMismatch, "Specified SecurityToken mismatch with the AccessKey.");
-const malformedToken = (): StsErrorResponse => new StsErrorResponse(ErrorCode.securityTokenMalformed, "Specified SecurityToken is malformed.");
-const missingToken = (): StsErrorResponse => new StsErrorResponse(ErrorCode.missingSecurityToken, "SecurityToken is mandatory for this action.");
-const invalidOidcToken = (reason: string): StsErrorResponse => new StsErrorResponse(ErrorCode.oidcTokenInvalid, reason);
+/** AuthenticationFail.OIDCToken.Invalid: STS words each reason for refusing a token differently. */
+const invalidOidcToken = (reason: string): AlbErrorResponse => albError(ErrorCode.oidcTokenInvalid, { reason });
 
 // ------------------------------------------------------------------------------------------ helpers
 
@@ -260,16 +249,16 @@ export class StsService {
    * Checks the SecurityToken that came with an authenticated request. Keys this service did not issue are
    * not its business (a long-term key may carry any token, or none).
    *
-   * @throws StsErrorResponse `MissingSecurityToken`, `InvalidSecurityToken.Malformed`,
+   * @throws AlbErrorResponse `MissingSecurityToken`, `InvalidSecurityToken.Malformed`,
    *   `InvalidSecurityToken.MismatchWithAccessKey` or `InvalidSecurityToken.Expired`.
    */
   checkSecurityToken(accessKeyId: string, securityToken: string | undefined): void {
     const session = this.sessions.get(accessKeyId);
     if (session === undefined) return;
-    if (securityToken === undefined || securityToken === "") throw missingToken();
-    if (!securityToken.startsWith("CAIS")) throw malformedToken();
-    if (securityToken !== session.securityToken) throw mismatchedToken();
-    if (this.now() >= session.view.expiresAt) throw expiredToken();
+    if (securityToken === undefined || securityToken === "") throw albError(ErrorCode.missingSecurityToken);
+    if (!securityToken.startsWith("CAIS")) throw albError(ErrorCode.securityTokenMalformed);
+    if (securityToken !== session.securityToken) throw albError(ErrorCode.securityTokenMismatch);
+    if (this.now() >= session.view.expiresAt) throw albError(ErrorCode.securityTokenExpired);
     session.uses++;
   }
 
@@ -284,7 +273,7 @@ export class StsService {
       const body = request.action === StsAction.assumeRole ? this.assumeRole(request) : this.assumeRoleWithOidc(request);
       return { status: 200, body: { RequestId: request.requestId, ...body }, code: null };
     } catch (error: unknown) {
-      const failure = error instanceof AlbErrorResponse ? error : new InternalError();
+      const failure = error instanceof AlbErrorResponse ? error : internalError();
       return {
         status: failure.httpStatus,
         code: failure.code,
@@ -301,7 +290,7 @@ export class StsService {
 
   private required(params: ReadonlyMap<string, string>, name: string): string {
     const value = params.get(name);
-    if (value === undefined || value === "") throw new MissingParameterError(name);
+    if (value === undefined || value === "") throw missingParameter(name);
     return value;
   }
 
@@ -310,17 +299,14 @@ export class StsService {
     const roleArn = this.required(params, "RoleArn");
     const roleSessionName = params.get("RoleSessionName") ?? "";
     if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(roleSessionName)) {
-      throw new StsErrorResponse(ErrorCode.stsInvalidRoleSessionName, "The parameter RoleSessionName is wrongly formed.");
+      throw albError(ErrorCode.stsInvalidRoleSessionName);
     }
     const role = this.fixture.roles.find((r) => r.roleArn === roleArn);
-    if (role === undefined) throw new StsErrorResponse(ErrorCode.stsRoleNotFound, `The role not exists: ${roleArn}.`);
+    if (role === undefined) throw albError(ErrorCode.stsRoleNotFound, { roleArn });
     const rawDuration = params.get("DurationSeconds");
     const duration = rawDuration === undefined || rawDuration === "" ? DEFAULT_DURATION_SECONDS : Number(rawDuration);
     if (!Number.isInteger(duration) || duration < MIN_DURATION_SECONDS || duration > role.maxSessionDurationSeconds) {
-      throw new StsErrorResponse(
-        ErrorCode.stsInvalidDurationSeconds,
-        `The Min/Max value of DurationSeconds is ${MIN_DURATION_SECONDS}s/${role.maxSessionDurationSeconds}s.`,
-      );
+      throw albError(ErrorCode.stsInvalidDurationSeconds, { minSeconds: MIN_DURATION_SECONDS, maxSeconds: role.maxSessionDurationSeconds });
     }
     const policy = params.get("Policy");
     if (policy !== undefined && policy !== "") {
@@ -330,7 +316,7 @@ export class StsService {
       } catch {
         parsed = undefined;
       }
-      if (!isRecord(parsed)) throw new StsErrorResponse(ErrorCode.stsInvalidPolicy, "The parameter Policy has not passed grammar check.");
+      if (!isRecord(parsed)) throw albError(ErrorCode.stsInvalidPolicy);
     }
     return { role, roleSessionName, lifetimeMs: (this.fixture.credentialLifetimeSeconds ?? duration) * 1000 };
   }
@@ -373,7 +359,7 @@ export class StsService {
     const token = (params.get("OIDCToken") ?? "").trim();
     if (token === "") throw invalidOidcToken("The OIDCToken can not empty.");
     const provider = this.fixture.oidcProviders.find((p) => p.oidcProviderArn === providerArn);
-    if (provider === undefined) throw new StsErrorResponse(ErrorCode.oidcProviderNotFound, "No such OIDC Provider registered.");
+    if (provider === undefined) throw albError(ErrorCode.oidcProviderNotFound);
     const claims = provider.tokens.includes(token) ? undefined : this.verifiedClaims(token, provider);
     const { role, roleSessionName, lifetimeMs } = this.sessionRequest(params);
     const body = this.issue(StsAction.assumeRoleWithOidc, role, roleSessionName, lifetimeMs);
@@ -390,7 +376,7 @@ export class StsService {
     };
   }
 
-  /** The claims of a JWT the provider accepts. @throws StsErrorResponse */
+  /** The claims of a JWT the provider accepts. @throws AlbErrorResponse (an `AuthenticationFail.OIDCToken.*` code) */
   private verifiedClaims(token: string, provider: Required<OidcProviderFixture>): { sub: string; exp: number; iat?: number } {
     const parts = token.split(".");
     if (parts.length !== 3) throw invalidOidcToken("The number of Jwt field should be divided into 3 parts with '.' .");
@@ -406,9 +392,9 @@ export class StsService {
     if (claims.iss !== provider.issuer) throw invalidOidcToken(`The issuer ${claims.iss} does not match the OIDC provider's issuer.`);
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.some((aud) => typeof aud === "string" && provider.clientIds.includes(aud))) {
-      throw new StsErrorResponse(ErrorCode.oidcTokenAudienceMismatch, "Invalid audience.");
+      throw albError(ErrorCode.oidcTokenAudienceMismatch);
     }
-    if (claims.exp * 1000 <= this.now()) throw new StsErrorResponse(ErrorCode.oidcTokenExpired, "This JsonWebToken is expired.");
+    if (claims.exp * 1000 <= this.now()) throw albError(ErrorCode.oidcTokenExpired);
     return { sub: claims.sub, exp: claims.exp, ...(typeof claims.iat === "number" ? { iat: claims.iat } : {}) };
   }
 }

@@ -4,13 +4,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   AlbBackend,
+  AlbErrorResponse,
   DEMO_ACCESS_KEY_ID,
   DEMO_ACCESS_KEY_SECRET,
   DEMO_FIXTURE,
   FixtureFileError,
-  InvalidFixtureError,
   resolveFixture,
-  ResourceNotFoundListenerError,
   startSimulator,
 } from "../../simulator";
 import { VirtualClock } from "../kit/clock";
@@ -67,7 +66,7 @@ describe(AlbBackend.name, () => {
     expect(() => backend.associateOutOfBand(HTTPS_LISTENER, [FREE_CERTS[0]])).toThrow(`The status of ${HTTPS_LISTENER} [Stopped] is incorrect.`);
     backend.setListenerStatus(HTTPS_LISTENER, "Running");
     expect(backend.listenerView(HTTPS_LISTENER).status).toBe("Running");
-    expect(() => backend.listenerView("lsn-none")).toThrow(ResourceNotFoundListenerError);
+    expect(() => backend.listenerView("lsn-none")).toThrow(AlbErrorResponse);
     expect(() => backend.listenerView("lsn-none")).toThrow(expect.objectContaining({ code: "ResourceNotFound.Listener", message: "The specified resource lsn-none is not found." }));
     expect(() => backend.setListenerStatus(HTTPS_LISTENER, "Broken" as never)).toThrow(TypeError);
     expect(() => backend.setListenerStatus(HTTPS_LISTENER, "Broken" as never)).toThrow("`status` must be one of Provisioning, Running, Configuring, Stopped, got Broken");
@@ -78,7 +77,8 @@ describe(AlbBackend.name, () => {
     backend.associateOutOfBand(HTTPS_LISTENER, [FREE_CERTS[0]]);
     backend.reset({ listeners: [] });
     expect(backend.snapshot()).toMatchObject({ listeners: [], jobs: [], certificates: [] });
-    expect(() => backend.reset({ listeners: "none" })).toThrow(InvalidFixtureError);
+    expect(() => backend.reset({ listeners: "none" })).toThrow(AlbErrorResponse);
+    expect(() => backend.reset({ listeners: "none" })).toThrow(expect.objectContaining({ code: "InvalidFixture", httpStatus: 400 }));
     expect(() => backend.reset({ listeners: "none" })).toThrow("Invalid fixture: listeners must be an array.");
     expect(backend.snapshot().listeners).toEqual([]);
     backend.reset(DEMO_FIXTURE);

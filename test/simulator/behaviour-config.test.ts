@@ -8,12 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  AlbErrorResponse,
   ALL_BEHAVIOUR,
   DEFAULT_BEHAVIOUR,
   DEMO_FIXTURE,
   describeBehaviour,
-  InvalidBehaviourError,
-  InvalidFixtureError,
   parseBehaviourList,
   resolveBehaviour,
   resolveFixture,
@@ -55,7 +54,8 @@ describe(resolveBehaviour.name, () => {
     [{ jobDuration: { jitter: 1.5 } }, "Invalid behaviour: behaviour.jobDuration.jitter must be a number from 0 to 1."],
     [{ jobDuration: { baseMs: -5 } }, "Invalid behaviour: behaviour.jobDuration.baseMs must be an integer number of ms from 0 to 86400000."],
   ])("names the field: %j", (input, message) => {
-    expect(() => resolveBehaviour(input)).toThrow(InvalidBehaviourError);
+    expect(() => resolveBehaviour(input)).toThrow(AlbErrorResponse);
+    expect(() => resolveBehaviour(input)).toThrow(expect.objectContaining({ code: "InvalidBehaviour", httpStatus: 400 }));
     expect(() => resolveBehaviour(input)).toThrow(message);
   });
 });
@@ -124,7 +124,8 @@ describe("fixture behaviour, CA certificates and quotas", () => {
       "Invalid fixture: listeners[1].additionalCertificateIds brings load balancer alb-1 to 2 additional certificates, more than limits.maxAdditionalCertificatesPerLoadBalancer (1)."],
     [{ ...base, limits: { maxAdditionalCertificatesPerLoadBalancer: 0 } }, "Invalid fixture: limits.maxAdditionalCertificatesPerLoadBalancer must be an integer from 1 to 100000."],
   ])("names the field: %j", (input, message) => {
-    expect(() => resolveFixture(input)).toThrow(InvalidFixtureError);
+    expect(() => resolveFixture(input)).toThrow(AlbErrorResponse);
+    expect(() => resolveFixture(input)).toThrow(expect.objectContaining({ code: "InvalidFixture", httpStatus: 400 }));
     expect(() => resolveFixture(input)).toThrow(message);
   });
 
