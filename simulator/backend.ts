@@ -3,6 +3,11 @@
  * catalogue, jobs, ClientTokens, the throttling window, the request log and the fault rules. It enforces
  * every business rule and throws the error classes of `errors.ts`; the server only translates.
  *
+ * This module holds the world's rules (the API actions, their checks, due transitions, read lag, the quota,
+ * throttling). Beside it, by concern: the request log (`request-log-store.ts`), the world's records in and out
+ * of fixtures and state files (`persistence.ts`), and the views of tests and the inspection routes
+ * (`inspection.ts`). `AlbBackend` is the one face of all of them.
+ *
  * Methods named after API actions take camelCase inputs and return domain objects; wire casing lives in
  * `handlers.ts`. Every public method first applies due job transitions (`transitions.ts`) at the injected
  * clock's `now`.
@@ -15,36 +20,36 @@ import { randomInt } from "node:crypto";
 import { Action, CertificateStatus, ErrorCode, Limits as ApiLimits, type MutationAction } from "../contract/alb-contract";
 import { DEFAULT_BEHAVIOUR, jobDurationMs, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
 import { AlbErrorResponse, albError, invalidParameter, missingParameter } from "./errors";
-import { FaultInjector, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
+import { FaultInjector, type FaultRule, type FaultRuleState } from "./faults";
 import {
   DEMO_FIXTURE,
   LISTENER_STATUSES,
   resolveFixture,
   type AccessKey,
   type CertificateType,
-  type FixtureCertificate,
   type Limits,
   type ListenerProtocol,
   type ListenerStatus,
 } from "./fixture";
+import { jobView, listenerView, worldSnapshot, type JobView, type ListenerView, type WorldSnapshot } from "./inspection";
 import { compareStrings } from "./paging";
+import { JOB_RANDOM_SALT, persistState, recordsFromFixture, restoreState, type ClientTokenRecord, type WorldRecords } from "./persistence";
 import { SeededRandom, seedToInt } from "./random";
-import { STATE_FORMAT, STATE_VERSION, type PersistedState } from "./state";
+import { RequestLogStore, type RequestLogEntry } from "./request-log-store";
+import type { PersistedState } from "./state";
 import {
   effectiveListenerStatus,
   pruneLingeringRows,
   settleDueJobs,
-  type AdditionalCertificateStatus,
   type JobFailure,
   type JobRecord,
-  type JobStatus,
   type ListenerRecord,
   type PreviousRowStatus,
 } from "./transitions";
 
+export { REQUEST_LOG_CAPACITY, type RequestLogEntry } from "./request-log-store";
+export type { JobView, ListenerView, WorldSnapshot } from "./inspection";
 
-/** Mixed into the seed of the job-duration jitter's generator (any constant; fixed so that runs replay). */
-const JOB_RANDOM_SALT = 0x6a09e667;
 /** The simulator's notion of time. Tests inject a fake they advance by hand. */
 export interface Clock {
   /** Milliseconds since the epoch. */
@@ -56,8 +61,6 @@ export const systemClock: Clock = Object.freeze({ now: () => Date.now() });
 
 /** How long an asynchronous certificate job takes by default, ms (ALB engineers quote 5–10 s per certificate). */
 export const DEFAULT_JOB_MS = 2_000;
-/** How many request-log entries are kept; older ones are dropped (their `seq` is not reused). */
-export const REQUEST_LOG_CAPACITY = 10_000;
 
 /** Options of {@link AlbBackend}. */
 export interface AlbBackendOptions {
@@ -133,77 +136,6 @@ export interface ListenerAttributes {
   readonly caCertificateId: string | null;
 }
 
-/**
- * A listener as tests look at it: the service's truth with due transitions applied (no read lag; the
- * canonical `Dissociating` spelling).
- */
-export interface ListenerView {
-  readonly listenerId: string;
-  readonly protocol: ListenerProtocol;
-  readonly status: ListenerStatus;
-  readonly defaultCertificateId: string | null;
-  /** Additional certificates on the listener, sorted by ID. */
-  readonly additional: readonly { readonly certificateId: string; readonly status: AdditionalCertificateStatus }[];
-  /** Present when there are any: dissociated rows still listed as `Dissociated`, sorted by ID, with the clock time (ms) each vanishes. */
-  readonly lingering?: readonly { readonly certificateId: string; readonly vanishAtMs: number }[];
-  /** Present for a mutual-TLS listener: its CA certificate. */
-  readonly caCertificateId?: string;
-}
-
-/** A job as ListAsynJobs and the inspection routes report it. */
-export interface JobView {
-  readonly jobId: string;
-  readonly apiName: MutationAction;
-  readonly status: JobStatus;
-  readonly listenerId: string;
-  readonly certificateIds: readonly string[];
-  /** ms */
-  readonly createTime: number;
-  /** ms: the start while Processing, the end once finished. */
-  readonly modifyTime: number;
-  readonly errorCode?: string;
-  readonly errorMessage?: string;
-}
-
-/** The whole world, as `GET /_simulator/state` returns it. Contains no secret. */
-export interface WorldSnapshot {
-  /** Clock time of the snapshot, ms. */
-  readonly time: number;
-  readonly regionId: string;
-  readonly accessKeyIds: readonly string[];
-  readonly limits: Limits;
-  readonly certificates: readonly FixtureCertificate[];
-  readonly listeners: readonly (ListenerView & { readonly loadBalancerId: string; readonly port: number })[];
-  readonly jobs: readonly JobView[];
-  readonly behaviour: Behaviour;
-}
-
-/** One ALB request as the server saw it. Never holds a secret, signature or security token. */
-export interface RequestLogEntry {
-  /** 1, 2, 3… in arrival order; not reset by clearRequestLog. */
-  readonly seq: number;
-  /** Clock time of arrival, ms. */
-  readonly time: number;
-  /** The action, or null when the request failed before one was known. */
-  readonly action: string | null;
-  /** Business parameters in wire form (`Certificates.1.CertificateId`), protocol and auth parameters removed. */
-  readonly params: Readonly<Record<string, string>>;
-  /**
-   * The certificate IDs the request names, in N order: `Certificates.N.CertificateId` (Associate,
-   * Dissociate), then `CertificateIds.N` (ListListenerCertificates). Absent when it names none.
-   */
-  readonly certificateIds?: readonly string[];
-  /** HTTP status sent; null when no response was sent (`reset`, `lostResponse` faults). */
-  readonly status: number | null;
-  /** The error `Code` sent, or null on success. */
-  readonly code: string | null;
-  readonly requestId: string;
-  /** The job the request started or (ClientToken replay) returned. */
-  readonly jobId?: string;
-  /** The fault that fired on this request. */
-  readonly fault?: FaultKind;
-}
-
 /** Filters of ListListeners. */
 export interface ListListenersFilter {
   readonly listenerIds?: readonly string[];
@@ -261,12 +193,11 @@ export class AlbBackend {
   private lagging = new Set<JobRecord>();
   /** Listeners that hold lingering `Dissociated` rows. */
   private lingeringListeners = new Set<ListenerRecord>();
-  private clientTokens = new Map<string, { fingerprint: string; jobId: string }>();
+  private clientTokens = new Map<string, ClientTokenRecord>();
   private nextJobSeq = 1;
   /** Clock times of admitted API mutations inside the current throttling window. */
   private mutationTimes: number[] = [];
-  private log: RequestLogEntry[] = [];
-  private nextLogSeq = 1;
+  private readonly requests = new RequestLogStore();
 
   /**
    * @throws AlbErrorResponse `InvalidFixture` when `options.fixture` is invalid; `InvalidBehaviour` naming the
@@ -472,39 +403,33 @@ export class AlbBackend {
 
   /** The request log, oldest first (at most {@link REQUEST_LOG_CAPACITY} entries). */
   requestLog(): RequestLogEntry[] {
-    return [...this.log];
+    return this.requests.entries();
   }
 
   /** Empties the request log. Sequence numbers continue. */
   clearRequestLog(): void {
-    this.log = [];
+    this.requests.clear();
   }
 
   /** Appends an entry to the request log (used by the server). */
   recordRequest(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
-    const recorded: RequestLogEntry = Object.freeze({ seq: this.nextLogSeq++, ...entry });
-    this.log.push(recorded);
-    if (this.log.length > REQUEST_LOG_CAPACITY) this.log.splice(0, this.log.length - REQUEST_LOG_CAPACITY);
-    return recorded;
+    return this.requests.record(entry);
   }
 
   /** The world at the clock's now, without secrets. */
   snapshot(): WorldSnapshot {
     const now = this.settle();
-    return {
+    return worldSnapshot({
       time: now,
       regionId: this.regionIdValue,
-      accessKeyIds: [...this.accessKeys.keys()],
+      accessKeyIds: this.accessKeys.keys(),
       limits: this.limitsValue,
-      certificates: [...this.certificates].map(([certificateId, type]) => ({ certificateId, type })),
-      listeners: [...this.listeners.values()].map((listener) => ({
-        ...this.viewOf(listener, now),
-        loadBalancerId: listener.loadBalancerId,
-        port: listener.port,
-      })),
-      jobs: [...this.jobs.values()].map(jobView),
+      certificates: this.certificates,
+      listeners: this.listeners.values(),
+      jobs: this.jobs.values(),
       behaviour: this.behaviourValue,
-    };
+      statusOf: (listener) => this.statusOf(listener, now),
+    });
   }
 
   /**
@@ -537,7 +462,8 @@ export class AlbBackend {
   /** One listener with due transitions applied. @throws AlbErrorResponse `ResourceNotFound.Listener`. */
   listenerView(listenerId: string): ListenerView {
     const now = this.settle();
-    return this.viewOf(this.requireListener(listenerId), now);
+    const listener = this.requireListener(listenerId);
+    return listenerView(listener, this.statusOf(listener, now));
   }
 
   /**
@@ -629,32 +555,7 @@ export class AlbBackend {
 
   /** The world as a state file holds it. */
   exportState(): PersistedState {
-    return {
-      format: STATE_FORMAT,
-      version: STATE_VERSION,
-      regionId: this.regionIdValue,
-      accessKeys: this.worldAccessKeys,
-      limits: this.limitsValue,
-      certificates: [...this.certificates].map(([certificateId, type]) => ({ certificateId, type })),
-      listeners: [...this.listeners.values()].map((listener) => ({
-        listenerId: listener.listenerId,
-        loadBalancerId: listener.loadBalancerId,
-        protocol: listener.protocol,
-        port: listener.port,
-        status: listener.status,
-        defaultCertificateId: listener.defaultCertificateId,
-        additional: [...listener.additional].map(([certificateId, status]) => ({ certificateId, status })),
-        configuringUntilMs: listener.configuringUntilMs,
-        lingering: [...listener.lingering].map(([certificateId, vanishAtMs]) => ({ certificateId, vanishAtMs })),
-        caCertificateId: listener.caCertificateId,
-      })),
-      jobs: [...this.jobs.values()].map((job) => ({ ...job })),
-      clientTokens: [...this.clientTokens].map(([clientToken, record]) => ({ clientToken, ...record })),
-      random: this.random.state(),
-      jobRandom: this.jobRandom.state(),
-      nextJobSeq: this.nextJobSeq,
-      behaviour: this.behaviourValue,
-    };
+    return persistState(this.records(), { random: this.random, jobRandom: this.jobRandom, nextJobSeq: this.nextJobSeq, behaviour: this.behaviourValue });
   }
 
   // ---------------------------------------------------------------- internals
@@ -664,51 +565,45 @@ export class AlbBackend {
     const fixture = resolveFixture(input, context);
     if (fixture.faults !== undefined) this.faultInjector.setRules(fixture.faults);
     this.behaviourValue = context.override ?? fixture.behaviour ?? context.fallback;
-    this.regionIdValue = fixture.regionId;
-    this.limitsValue = fixture.limits;
-    this.setAccessKeys(fixture.accessKeys);
-    this.certificates = new Map(fixture.certificates.map((cert) => [cert.certificateId, cert.type]));
-    this.listeners = new Map(fixture.listeners.map((listener) => [listener.listenerId, {
-      listenerId: listener.listenerId,
-      loadBalancerId: listener.loadBalancerId,
-      protocol: listener.protocol,
-      port: listener.port,
-      status: listener.status,
-      defaultCertificateId: listener.defaultCertificateId,
-      additional: new Map(listener.additionalCertificateIds.map((id) => [id, "Associated" as const])),
-      configuringUntilMs: 0,
-      lingering: new Map(),
-      caCertificateId: listener.caCertificateId,
-    }]));
-    this.indexLoadBalancers();
-    this.jobs = new Map();
-    this.pending = new Map();
-    this.lagging = new Set();
-    this.lingeringListeners = new Set();
-    this.clientTokens = new Map();
+    this.install(recordsFromFixture(fixture));
     this.mutationTimes = [];
   }
 
   private loadPersistedState(state: PersistedState): void {
-    this.regionIdValue = state.regionId;
-    this.limitsValue = state.limits;
-    this.setAccessKeys(state.accessKeys);
-    this.certificates = new Map(state.certificates.map((cert) => [cert.certificateId, cert.type]));
-    this.listeners = new Map(state.listeners.map((listener) => [listener.listenerId, {
-      ...listener,
-      additional: new Map(listener.additional.map((row) => [row.certificateId, row.status])),
-      lingering: new Map(listener.lingering.map((row) => [row.certificateId, row.vanishAtMs])),
-    }]));
+    const restored = restoreState(state);
+    this.install(restored);
+    this.behaviourValue = restored.behaviour;
+    this.random = restored.random;
+    this.jobRandom = restored.jobRandom;
+    this.nextJobSeq = restored.nextJobSeq;
+  }
+
+  /** Takes over a world's records and derives the rules' indexes from them. */
+  private install(records: WorldRecords): void {
+    this.regionIdValue = records.regionId;
+    this.limitsValue = records.limits;
+    this.setAccessKeys(records.accessKeys);
+    this.certificates = records.certificates;
+    this.listeners = records.listeners;
     this.indexLoadBalancers();
     this.lingeringListeners = new Set([...this.listeners.values()].filter((listener) => listener.lingering.size > 0));
-    this.behaviourValue = state.behaviour;
-    this.jobs = new Map(state.jobs.map((job) => [job.jobId, { ...job }]));
+    this.jobs = records.jobs;
     this.pending = new Map([...this.jobs].filter(([, job]) => job.status === "Processing"));
     this.lagging = new Set([...this.jobs.values()].filter((job) => job.readLagUntilMs !== undefined));
-    this.clientTokens = new Map(state.clientTokens.map(({ clientToken, fingerprint, jobId }) => [clientToken, { fingerprint, jobId }]));
-    this.random = SeededRandom.fromState(state.random);
-    this.jobRandom = state.jobRandom === undefined ? new SeededRandom(JOB_RANDOM_SALT) : SeededRandom.fromState(state.jobRandom);
-    this.nextJobSeq = state.nextJobSeq;
+    this.clientTokens = records.clientTokens;
+  }
+
+  /** The world's records, as a state file holds them. */
+  private records(): WorldRecords {
+    return {
+      regionId: this.regionIdValue,
+      limits: this.limitsValue,
+      accessKeys: this.worldAccessKeys,
+      certificates: this.certificates,
+      listeners: this.listeners,
+      jobs: this.jobs,
+      clientTokens: this.clientTokens,
+    };
   }
 
   private setAccessKeys(worldKeys: readonly AccessKey[]): void {
@@ -804,24 +699,6 @@ export class AlbBackend {
       status: this.apparentStatusOf(listener, this.clock.now()),
       defaultCertificateId: listener.defaultCertificateId,
       caCertificateId: listener.caCertificateId,
-    };
-  }
-
-  private viewOf(listener: ListenerRecord, now: number): ListenerView {
-    return {
-      listenerId: listener.listenerId,
-      protocol: listener.protocol,
-      status: this.statusOf(listener, now),
-      defaultCertificateId: listener.defaultCertificateId,
-      additional: [...listener.additional]
-        .sort(([a], [b]) => compareStrings(a, b))
-        .map(([certificateId, status]) => ({ certificateId, status })),
-      ...(listener.lingering.size === 0 ? {} : {
-        lingering: [...listener.lingering]
-          .sort(([a], [b]) => compareStrings(a, b))
-          .map(([certificateId, vanishAtMs]) => ({ certificateId, vanishAtMs })),
-      }),
-      ...(listener.caCertificateId === null ? {} : { caCertificateId: listener.caCertificateId }),
     };
   }
 
@@ -940,19 +817,4 @@ export class AlbBackend {
     if (this.mutationTimes.length >= this.limitsValue.mutationsPerWindow) throw albError(ErrorCode.throttlingUser);
     this.mutationTimes.push(now);
   }
-}
-
-function jobView(job: JobRecord): JobView {
-  return {
-    jobId: job.jobId,
-    apiName: job.apiName,
-    status: job.status,
-    listenerId: job.listenerId,
-    certificateIds: [...job.certificateIds],
-    createTime: job.createTimeMs,
-    modifyTime: job.status === "Processing" ? job.createTimeMs : job.endTimeMs,
-    ...(job.status === "Failed" && job.failure !== null
-      ? { errorCode: job.failure.errorCode, errorMessage: job.failure.errorMessage }
-      : {}),
-  };
 }

@@ -9,9 +9,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
-import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, unsignedJwt } from "../../simulator";
-import { credentialsWorld as world, useCredentialsWorlds, type CredentialsWorld as World } from "../kit/credentials-world";
+import { afterEach, describe, expect, it } from "vitest";
+import { REQUEST_TIMEOUT_MS } from "../../provider/base/defaults";
+import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, unsignedJwt, type FaultRule, type StsFixture } from "../../simulator";
+import { startWorldWithProcess, type CredentialSources, type World as KitWorld } from "../kit/world";
 import { VirtualClock } from "../kit/clock";
 
 const L = "lsn-demo-https-443";
@@ -22,7 +23,29 @@ const PROVIDER = "acs:ram::1234567890123456:oidc-provider/github-actions";
 const ISSUER = "https://token.actions.githubusercontent.com";
 const SHARED_TOKEN = "simulator-demo-oidc-token";
 
-useCredentialsWorlds();
+/** A scenario: the credential sources of the provider process, and the simulator's clock, jobs, STS and faults. */
+interface Scenario extends CredentialSources {
+  readonly clock?: VirtualClock;
+  readonly jobMs?: number;
+  readonly sts?: StsFixture;
+  readonly faults?: readonly FaultRule[];
+}
+
+const worlds: KitWorld[] = [];
+afterEach(async () => {
+  for (const started of worlds.splice(0)) await started.close();
+});
+
+/**
+ * A world (seed 7) whose one process finds exactly the scenario's credential sources, with the client's own
+ * request timeout: the process, with the world's clock, simulator and request log's STS and ALB requests.
+ */
+async function world({ clock, jobMs, sts, faults, env, config, files }: Scenario = {}) {
+  const started = await startWorldWithProcess({ clock, jobMs, sts, faults, seed: 7 }, { credentials: { env, config, files }, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  worlds.push(started.world);
+  return { ...started.proc, clock: started.world.clock, sim: started.world.sim, sts: () => started.world.stsRequests(), alb: () => started.world.albRequests() };
+}
+type World = Awaited<ReturnType<typeof world>>;
 
 const demoKeys = { "alicloud:accessKey": DEMO_ACCESS_KEY_ID, "alicloud:secretKey": DEMO_ACCESS_KEY_SECRET };
 const declare = (ids: string[]) => [{ name: "sni", args: { listenerId: L, certificateIds: ids } }];

@@ -8,12 +8,12 @@ import { inspect } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
 import { serializableProvider } from "../../provider/resource";
+import { REQUEST_TIMEOUT_MS } from "../../provider/base/defaults";
 import { AlbBackend, DEMO_FIXTURE, startSimulator, type RunningSimulator } from "../../simulator";
 import { createAlbServer } from "../../simulator/server";
 import { EngineStack } from "../kit/engine";
 import { rawRequest, signedV1Body, startFrontAs } from "../kit/simulator-wire";
-import { startWorld, type World, type WorldOptions } from "../kit/world";
-import { credentialsWorld, useCredentialsWorlds, type CredentialsWorldOptions } from "../kit/credentials-world";
+import { startWorld, startWorldWithProcess, type CredentialSources, type World, type WorldOptions } from "../kit/world";
 import { VirtualClock } from "../kit/clock";
 import { unsignedJwt } from "../../simulator";
 
@@ -139,8 +139,21 @@ describe("credentials never leak", () => {
   });
 });
 
+/** A credential mode's world: its clock, and the credential sources its one process finds. */
+interface CredentialsWorldOptions extends CredentialSources {
+  readonly clock?: VirtualClock;
+  /** Read timeout of each ALB request, real ms. @default the client's */
+  readonly requestTimeoutMs?: number;
+}
+
+/** A world (seed 7) whose one process finds exactly `sources`: the process, with the world's simulator. */
+async function credentialsWorld({ clock, requestTimeoutMs, ...sources }: CredentialsWorldOptions) {
+  const started = await startWorldWithProcess({ clock, seed: 7 }, { credentials: sources, requestTimeoutMs: requestTimeoutMs ?? REQUEST_TIMEOUT_MS });
+  worlds.push(started.world);
+  return { ...started.proc, sim: started.world.sim };
+}
+
 describe("credentials never leak, in every mode", () => {
-  useCredentialsWorlds();
   const ROLE = "acs:ram::1234567890123456:role/alb-listener-certificates";
   const PROVIDER = "acs:ram::1234567890123456:oidc-provider/github-actions";
   const ISSUER = "https://token.actions.githubusercontent.com";

@@ -25,9 +25,15 @@ describe("certificate statuses", () => {
     expect(isPresentStatus(status)).toBe(present);
   });
 
-  it.each(["Dissociating", "Diassociating", "Associating"])("an apply waits while another writer's row is %s, and does not send anything", async (status) => {
+  it.each([
+    // status shown, the row as the service holds it, the metadataSpelling behaviour
+    ["Dissociating", "Dissociating", false],
+    ["Diassociating", "Dissociating", true],
+    ["Associating", "Associating", false],
+  ] as const)("an apply waits while another writer's row is %s, and does not send anything", async (status, held, metadataSpelling) => {
     const { api, clock, request, mutations } = setup();
-    api.rows.set("other-writer", status);
+    api.backend.setBehaviour({ ...api.backend.behaviour, metadataSpelling });
+    api.rows.set("other-writer", held);
     const started = clock.now();
     const error = await request(["cert-a"], [], { deadlineAt: started + 5_000 }).then(
       () => undefined,
@@ -38,7 +44,7 @@ describe("certificate statuses", () => {
     expect(mutations()).toEqual([]);
   });
 
-  it.each(["Associated", "Dissociated"])("an apply does not wait for a row that is %s", async (status) => {
+  it.each(["Associated", "Dissociated"] as const)("an apply does not wait for a row that is %s", async (status) => {
     const { api, request, mutations } = setup();
     api.rows.set("other-writer", status);
     await request(["cert-a"]);

@@ -2,11 +2,11 @@
  * Decisions of the provider's lifecycle methods that the simulator scenarios do not pin down one by one:
  * which region's endpoint a resource's calls go to, what a preview validates (nothing it cannot know; a
  * move to another listener or region always), how long validation retries, what a partial failure records,
- * what a delete gives up, and the production defaults of `createDefaultProvider`. The provider runs on an
- * in-memory listener (test/kit/fake-alb.ts) and a virtual clock, so every case takes milliseconds.
+ * what a delete gives up, and the production defaults of `createDefaultProvider`. The provider runs on the
+ * simulator's ALB in process (test/kit/fake-alb.ts) and a virtual clock, so every case takes milliseconds.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AlbApi, MutationOptions, MutationResult } from "../../provider/transport/alb-client";
+import type { AlbApi } from "../../provider/transport/alb-client";
 import { systemClock } from "../../provider/base/clock";
 import { ListenerCoordinator } from "../../provider/core/coordinator";
 import { CredentialChain, processEnvironment, type Credentials } from "../../provider/credentials/credentials";
@@ -15,7 +15,7 @@ import { JobTimings } from "../../provider/core/job-timing";
 import { createDefaultProvider, type ListenerCertificatesProvider, type ProviderDeps } from "../../provider/lifecycle/provider";
 import { ThrottleGate } from "../../provider/core/throttle-gate";
 import { VirtualClock } from "../kit/clock";
-import { apiError, FakeAlb } from "../kit/fake-alb";
+import { apiError, FakeAlb, type FakeAlbOptions } from "../kit/fake-alb";
 
 /** Pulumi's marker of a value not known during a preview. */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -24,14 +24,8 @@ const L2 = "lsn-decisions-2";
 const A = "cert-a";
 const B = "cert-b";
 
-/** The fake listener, where a dry run only validates (the kit's fake carries every association out). */
-class Listener extends FakeAlb {
-  override async associateAdditionalCertificates(listenerId: string, ids: readonly string[], options: MutationOptions): Promise<MutationResult> {
-    if (!options.dryRun) return super.associateAdditionalCertificates(listenerId, ids, options);
-    this.calls.push(`dry-associate ${ids.join(",")}`);
-    return { jobId: "", requestId: "r" };
-  }
-}
+/** The listeners of every harness's world. */
+const WORLD: FakeAlbOptions = { listenerIds: [L, L2] };
 
 interface Harness {
   readonly provider: ListenerCertificatesProvider;
@@ -44,7 +38,7 @@ interface Harness {
 }
 
 /**
- * A provider on a fake listener, with credentials in its environment and the stack config `config` (the
+ * A provider on the in-process ALB (listeners L and L2), with credentials in its environment and the stack config `config` (the
  * region cn-hangzhou unless given; no endpoint override, so the endpoint follows the region).
  */
 function harness(
@@ -53,7 +47,7 @@ function harness(
   env: Record<string, string> = { ALIBABA_CLOUD_ACCESS_KEY_ID: "LTAIdecisionskey", ALIBABA_CLOUD_ACCESS_KEY_SECRET: "decisions-secret" },
 ): Harness {
   const clock = new VirtualClock();
-  const api = fake ? fake(clock) : new Listener(clock);
+  const api = fake ? fake(clock) : new FakeAlb(clock, WORLD);
   const endpoints: string[] = [];
   const warnings: string[] = [];
   const logs: string[] = [];
@@ -125,7 +119,7 @@ describe("what a preview validates", () => {
     const h = harness();
     const olds = (await h.provider.check({}, inputs(L, [A]))).inputs!;
     h.fake.calls.length = 0;
-    h.fake.protocol = "HTTP";
+    h.fake.listener(L2).protocol = "HTTP";
     const moved = await h.provider.check(olds, inputs(L2, [A]));
     expect(moved.failures).toEqual([
       { property: "listenerId", reason: expect.stringMatching(/^Listener lsn-decisions-2 is an HTTP listener/) as unknown as string },
@@ -245,8 +239,8 @@ describe("validation retries a transient failure for 30 s, or the resource's dea
   });
 });
 
-/** A fake listener whose `failOn`-th dissociation is refused (not retryable), with `afterRefusal` run first. */
-class RefusingDissociation extends Listener {
+/** The in-process ALB, where the `failOn`-th dissociation is refused (not retryable), with `afterRefusal` run first. */
+class RefusingDissociation extends FakeAlb {
   dissociations = 0;
   failOn = 2;
   afterRefusal: () => void = () => {};
@@ -266,7 +260,7 @@ describe("what a failed update records", () => {
   const many = Array.from({ length: 16 }, (_, i) => `cert-${String(i).padStart(2, "0")}`);
 
   async function failedUpdate(afterRefusal?: (fake: RefusingDissociation) => void): Promise<{ error: PartialApplyError; h: Harness }> {
-    const h = harness(undefined, (clock) => new RefusingDissociation(clock));
+    const h = harness(undefined, (clock) => new RefusingDissociation(clock, WORLD));
     const fake = h.fake as RefusingDissociation;
     fake.afterRefusal = () => afterRefusal?.(fake);
     for (const id of many) fake.rows.set(id, "Associated");

@@ -1,5 +1,5 @@
 /**
- * The Reconciler at its edges, against the in-memory listener: what a wait teaches the job timings (a job the
+ * The Reconciler at its edges, against the simulator's ALB in process: what a wait teaches the job timings (a job the
  * service lists, one it does not, a listener that stays Configuring after its job), the job of its own among
  * others, refusals it must surface rather than work around, a busy refusal sent again at once, and the
  * "last observed" part of each deadline message.

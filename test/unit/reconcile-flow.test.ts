@@ -1,5 +1,5 @@
 /**
- * The Reconciler's flow call by call, against the in-memory listener: what it reads and when, the progress
+ * The Reconciler's flow call by call, against the simulator's ALB in process: what it reads and when, the progress
  * lines it prints, what it does with a job it cannot look up, and the deadline messages of each wait.
  */
 import { describe, expect, it } from "vitest";
