@@ -3,7 +3,20 @@
  * to act. Messages never contain credentials or signed URLs: everything that comes from the API
  * client passes through {@link redact} first.
  */
-import { ErrorCode } from "../../contract/alb-contract";
+import { ErrorCode, errorSpec, meaningOf, retryKindOf, type ErrorMeaning, type RetryKind } from "../../contract/alb-contract";
+
+/** The user's fix for `code`, from the contract's catalogue (one sentence, full stop included). */
+function fixOf(code: string): string {
+  const fix = errorSpec(code)?.fix;
+  if (fix === undefined) throw new Error(`the error catalogue has no fix for ${code}`);
+  return fix;
+}
+
+/** The catalogue's fix as a clause that follows a semicolon: lower-case first letter, no full stop. */
+function fixClause(code: string): string {
+  const fix = withoutFullStop(fixOf(code));
+  return fix.charAt(0).toLowerCase() + fix.slice(1);
+}
 
 /** Base class of every error this package throws. */
 export class AlbProviderError extends Error {
@@ -35,7 +48,7 @@ export class HttpListenerError extends InvalidInputError {
   constructor(readonly listenerId: string) {
     super(
       "listenerId",
-      `Listener ${listenerId} is an HTTP listener; additional certificates need an HTTPS or QUIC listener. Point listenerId at an HTTPS or QUIC listener.`,
+      `Listener ${listenerId} is an HTTP listener; additional certificates need an HTTPS or QUIC listener. ${fixOf(ErrorCode.httpListenerNotSupported)}`,
     );
   }
 }
@@ -47,7 +60,7 @@ export class ListenerNotFoundError extends InvalidInputError {
     readonly listenerId: string,
     readonly region: string,
   ) {
-    super("listenerId", `Listener ${listenerId} does not exist in region ${region}. Check listenerId and region.`);
+    super("listenerId", `Listener ${listenerId} does not exist in region ${region}. ${fixOf(ErrorCode.listenerNotFound)}`);
   }
 }
 
@@ -145,6 +158,11 @@ export interface AlbApiErrorDetails {
   readonly certificateIds?: readonly string[];
   /** Whether the retry table (`isRetryable` of the API contract) allows another attempt. */
   readonly retryable: boolean;
+  /**
+   * How it may be retried, when the caller knows (the client takes it from the contract's catalogue, or from a
+   * credential fetch that failed). Absent: the catalogue's kind of `code` when `retryable`, else `never`.
+   */
+  readonly retryKind?: RetryKind;
 }
 
 /** An ALB API call failed. `code` is the ALB error code. */
@@ -158,6 +176,7 @@ export class AlbApiError extends AlbProviderError implements AlbApiErrorDetails 
   readonly listenerId?: string;
   readonly certificateIds?: readonly string[];
   readonly retryable: boolean;
+  readonly retryKind: RetryKind;
 
   constructor(details: AlbApiErrorDetails, options?: { cause?: unknown }) {
     super(describeApiError(details), options);
@@ -168,7 +187,9 @@ export class AlbApiError extends AlbProviderError implements AlbApiErrorDetails 
     this.httpStatus = details.httpStatus;
     this.listenerId = details.listenerId;
     this.certificateIds = details.certificateIds;
-    this.retryable = details.retryable;
+    const catalogued = retryKindOf(details.code, details.httpStatus);
+    this.retryKind = details.retryKind ?? (details.retryable ? (catalogued === "never" ? "transient" : catalogued) : "never");
+    this.retryable = this.retryKind !== "never";
   }
 }
 
@@ -309,15 +330,36 @@ export class CredentialsConfigError extends AlbProviderError {
  */
 export class CredentialsFetchError extends AlbProviderError {
   override name = "CredentialsFetchError";
+  /** How the fetch may be retried: `transient` when the source could not be reached, else as the source's code says. */
+  readonly retryKind: RetryKind;
   constructor(
     readonly code: string,
     /** What was asked, without secrets, e.g. `AssumeRole acs:ram::123:role/deployer over stack config alicloud:accessKey`. */
     readonly source: string,
     detail: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryKind?: RetryKind },
   ) {
     super(`Could not get Alibaba Cloud credentials from ${source}: ${detail}`, options);
+    this.retryKind = options?.retryKind ?? "never";
   }
+}
+
+/** What a failure means to the code that decides about it: how it may be retried, and its meaning in the contract. */
+export interface ErrorClass {
+  readonly retry: RetryKind;
+  readonly meaning?: ErrorMeaning;
+}
+
+/**
+ * The one classification of a failure, from the contract's catalogue: every retry, wait and "is it gone"
+ * decision of the provider (the retry loop, the throttle gate, the validator, the reconciler, read and delete)
+ * asks this. A refused API call carries its code's kind and meaning; a credential fetch that failed carries
+ * its own retry kind (it is a transport failure of the call it was for); anything else is never retried.
+ */
+export function classify(error: unknown): ErrorClass {
+  if (error instanceof AlbApiError) return { retry: error.retryKind, meaning: meaningOf(error.code, error.httpStatus) };
+  if (error instanceof CredentialsFetchError) return { retry: error.retryKind, meaning: "credentials" };
+  return { retry: "never" };
 }
 
 /**
@@ -344,15 +386,15 @@ export class EndpointError extends AlbProviderError {
   }
 }
 
-/** What the service's refusal of credentials means, in one clause, and the fix, by code. */
-const CREDENTIAL_REFUSALS: Readonly<Record<string, { readonly said: string; readonly fix: string }>> = {
-  [ErrorCode.invalidAccessKeyId]: { said: "the access key ID is unknown to it", fix: "check the access key ID there, or create a key in the RAM console" },
-  [ErrorCode.signatureDoesNotMatch]: { said: "the access key secret does not match the access key ID", fix: "check the access key secret there (it belongs to the same key pair as the ID)" },
-  [ErrorCode.incompleteSignature]: { said: "the request's signature is incomplete", fix: "check that the access key pair there is complete" },
-  [ErrorCode.securityTokenExpired]: { said: "the security token has expired", fix: "get new temporary credentials (or use a source that refreshes them, such as a RAM role)" },
-  [ErrorCode.securityTokenMismatch]: { said: "the security token does not belong to the access key", fix: "use the security token issued with that temporary access key pair" },
-  [ErrorCode.securityTokenMalformed]: { said: "the security token is malformed", fix: "check the security token there" },
-  [ErrorCode.invalidTimeStampExpired]: { said: "the request's timestamp is too far from the service's clock", fix: "set this machine's clock right (NTP)" },
+/** What the service's refusal of credentials means, in one clause, by code (the fix is the catalogue's). */
+const CREDENTIAL_REFUSALS: Readonly<Record<string, string>> = {
+  [ErrorCode.invalidAccessKeyId]: "the access key ID is unknown to it",
+  [ErrorCode.signatureDoesNotMatch]: "the access key secret does not match the access key ID",
+  [ErrorCode.incompleteSignature]: "the request's signature is incomplete",
+  [ErrorCode.securityTokenExpired]: "the security token has expired",
+  [ErrorCode.securityTokenMismatch]: "the security token does not belong to the access key",
+  [ErrorCode.securityTokenMalformed]: "the security token is malformed",
+  [ErrorCode.invalidTimeStampExpired]: "the request's timestamp is too far from the service's clock",
 };
 
 /**
@@ -368,8 +410,9 @@ export class CredentialsRejectedError extends AlbProviderError {
     readonly source: string,
     options?: { cause?: unknown },
   ) {
-    const refusal = CREDENTIAL_REFUSALS[code] ?? { said: "it refused them", fix: "check the credentials there" };
-    super(`The ALB API rejected the credentials (${source}): ${refusal.said} (${code}); ${refusal.fix}.`, options);
+    const said = CREDENTIAL_REFUSALS[code];
+    const fix = said === undefined ? "check the credentials there" : fixClause(code);
+    super(`The ALB API rejected the credentials (${source}): ${said ?? "it refused them"} (${code}); ${fix}.`, options);
   }
 }
 
@@ -378,27 +421,24 @@ export function isCredentialRefusal(code: string): boolean {
   return Object.hasOwn(CREDENTIAL_REFUSALS, code);
 }
 
-/** Fix hints for the error codes that are the user's to fix. */
+/**
+ * What went wrong, for the error codes that are the user's to fix, each followed by the catalogue's fix
+ * (the load balancer's quota by the advice its typed error gives too).
+ */
 const HINTS: Readonly<Record<string, (d: AlbApiErrorDetails) => string>> = {
-  [ErrorCode.defaultCertificateUsed]: (d) =>
-    `a certificate in ${list(d.certificateIds)} is the default certificate of listener ${d.listenerId}. ` +
-    `Remove it from certificateIds: the default certificate is managed on the listener itself, not as an additional certificate.`,
-  [ErrorCode.httpListenerNotSupported]: (d) =>
-    `listener ${d.listenerId} is an HTTP listener, and only HTTPS and QUIC listeners take additional certificates. ` +
-    `Point listenerId at an HTTPS or QUIC listener.`,
-  [ErrorCode.listenerNotFound]: (d) =>
-    `listener ${d.listenerId} does not exist in this region. Check listenerId and region.`,
-  [ErrorCode.certificateNotFound]: (d) =>
-    `a certificate in ${list(d.certificateIds)} does not exist or is not a server certificate. ` +
-    `Use the exact ID the certificate service shows, including its region suffix (e.g. 23759533-cn-hangzhou).`,
+  [ErrorCode.defaultCertificateUsed]: (d) => `a certificate in ${list(d.certificateIds)} is the default certificate of listener ${d.listenerId}. ${fixOf(d.code)}`,
+  [ErrorCode.httpListenerNotSupported]: (d) => `listener ${d.listenerId} is an HTTP listener, and only HTTPS and QUIC listeners take additional certificates. ${fixOf(d.code)}`,
+  [ErrorCode.listenerNotFound]: (d) => `listener ${d.listenerId} does not exist in this region. ${fixOf(d.code)}`,
+  [ErrorCode.certificateNotFound]: (d) => `a certificate in ${list(d.certificateIds)} does not exist or is not a server certificate. ${fixOf(d.code)}`,
   [ErrorCode.loadBalancerQuotaExceeded]: (d) =>
     `adding ${list(d.certificateIds)} to listener ${d.listenerId} would exceed the quota the service names. ${QUOTA_ADVICE("the load balancer")}`,
-  [ErrorCode.listenerQuotaExceeded]: (d) =>
-    `listener ${d.listenerId} would exceed its quota of additional certificates. Remove certificates from ` +
-    `certificateIds or raise the quota (Quota Center), then set alb-listener-certificates:maxCertificatesPerListener.`,
+  [ErrorCode.listenerQuotaExceeded]: (d) => `listener ${d.listenerId} would exceed its quota of additional certificates. ${fixOf(d.code)}`,
+  [ErrorCode.forbidden]: (d) => `the credentials lack permission (RAM) for this ALB action. ${fixOf(d.code)}`,
+  [ErrorCode.forbiddenLoadBalancer]: (d) => `the credentials lack permission (RAM) for this load balancer. ${fixOf(d.code)}`,
+  // The client turns these two into a CredentialsRejectedError naming the credential source; an error built
+  // with them elsewhere still says what to check.
   [ErrorCode.invalidAccessKeyId]: () => "the access key ID is unknown. Check the configured credentials.",
   [ErrorCode.signatureDoesNotMatch]: () => "the access key secret does not match the access key ID. Check the configured credentials.",
-  [ErrorCode.forbidden]: () => "the credentials lack permission (RAM) for this ALB action.",
 };
 
 function list(ids?: readonly string[]): string {

@@ -4,10 +4,10 @@
  * itself (the listener may have changed since the preview). The checks are pure functions of what was
  * read; {@link LiveValidator} does the reading and the `DryRun=true` association for a preview.
  */
-import { ErrorCode, isListenerBusy, isTransitionalStatus, ListenerProtocol, ListenerStatus } from "../../contract/alb-contract";
+import { ErrorCode, isTransitionalStatus, ListenerProtocol, ListenerStatus } from "../../contract/alb-contract";
 import type { ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
 import { ASSOCIATE_BATCH_MAX, CONFIG_NAMESPACE } from "../base/defaults";
-import { AlbApiError, CredentialsRejectedError, EndpointError, CaCertificateError, CertificateQuotaError, DefaultCertificateError, HttpListenerError, InvalidInputError, StoppedListenerError } from "../base/errors";
+import { AlbApiError, classify, CredentialsRejectedError, EndpointError, CaCertificateError, CertificateQuotaError, DefaultCertificateError, HttpListenerError, InvalidInputError, StoppedListenerError } from "../base/errors";
 import type { ListenerSession } from "./listener-session";
 import { chunk, isPresentStatus, type LiveCertificate } from "./plan";
 
@@ -127,7 +127,7 @@ export class LiveValidator {
       if (error instanceof EndpointError || error instanceof CredentialsRejectedError) throw error;
       const gone = session.gone(error);
       if (gone) return [gone];
-      if (error instanceof AlbApiError && !error.retryable) {
+      if (error instanceof AlbApiError && classify(error).retry === "never") {
         problems.push(new InvalidInputError("listenerId", error.message));
       } else {
         this.deps.warn(`warning: ${CONFIG_NAMESPACE}: could not validate listener ${listenerId} now: ${error instanceof Error ? error.message : String(error)}`);
@@ -173,12 +173,12 @@ export class LiveValidator {
           await session.api.associateAdditionalCertificates(session.listenerId, batch, { clientToken: this.deps.newToken(), dryRun: true });
           return "validated" as const;
         } catch (error) {
-          if (error instanceof AlbApiError && isListenerBusy(error.code)) return "busy" as const;
+          if (classify(error).meaning === "listenerBusy") return "busy" as const;
           throw error;
         }
       });
     } catch (error) {
-      if (!(error instanceof AlbApiError) || error.retryable) throw error;
+      if (!(error instanceof AlbApiError) || classify(error).retry !== "never") throw error;
       return error;
     }
   }

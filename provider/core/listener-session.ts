@@ -5,10 +5,9 @@
  * a session, so every read is retried the same way within the same deadline, and "the listener does not
  * exist" becomes the user's error in one place.
  */
-import { ErrorCode } from "../../contract/alb-contract";
 import type { Clock } from "../base/clock";
 import { RETRY_MAX_DELAY_MS, RETRY_MIN_DELAY_MS, VALIDATION_RETRY_MAX_DELAY_MS, VALIDATION_RETRY_MIN_DELAY_MS } from "../base/defaults";
-import { AlbApiError, ListenerNotFoundError } from "../base/errors";
+import { classify, ListenerNotFoundError } from "../base/errors";
 import type { AlbApi, ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
 import { withRetry, type BackoffOptions } from "./retry";
 
@@ -92,5 +91,5 @@ export class ListenerSession implements SessionTarget {
 
 /** The user's error for an API error that means the listener does not exist; undefined for any other error. */
 export function listenerGone(error: unknown, listener: { readonly listenerId: string; readonly region: string }): ListenerNotFoundError | undefined {
-  return error instanceof AlbApiError && error.code === ErrorCode.listenerNotFound ? new ListenerNotFoundError(listener.listenerId, listener.region) : undefined;
+  return classify(error).meaning === "listenerNotFound" ? new ListenerNotFoundError(listener.listenerId, listener.region) : undefined;
 }

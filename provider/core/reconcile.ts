@@ -3,11 +3,11 @@
  * associate batches and the dissociate batches one at a time, each retried within the deadline and
  * waited on until the listener really serves the result.
  */
-import { isListenerBusy, isTransitionalStatus, JobStatus, ListenerStatus, meaningOf } from "../../contract/alb-contract";
+import { isTransitionalStatus, JobStatus, ListenerStatus } from "../../contract/alb-contract";
 import { chunk } from "../base/chunk";
 import type { AsyncJob, ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
 import { POLL_MAX_DELAY_MS, POLL_MIN_DELAY_MS } from "../base/defaults";
-import { AlbApiError, JobFailedError } from "../base/errors";
+import { AlbApiError, classify, JobFailedError } from "../base/errors";
 import { COLD_SCHEDULE, type JobTimings, type PollSchedule } from "./job-timing";
 import { additionalOnly, declarationProblems, listenerStateProblem, presentIds } from "./listener-checks";
 import type { ListenerSession } from "./listener-session";
@@ -169,7 +169,7 @@ export class Reconciler {
           remaining = next;
           continue;
         }
-        if (ids.length > 1 && error instanceof AlbApiError && meaningOf(error.code, error.httpStatus) === "invalidRequest") {
+        if (ids.length > 1 && error instanceof AlbApiError && classify(error).meaning === "invalidRequest") {
           // Refused as invalid with several certificates: the service may take fewer per call than its
           // documents say. Split rather than stop half-way; a single certificate's refusal surfaces as is.
           const half = Math.ceil(ids.length / 2);
@@ -199,7 +199,7 @@ export class Reconciler {
     try {
       return await send();
     } catch (error) {
-      if (!(error instanceof AlbApiError) || !isListenerBusy(error.code)) throw error;
+      if (classify(error).meaning !== "listenerBusy") throw error;
       const { waited } = await this.waitUntilIdle();
       // The reads showed the listener idle although the service refused it as busy: the service's reads
       // lag behind its state. Sending again at once would only be refused again; the retry backoff decides.
@@ -275,7 +275,7 @@ export class Reconciler {
     const { api, listenerId } = this.session;
     let observation: BatchObservation = {};
     const transient = (what: string, error: unknown): { transient: string } => {
-      if (error instanceof AlbApiError && error.retryable) return { transient: `${what}: ${error.code}` };
+      if (error instanceof AlbApiError && classify(error).retry !== "never") return { transient: `${what}: ${error.code}` };
       throw error;
     };
     if (jobId) {

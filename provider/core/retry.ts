@@ -1,10 +1,9 @@
 /**
  * The backoff arithmetic and the retry loop used around every API call. Which errors are worth
- * another attempt is the API contract's to say (`isRetryable` in `contract/alb-contract.ts`); the
- * client records it on each {@link AlbApiError} as `retryable`.
+ * another attempt is the API contract's catalogue's to say; {@link classify} reads it from the error.
  */
 import type { Clock } from "../base/clock";
-import { AlbApiError, WaitTimeoutError } from "../base/errors";
+import { classify, WaitTimeoutError } from "../base/errors";
 
 /** Backoff settings shared by the retry loop and the waiter. */
 export interface BackoffOptions {
@@ -41,7 +40,7 @@ export interface RetryOptions extends BackoffOptions {
   /** What is being attempted, for the timeout message. */
   readonly what: string;
   /** Called before each retry with the error and the delay chosen. */
-  readonly onRetry?: (error: AlbApiError, attempt: number, delayMs: number) => void;
+  readonly onRetry?: (error: Error, attempt: number, delayMs: number) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -59,13 +58,14 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
     try {
       return await call(attempt);
     } catch (error) {
-      if (!(error instanceof AlbApiError) || !error.retryable) throw error;
+      if (classify(error).retry === "never") throw error;
+      const failure = error as Error;
       const delayMs = backoffDelayMs(attempt, options, options.random);
       const now = options.clock.now();
       if (now + delayMs > options.deadlineAt) {
-        throw new WaitTimeoutError(options.what, now - startedAt, attempt, error.message, { cause: error });
+        throw new WaitTimeoutError(options.what, now - startedAt, attempt, failure.message, { cause: failure });
       }
-      options.onRetry?.(error, attempt, delayMs);
+      options.onRetry?.(failure, attempt, delayMs);
       await options.clock.sleep(delayMs, options.signal);
     }
   }

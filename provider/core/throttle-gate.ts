@@ -12,15 +12,14 @@
  * One gate per provider process. Only throttling is handled here; other errors go to the caller's
  * retry loop as before.
  */
-import { isThrottled } from "../../contract/alb-contract";
 import type { Clock } from "../base/clock";
 import { THROTTLE_PROBE_MAX_DELAY_MS, THROTTLE_PROBE_MIN_DELAY_MS } from "../base/defaults";
-import { AlbApiError } from "../base/errors";
+import { AlbApiError, classify } from "../base/errors";
 import { backoffDelayMs } from "./retry";
 
 /** Whether the error is the service's flow control. */
 export function isThrottlingError(error: unknown): error is AlbApiError {
-  return error instanceof AlbApiError && isThrottled(error.code);
+  return error instanceof AlbApiError && classify(error).meaning === "throttled";
 }
 
 export class ThrottleGate {

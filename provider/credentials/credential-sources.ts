@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as AlicloudCredentials from "@alicloud/credentials";
+import { isNetworkFailureCode, retryKindOf, type RetryKind } from "../../contract/alb-contract";
 import { CredentialsFetchError, redact } from "../base/errors";
 import type { CliConfiguration, Credentials, CredentialSource, FetchedCredentials } from "./types";
 
@@ -198,8 +199,6 @@ async function withTokenFile<T>(token: string, run: (file: string) => Promise<T>
   }
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]);
-
 /** Fix hints by service error code. */
 const HINTS: Readonly<Record<string, string>> = {
   "EntityNotExist.Role": "check the role ARN",
@@ -221,6 +220,8 @@ function fetchError(error: unknown, source: CredentialSource, secrets: readonly 
   const message = typeof e.message === "string" ? e.message : String(error);
   let code = "CredentialsUnavailable";
   let detail: string;
+  /** An unreachable source is a passing fault; a service's refusal is retried as its code says; anything else is not. */
+  let retryKind: RetryKind = "never";
   const json = /\{[\s\S]*\}/.exec(message)?.[0];
   let answer: { Code?: unknown; Message?: unknown; RequestId?: unknown } | undefined;
   try {
@@ -230,9 +231,11 @@ function fetchError(error: unknown, source: CredentialSource, secrets: readonly 
   }
   if (answer !== undefined && typeof answer.Code === "string") {
     code = answer.Code;
+    retryKind = retryKindOf(code);
     detail = `${answer.Code}: ${typeof answer.Message === "string" ? answer.Message : "no message"}${typeof answer.RequestId === "string" ? ` (RequestId ${answer.RequestId})` : ""}`;
-  } else if ((typeof e.code === "string" && NETWORK_CODES.has(e.code)) || /timeout/i.test(String(e.name))) {
+  } else if (isNetworkFailureCode(e.code) || /timeout/i.test(String(e.name))) {
     code = "NetworkError";
+    retryKind = "transient";
     detail = `the endpoint could not be reached (${typeof e.code === "string" ? e.code : String(e.name)})`;
   } else if (/access key secret is invalid/.test(message)) {
     code = "SignatureDoesNotMatch";
@@ -243,5 +246,5 @@ function fetchError(error: unknown, source: CredentialSource, secrets: readonly 
   }
   const hint = HINTS[code];
   const where = source.kind === "oidcRole" && source.tokenFile !== undefined ? ` (token file ${source.tokenFile})` : "";
-  return new CredentialsFetchError(code, describeSource(source), `${redact(detail, secrets)}${where}${hint ? `. Fix: ${hint}` : ""}`);
+  return new CredentialsFetchError(code, describeSource(source), `${redact(detail, secrets)}${where}${hint ? `. Fix: ${hint}` : ""}`, { retryKind });
 }

@@ -5,12 +5,13 @@
  */
 import type { Credentials } from "../credentials/credentials";
 import { LIST_PAGE_SIZE, REQUEST_TIMEOUT_MS } from "../base/defaults";
-import { AlbApiError, CredentialsRejectedError, EndpointError, isCredentialRefusal, redact } from "../base/errors";
+import { AlbApiError, CredentialsFetchError, CredentialsRejectedError, EndpointError, isCredentialRefusal, redact } from "../base/errors";
 import {
   Action,
   ALB_API_VERSION,
   CertificateType,
   ErrorCode,
+  isNetworkFailureCode,
   isRetryable,
   Limits,
   type CertificateStatus,
@@ -307,8 +308,6 @@ function unhealable(error: unknown, apiError: AlbApiError): string | undefined {
   return undefined;
 }
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ECONNABORTED", "UND_ERR_SOCKET"]);
-
 /** What pop-core appends to a failed request's message: the method, the URL and "failed.". */
 const POP_CORE_SUFFIX = /\s*(?:GET|POST|PUT|DELETE|HEAD|PATCH) https?:\/\/\S* failed\.?\s*$/;
 
@@ -337,7 +336,7 @@ export function toApiError(
   } else if (e.name === "RequestTimeoutError" || /timeout/i.test(String(e.name))) {
     code = ErrorCode.timeout;
     apiMessage = rawMessage;
-  } else if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) {
+  } else if (isNetworkFailureCode(e.code)) {
     code = ErrorCode.networkError;
     apiMessage = `${e.code}: ${rawMessage}`;
   } else if (e.name === "SyntaxError") {
@@ -361,7 +360,8 @@ export function toApiError(
       httpStatus,
       listenerId: context.listenerId,
       certificateIds: context.certificateIds,
-      retryable: isRetryable(code, httpStatus),
+      // A credential fetch that failed is a transport failure of this call, with its own retry kind.
+      ...(error instanceof CredentialsFetchError ? { retryable: error.retryKind !== "never", retryKind: error.retryKind } : { retryable: isRetryable(code, httpStatus) }),
     },
     // The cause is kept for debugging but stripped of the request entry (it holds signed headers).
     { cause: { name: typeof e.name === "string" ? e.name : "Error", code, httpStatus } },

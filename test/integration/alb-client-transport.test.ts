@@ -95,13 +95,14 @@ describe("the request timeout handed to the HTTP layer", () => {
 
 describe("failures with no API answer", () => {
   // The codes Node's sockets, DNS and undici give a connection that failed or broke.
-  it.each(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ECONNABORTED", "UND_ERR_SOCKET"])(
+  it.each(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED", "UND_ERR_SOCKET"])(
     "%s is a retryable NetworkError that names the code",
     (code) => {
       const error = toApiError(Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code }), "ListListenerCertificates", { listenerId: L });
       expect(error).toMatchObject({
         code: "NetworkError",
         retryable: true,
+        retryKind: "transient",
         apiMessage: `${code}: connect ${code} 10.0.0.1:443`,
         action: "ListListenerCertificates",
         listenerId: L,

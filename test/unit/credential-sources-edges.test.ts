@@ -200,16 +200,19 @@ describe("fetcherFor: reading what the library threw", () => {
   });
 
   it("each network error code is a NetworkError (retried); another string code is not; a timeout is named by its error's name", async () => {
-    for (const code of ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED"]) {
+    for (const code of ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "ECONNABORTED", "UND_ERR_SOCKET"]) {
       const error = await failure(uri, Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code }));
       expect(error.code).toBe("NetworkError");
+      expect(error.retryKind).toBe("transient");
       expect(error.message).toBe(`${URI_LEAD}the endpoint could not be reached (${code})`);
     }
     const tls = await failure(uri, Object.assign(new Error("certificate has expired"), { code: "CERT_HAS_EXPIRED" }));
     expect(tls.code).toBe("CredentialsUnavailable");
+    expect(tls.retryKind).toBe("never");
     expect(tls.message).toBe(`${URI_LEAD}certificate has expired`);
     const timeout = await failure(uri, Object.assign(new Error("ReadTimeout(5000)"), { name: "RequestTimeoutError" }));
     expect(timeout.code).toBe("NetworkError");
+    expect(timeout.retryKind).toBe("transient");
     expect(timeout.message).toBe(`${URI_LEAD}the endpoint could not be reached (RequestTimeoutError)`);
   });
 

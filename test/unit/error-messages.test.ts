@@ -59,7 +59,14 @@ describe("the fix hint of each service error code", () => {
     ],
     ["InvalidAccessKeyId.NotFound", "the access key ID is unknown. Check the configured credentials."],
     ["SignatureDoesNotMatch", "the access key secret does not match the access key ID. Check the configured credentials."],
-    ["Forbidden", "the credentials lack permission (RAM) for this ALB action."],
+    [
+      "Forbidden",
+      "the credentials lack permission (RAM) for this ALB action. Grant the RAM user or role of these credentials permission for this ALB action (a RAM policy that allows it), or use credentials that have it.",
+    ],
+    [
+      "Forbidden.LoadBalancer",
+      "the credentials lack permission (RAM) for this load balancer. Grant the RAM user or role of these credentials permission for this ALB action (a RAM policy that allows it), or use credentials that have it.",
+    ],
   ];
   for (const [code, hint] of hints) {
     it(`${code}: the service's sentence, the request ID, then the fix`, () => {
