@@ -17,7 +17,8 @@
  * - every error tells a user what they need (the listener or the property, what to do next, and for an apply
  *   that stopped part-way what was done), and no secret appears in errors, logs or state.
  *
- * Every scenario also draws a reading of the ALB API (the simulator's behaviour switches) at random.
+ * Every scenario also draws a reading of the ALB API (the simulator's behaviour switches) at random, each switch
+ * as its entry in `simulator/behaviour-registry.ts` says.
  *
  * The invariants come from ground truth only: the harness's own programs and apply times, the simulator's
  * request log and state. The provider makes its own ClientTokens (random UUIDs); none is parsed. The
@@ -28,6 +29,7 @@
 import { Action, isListenerBusy, MUTATION_ACTIONS } from "../contract/alb-contract";
 import type { BehaviourInput, FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
 import { FAULT_KINDS } from "../simulator";
+import { BEHAVIOUR_SWITCHES, type ChaosDraw } from "../simulator/behaviour-registry";
 import { SeededRandom } from "../simulator/random";
 import { EngineStack, type Declared, type UpResult } from "../test/kit/engine";
 import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../test/kit/world";
@@ -325,21 +327,10 @@ export function buildScenario(seed: number, index: number): Scenario {
     faults.push({ kind, probability: faultRate * share, ...(kind === "delay" ? { delayMs: rng.int(2_000, 30_000) } : {}) });
   }
 
-  // The reading of the ALB API: each switch on with some chance, sometimes all of them.
+  // The reading of the ALB API: each switch drawn as its registry entry says, sometimes all of them on.
   const all = rng.chance(0.1);
-  const on = (p: number) => all || rng.chance(p);
-  const behaviour: BehaviourInput = {
-    dissociateLimit15: on(0.4),
-    requestLimits: on(0.4),
-    unlistedJobs: on(0.3),
-    readLagMs: on(0.3) ? rng.int(200, 4_000) : 0,
-    lingeringRowsMs: on(0.3) ? rng.int(1_000, 60_000) : 0,
-    metadataSpelling: on(0.3),
-    busyIncorrectStatus: on(0.4),
-    jobDuration: on(0.3) ? { baseMs: jobMs, perCertificateMs: rng.int(50, 500), jitter: 0.3 } : null,
-    loadBalancerQuota: !rng.chance(0.2),
-    mutualTls: on(0.4),
-  };
+  const draw: ChaosDraw = { random: rng, on: (p) => all || rng.chance(p), jobMs };
+  const behaviour = Object.fromEntries(BEHAVIOUR_SWITCHES.map((entry) => [entry.name, entry.chaos(draw)])) as BehaviourInput;
 
   return {
     seed: own,
