@@ -236,7 +236,7 @@ export const FAULT_TABLE = [
         name: "certificateIds",
         parse: writerCertificates,
         exclusive: true,
-        meaning: `required: the certificates the other writer owns (1–${MAX_WRITER_CERTIFICATES} IDs)`,
+        meaning: `required; the certificates the other writer owns (1–${MAX_WRITER_CERTIFICATES} IDs)`,
       },
     ],
     act: (rule, writer) => writer.write(rule.certificateIds ?? []),
@@ -260,7 +260,7 @@ export const JOB_FAULT_KINDS: ReadonlySet<FaultKind> = new Set(FAULT_KINDS.filte
 
 /** Which requests a fault of each stage can fire on, and how the docs say it. */
 export const FAULT_STAGES: { readonly [S in FaultStage]: { readonly applies: (request: FaultRequest) => boolean; readonly acts: string } } = {
-  request: { applies: () => true, acts: "any request, before it is handled" },
+  request: { applies: () => true, acts: "any request" },
   job: { applies: (request) => MUTATING_ACTIONS.has(request.action), acts: "a mutation, when (and only when) it really starts a job" },
   writer: { applies: (request) => request.listenerId !== undefined && request.listenerId !== "", acts: "a request with a `ListenerId`, when the other writer's job really starts" },
 };
