@@ -5,13 +5,15 @@
  * behaviour switches and fault kinds became tables, so that the tables keep every answer as it was.
  */
 import { describe, expect, it } from "vitest";
-import { ALL_BEHAVIOUR, BEHAVIOUR_NAMES, DEFAULT_BEHAVIOUR, describeBehaviour, LEGACY_BEHAVIOUR, parseBehaviourList, parseFaultRules, resolveBehaviour } from "../../simulator";
+import { ALL_BEHAVIOUR, BEHAVIOUR_NAMES, DEFAULT_BEHAVIOUR, FAULT_KINDS, describeBehaviour, LEGACY_BEHAVIOUR, parseBehaviourList, parseFaultRules, resolveBehaviour } from "../../simulator";
 
 /** The switches as the messages list them (their order is pinned by behaviour-config.test.ts). */
 const KNOWN = BEHAVIOUR_NAMES.join(", ");
 const MS = "must be an integer number of ms from 0 to 86400000.";
 const JOB_DURATION_VALUE = "takes on, off or BASE_MS:PER_CERTIFICATE_MS[:JITTER] (ms up to 86400000, JITTER from 0 to 1).";
-const KINDS = "throttle, error500, error503, reset, delay, jobFail, stuckConfiguring, lostResponse, concurrentWriter";
+/** The fault kinds as the messages list them (today's come first, in today's order: checked below). */
+const KINDS = FAULT_KINDS.join(", ");
+/** The rule fields today's messages list, in order; a new kind's own fields would follow them. */
 const FIELDS = "action, listenerId, kind, probability, count, delayMs, errorCode, errorMessage, durationMs, certificateIds";
 const ACTIONS = "AssociateAdditionalCertificatesWithListener, DissociateAdditionalCertificatesFromListener, ListListenerCertificates, GetListenerAttribute, ListListeners, ListAsynJobs";
 
@@ -101,8 +103,6 @@ describe("fault rule input", () => {
     [[null], "faults[0] must be an object."],
     [[{}], `faults[0].kind must be one of ${KINDS}.`],
     [[{ kind: "throttle" }, { kind: "nope" }], `faults[1].kind must be one of ${KINDS}.`],
-    // Unknown fields are named before the kind is looked at.
-    [[{ kind: "x", foo: 1 }], `faults[0].foo is not a known field (known: ${FIELDS}).`],
     [[{ kind: "throttle", action: "" }], "faults[0].action must be a non-empty string."],
     [[{ kind: "stuckConfiguring", action: "Nope" }], `faults[0].action must be one of ${ACTIONS}.`],
     [[{ kind: "jobFail", action: "ListListeners" }], "faults[0].action must be a mutating action for kind jobFail."],
@@ -120,6 +120,13 @@ describe("fault rule input", () => {
     [[{ kind: "concurrentWriter", certificateIds: ["a", 5] }], "faults[0].certificateIds[1] must be a non-empty string."],
   ])("parseFaultRules(%j) names the first bad field", (input, message) => {
     expect(thrown(() => parseFaultRules(input))).toBe(`Invalid fault rule: ${message}`);
+  });
+
+  it("lists today's kinds first, in today's order, and names an unknown field before looking at the kind", () => {
+    expect(FAULT_KINDS.slice(0, 9)).toEqual(["throttle", "error500", "error503", "reset", "delay", "jobFail", "stuckConfiguring", "lostResponse", "concurrentWriter"]);
+    const message = thrown(() => parseFaultRules([{ kind: "x", foo: 1 }]));
+    expect(message.startsWith(`Invalid fault rule: faults[0].foo is not a known field (known: ${FIELDS}`), message).toBe(true);
+    expect(message.endsWith(").")).toBe(true);
   });
 
   it("keeps the fields of a valid rule in one order, and the kind-specific ones for any kind but certificateIds", () => {
