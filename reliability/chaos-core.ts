@@ -17,7 +17,8 @@
  * - every error tells a user what they need (the listener or the property, what to do next, and for an apply
  *   that stopped part-way what was done), and no secret appears in errors, logs or state.
  *
- * Every scenario also draws a reading of the ALB API (the simulator's behaviour switches) at random.
+ * Every scenario also draws a reading of the ALB API (the simulator's behaviour switches) at random, each switch
+ * as its entry in `simulator/behaviour-registry.ts` says.
  *
  * The invariants come from ground truth only: the harness's own programs and apply times, the simulator's
  * request log and state. The provider makes its own ClientTokens (random UUIDs); none is parsed. The
@@ -28,6 +29,8 @@
 import { Action, isListenerBusy, MUTATION_ACTIONS } from "../contract/alb-contract";
 import type { BehaviourInput, FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
 import { FAULT_KINDS } from "../simulator";
+import { FAULT_TABLE, type ChaosFaultDraw, type DrawnRate } from "../simulator/faults";
+import { BEHAVIOUR_SWITCHES, type ChaosDraw } from "../simulator/behaviour-registry";
 import { SeededRandom } from "../simulator/random";
 import { EngineStack, type Declared, type UpResult } from "../test/kit/engine";
 import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../test/kit/world";
@@ -186,6 +189,42 @@ export function scenarioSeed(seed: number, index: number): number {
   return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
 }
 
+/** A rate drawn from `rate`. */
+function drawRate(rng: Rng, rate: DrawnRate): number {
+  return rate.from + rate.span * rng.next();
+}
+
+/**
+ * The scenario's fault rules, drawn kind by kind from the fault table: the kinds drawn for mutations (one rule
+ * per mutating action, a rate per scenario), then one rule per listener with an outside writer's certificates
+ * (by chance), then the request-level kinds (their share of `faultRate`).
+ */
+function drawFaults(rng: Rng, faultRate: number, listeners: readonly ListenerPlan[]): FaultRule[] {
+  const faults: FaultRule[] = [];
+  const mutationKinds = FAULT_TABLE.flatMap((spec) => {
+    const chaos: ChaosFaultDraw = spec.chaos;
+    return chaos.on === "mutations" ? [{ kind: spec.kind, chaos }] : [];
+  }).sort((a, b) => a.chaos.order - b.chaos.order);
+  const rates = mutationKinds.map(({ chaos }) => drawRate(rng, chaos.rate));
+  for (const action of [ASSOCIATE, DISSOCIATE]) {
+    mutationKinds.forEach(({ kind, chaos }, i) => faults.push({ kind, action, probability: rates[i]!, ...chaos.extra?.(rng) }));
+  }
+  for (const spec of FAULT_TABLE) {
+    const chaos: ChaosFaultDraw = spec.chaos;
+    if (chaos.on !== "writer listeners") continue;
+    for (const listener of listeners) {
+      if (listener.writerPool.length > 0 && rng.chance(chaos.chance)) {
+        faults.push({ kind: spec.kind, listenerId: listener.listenerId, certificateIds: listener.writerPool, probability: drawRate(rng, chaos.rate) });
+      }
+    }
+  }
+  for (const spec of FAULT_TABLE) {
+    const chaos: ChaosFaultDraw = spec.chaos;
+    if (chaos.on === "requests") faults.push({ kind: spec.kind, probability: faultRate * chaos.share, ...chaos.extra?.(rng) });
+  }
+  return faults;
+}
+
 /** Builds scenario `index` of a run seeded `seed`. Pure: the same arguments give the same scenario. */
 export function buildScenario(seed: number, index: number): Scenario {
   const own = scenarioSeed(seed, index);
@@ -304,42 +343,15 @@ export function buildScenario(seed: number, index: number): Scenario {
   const refreshBefore = new Set<number>();
   for (let step = 1; step <= stepCount; step++) if (rng.chance(0.2)) refreshBefore.add(step);
 
-  // Faults: request-level kinds share the scenario's rate; mutations get job-level ones on top.
+  // Faults, each kind as its entry in the simulator's fault table says: request-level kinds share the
+  // scenario's rate; mutations and listeners with an outside writer get theirs on top.
   const faultRate = 0.1 + 0.2 * rng.next();
-  const faults: FaultRule[] = [];
-  const jobFail = 0.02 + 0.04 * rng.next();
-  const lost = 0.04 + 0.08 * rng.next();
-  const stuck = 0.04 + 0.1 * rng.next();
-  for (const action of [ASSOCIATE, DISSOCIATE]) {
-    faults.push({ kind: "jobFail", action, probability: jobFail, errorCode: rng.pick(["InternalError", "506"]), errorMessage: "The certificate could not be deployed to the listener." });
-    faults.push({ kind: "lostResponse", action, probability: lost });
-    faults.push({ kind: "stuckConfiguring", action, probability: stuck, durationMs: rng.int(1_000, 20_000) });
-  }
-  for (const listener of listeners) {
-    if (listener.writerPool.length > 0 && rng.chance(0.7)) {
-      faults.push({ kind: "concurrentWriter", listenerId: listener.listenerId, certificateIds: listener.writerPool, probability: 0.01 + 0.04 * rng.next() });
-    }
-  }
-  const shares: readonly [FaultKind, number][] = [["throttle", 0.33], ["error500", 0.2], ["error503", 0.2], ["reset", 0.22], ["delay", 0.05]];
-  for (const [kind, share] of shares) {
-    faults.push({ kind, probability: faultRate * share, ...(kind === "delay" ? { delayMs: rng.int(2_000, 30_000) } : {}) });
-  }
+  const faults = drawFaults(rng, faultRate, listeners);
 
-  // The reading of the ALB API: each switch on with some chance, sometimes all of them.
+  // The reading of the ALB API: each switch drawn as its registry entry says, sometimes all of them on.
   const all = rng.chance(0.1);
-  const on = (p: number) => all || rng.chance(p);
-  const behaviour: BehaviourInput = {
-    dissociateLimit15: on(0.4),
-    requestLimits: on(0.4),
-    unlistedJobs: on(0.3),
-    readLagMs: on(0.3) ? rng.int(200, 4_000) : 0,
-    lingeringRowsMs: on(0.3) ? rng.int(1_000, 60_000) : 0,
-    metadataSpelling: on(0.3),
-    busyIncorrectStatus: on(0.4),
-    jobDuration: on(0.3) ? { baseMs: jobMs, perCertificateMs: rng.int(50, 500), jitter: 0.3 } : null,
-    loadBalancerQuota: !rng.chance(0.2),
-    mutualTls: on(0.4),
-  };
+  const draw: ChaosDraw = { random: rng, on: (p) => all || rng.chance(p), jobMs };
+  const behaviour = Object.fromEntries(BEHAVIOUR_SWITCHES.map((entry) => [entry.name, entry.chaos(draw)])) as BehaviourInput;
 
   return {
     seed: own,

@@ -4,117 +4,53 @@
  * default unless it is the better-documented reading; `simulator/README.md` has the table of every
  * behaviour, its default and its sources (`docs/alb-api-facts.md`).
  *
+ * The switches themselves are the entries of `BEHAVIOUR_SWITCHES` (`behaviour-registry.ts`); this module
+ * derives the profiles, the parsers and the descriptions from them. Adding a behaviour switch is one entry
+ * there plus its effect (and its tests).
+ *
  * A behaviour is set by a fixture's `behaviour` field, `POST /_simulator/reset`, `POST /_simulator/behaviour`,
  * the `behaviour` option of `startSimulator` / `AlbBackend`, and the CLI's `--behaviour NAME[,NAME...]`.
  */
-import { invalidBehaviour } from "./errors";
+import { invalidBehaviour, type AlbErrorResponse } from "./errors";
+import {
+  BEHAVIOUR_SWITCHES,
+  SWITCH_KINDS,
+  type Behaviour,
+  type BehaviourSwitch,
+  type SwitchKind,
+  type SwitchKindRules,
+  type SwitchValue,
+} from "./behaviour-registry";
 
-/** How long a job takes under the {@link Behaviour.jobDuration} switch. */
-export interface JobDuration {
-  /** Fixed part, ms of clock time. */
-  readonly baseMs: number;
-  /** Added per certificate of the batch, ms. */
-  readonly perCertificateMs: number;
-  /** Seeded jitter, a fraction: the duration is scaled by a factor drawn uniformly from [1 − jitter, 1 + jitter]. */
-  readonly jitter: number;
-}
-
-/** The active behaviour, every switch resolved. */
-export interface Behaviour {
-  /** Dissociate accepts at most 15 certificates per call (API parameter metadata) instead of 20 (the Dissociate API document). */
-  readonly dissociateLimit15: boolean;
-  /**
-   * The API parameter metadata's request limits are enforced: ListListenerCertificates `CertificateIds` ≤ 20,
-   * ListAsynJobs `JobIds` and `ResourceIds` ≤ 10, `ClientToken` ≤ 64 characters; beyond them 400 InvalidParameter.
-   */
-  readonly requestLimits: boolean;
-  /** ListAsynJobs never lists certificate association or dissociation jobs. */
-  readonly unlistedJobs: boolean;
-  /**
-   * For this many ms of clock time after a mutation is accepted, reads show the batch's rows and the listener's
-   * status as they were before it. 0 = off.
-   */
-  readonly readLagMs: number;
-  /** Dissociated rows stay listed with status `Dissociated` for this many ms after their job ends, then vanish. 0 = off. */
-  readonly lingeringRowsMs: number;
-  /** The dissociating status is spelled `Diassociating` (the API metadata's enum). */
-  readonly metadataSpelling: boolean;
-  /** A listener busy with a job answers `IncorrectStatus.Listener [Configuring]` instead of `ResourceInConfiguring.Listener`. */
-  readonly busyIncorrectStatus: boolean;
-  /** Jobs take `baseMs + perCertificateMs × n` with seeded jitter instead of a flat `jobMs`. null = off. */
-  readonly jobDuration: JobDuration | null;
-  /**
-   * The additional-certificate quota counts every listener of one load balancer together
-   * (`limits.maxAdditionalCertificatesPerLoadBalancer`, ResourceQuotaExceeded.LoadBalancerCertificatesNum);
-   * off: per listener (`limits.maxAdditionalCertificatesPerListener`, QuotaExceeded.ListenerCertificate). On by default.
-   */
-  readonly loadBalancerQuota: boolean;
-  /**
-   * A mutual-TLS listener's CA certificate is listed by ListListenerCertificates (`CertificateType: Ca`), and
-   * a mutation naming a CA certificate is refused with ResourceNotFound.Certificate.
-   */
-  readonly mutualTls: boolean;
-}
-
-/** A behaviour as written in a fixture or a request body: every field optional (absent = its default). */
-export type BehaviourInput = {
-  readonly [K in Exclude<keyof Behaviour, "jobDuration">]?: Behaviour[K];
-} & {
-  /** `true` for {@link DEFAULT_JOB_DURATION}, an object to set some of its fields, `false` / `null` for off. */
-  readonly jobDuration?: boolean | null | Partial<JobDuration>;
-};
+export {
+  BEHAVIOUR_SWITCHES,
+  DEFAULT_JOB_DURATION,
+  DEFAULT_LINGERING_ROWS_MS,
+  DEFAULT_READ_LAG_MS,
+  SWITCH_KINDS,
+  type Behaviour,
+  type BehaviourInput,
+  type BehaviourSwitch,
+  type JobDuration,
+  type SwitchKind,
+} from "./behaviour-registry";
 
 /** The switch names, in the order of the README's table. */
-export const BEHAVIOUR_NAMES: readonly (keyof Behaviour)[] = Object.freeze([
-  "dissociateLimit15",
-  "requestLimits",
-  "unlistedJobs",
-  "readLagMs",
-  "lingeringRowsMs",
-  "metadataSpelling",
-  "busyIncorrectStatus",
-  "jobDuration",
-  "loadBalancerQuota",
-  "mutualTls",
-] as const);
+export const BEHAVIOUR_NAMES: readonly (keyof Behaviour)[] = Object.freeze(BEHAVIOUR_SWITCHES.map((entry) => entry.name));
 
-/**
- * The job duration used when the switch is named without values: one certificate takes 7 s ± 30 %, within
- * the 5–10 s ALB engineers quoted for adding one certificate.
- */
-export const DEFAULT_JOB_DURATION: JobDuration = Object.freeze({ baseMs: 4_000, perCertificateMs: 3_000, jitter: 0.3 });
-/** The read lag used when the switch is named without a value, ms. */
-export const DEFAULT_READ_LAG_MS = 3_000;
-/** How long dissociated rows linger when the switch is named without a value, ms. */
-export const DEFAULT_LINGERING_ROWS_MS = 60_000;
+/** The registry's entries, each typed as a switch of some kind. */
+const SWITCHES: readonly BehaviourSwitch[] = BEHAVIOUR_SWITCHES;
+
+/** A frozen behaviour made of one value per switch, in the registry's order. */
+function profile(value: (entry: BehaviourSwitch) => unknown): Behaviour {
+  return Object.freeze(Object.fromEntries(SWITCHES.map((entry) => [entry.name, value(entry)]))) as Behaviour;
+}
 
 /** The default behaviour: every switch off except the load-balancer quota (the better-documented reading). */
-export const DEFAULT_BEHAVIOUR: Behaviour = Object.freeze({
-  dissociateLimit15: false,
-  requestLimits: false,
-  unlistedJobs: false,
-  readLagMs: 0,
-  lingeringRowsMs: 0,
-  metadataSpelling: false,
-  busyIncorrectStatus: false,
-  jobDuration: null,
-  loadBalancerQuota: true,
-  mutualTls: false,
-});
+export const DEFAULT_BEHAVIOUR: Behaviour = profile((entry) => entry.default);
 
 /** Every switch on (`--behaviour all`), the timed ones with their default values. */
-export const ALL_BEHAVIOUR: Behaviour = Object.freeze({
-  dissociateLimit15: true,
-  requestLimits: true,
-  unlistedJobs: true,
-  readLagMs: DEFAULT_READ_LAG_MS,
-  lingeringRowsMs: DEFAULT_LINGERING_ROWS_MS,
-  metadataSpelling: true,
-  busyIncorrectStatus: true,
-  jobDuration: DEFAULT_JOB_DURATION,
-  loadBalancerQuota: true,
-  mutualTls: true,
-});
+export const ALL_BEHAVIOUR: Behaviour = profile((entry) => entry.all);
 
 /**
  * The behaviour of a state file written before behaviours existed: the simulator of that time counted the
@@ -122,137 +58,80 @@ export const ALL_BEHAVIOUR: Behaviour = Object.freeze({
  */
 export const LEGACY_BEHAVIOUR: Behaviour = Object.freeze({ ...DEFAULT_BEHAVIOUR, loadBalancerQuota: false });
 
-/** The largest accepted ms value of a timed switch (one day). */
-const MAX_MS = 86_400_000;
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function booleanField(value: unknown, field: string): boolean {
-  if (typeof value !== "boolean") throw invalidBehaviour(field, "must be true or false");
-  return value;
+function isSwitchName(name: string): name is keyof Behaviour {
+  return (BEHAVIOUR_NAMES as readonly string[]).includes(name);
 }
 
-function msField(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_MS) {
-    throw invalidBehaviour(field, `must be an integer number of ms from 0 to ${MAX_MS}`);
-  }
-  return value;
+/** The registry entry of the switch `name`. */
+function entryOf(name: keyof Behaviour): BehaviourSwitch {
+  return SWITCHES.find((entry) => entry.name === name)!;
 }
 
-function jobDurationField(value: unknown, field: string): JobDuration | null {
-  if (value === false || value === null) return null;
-  if (value === true) return DEFAULT_JOB_DURATION;
-  if (!isRecord(value)) throw invalidBehaviour(field, "must be true, false, null or an object with baseMs, perCertificateMs, jitter");
-  for (const key of Object.keys(value)) {
-    if (!Object.hasOwn(DEFAULT_JOB_DURATION, key)) {
-      throw invalidBehaviour(`${field}.${key}`, "is not a known field (known: baseMs, perCertificateMs, jitter)");
-    }
-  }
-  const jitter = value.jitter ?? DEFAULT_JOB_DURATION.jitter;
-  if (typeof jitter !== "number" || !(jitter >= 0 && jitter <= 1)) throw invalidBehaviour(`${field}.jitter`, "must be a number from 0 to 1");
-  return {
-    baseMs: value.baseMs === undefined ? DEFAULT_JOB_DURATION.baseMs : msField(value.baseMs, `${field}.baseMs`),
-    perCertificateMs: value.perCertificateMs === undefined ? DEFAULT_JOB_DURATION.perCertificateMs : msField(value.perCertificateMs, `${field}.perCertificateMs`),
-    jitter,
-  };
+/** The rules of a switch's kind, over values of every kind (the registry's types pair each switch with its kind's values). */
+export function kindRules(entry: BehaviourSwitch): SwitchKindRules<SwitchKind> {
+  return SWITCH_KINDS[entry.kind] as unknown as SwitchKindRules<SwitchKind>;
 }
 
 /**
- * Validates a behaviour object and fills in the fields it leaves out from `base`.
+ * Validates a behaviour object and fills in the fields it leaves out from `base`. Switches are checked in
+ * the registry's order.
  *
  * @param field the name of the object in messages (`behaviour` in a fixture).
  * @param base where absent fields come from. @default DEFAULT_BEHAVIOUR
- * @throws InvalidBehaviourError naming the offending field (e.g. `behaviour.readLagMs`).
+ * @throws AlbErrorResponse `InvalidBehaviour` naming the offending field (e.g. `behaviour.readLagMs`).
  */
 export function resolveBehaviour(input: unknown, field = "behaviour", base: Behaviour = DEFAULT_BEHAVIOUR): Behaviour {
   if (!isRecord(input)) throw invalidBehaviour(field, "must be an object");
   for (const key of Object.keys(input)) {
-    if (!(BEHAVIOUR_NAMES as readonly string[]).includes(key)) {
+    if (!isSwitchName(key)) {
       throw invalidBehaviour(`${field}.${key}`, `is not a known behaviour (known: ${BEHAVIOUR_NAMES.join(", ")})`);
     }
   }
-  const flag = (name: keyof Behaviour): boolean => (input[name] === undefined ? base[name] as boolean : booleanField(input[name], `${field}.${name}`));
-  const ms = (name: "readLagMs" | "lingeringRowsMs"): number => (input[name] === undefined ? base[name] : msField(input[name], `${field}.${name}`));
-  return {
-    dissociateLimit15: flag("dissociateLimit15"),
-    requestLimits: flag("requestLimits"),
-    unlistedJobs: flag("unlistedJobs"),
-    readLagMs: ms("readLagMs"),
-    lingeringRowsMs: ms("lingeringRowsMs"),
-    metadataSpelling: flag("metadataSpelling"),
-    busyIncorrectStatus: flag("busyIncorrectStatus"),
-    jobDuration: input.jobDuration === undefined ? base.jobDuration : jobDurationField(input.jobDuration, `${field}.jobDuration`),
-    loadBalancerQuota: flag("loadBalancerQuota"),
-    mutualTls: flag("mutualTls"),
+  const value = (entry: BehaviourSwitch): unknown => {
+    const given = input[entry.name];
+    return given === undefined ? base[entry.name as keyof Behaviour] : kindRules(entry).fromInput(given, `${field}.${entry.name}`);
   };
+  return Object.fromEntries(SWITCHES.map((entry) => [entry.name, value(entry)])) as Behaviour;
 }
 
-function flagValue(text: string, entry: string): boolean {
-  const lower = text.toLowerCase();
-  if (lower === "on" || lower === "true") return true;
-  if (lower === "off" || lower === "false") return false;
-  throw invalidBehaviour(entry, "takes on or off");
-}
-
-function msValue(text: string, entry: string): number {
-  if (text.toLowerCase() === "off") return 0;
-  if (!/^[0-9]+$/.test(text) || Number(text) > MAX_MS) throw invalidBehaviour(entry, `takes off or an integer number of ms from 0 to ${MAX_MS}`);
-  return Number(text);
-}
-
-function jobDurationValue(text: string, entry: string): JobDuration | null {
-  if (text.toLowerCase() === "off") return null;
-  if (text.toLowerCase() === "on") return DEFAULT_JOB_DURATION;
-  const match = /^([0-9]+):([0-9]+)(?::([0-9]*\.?[0-9]+))?$/.exec(text);
-  const baseMs = Number(match?.[1]);
-  const perCertificateMs = Number(match?.[2]);
-  const jitter = match?.[3] === undefined ? DEFAULT_JOB_DURATION.jitter : Number(match[3]);
-  if (match === null || baseMs > MAX_MS || perCertificateMs > MAX_MS || jitter > 1) {
-    throw invalidBehaviour(entry, `takes on, off or BASE_MS:PER_CERTIFICATE_MS[:JITTER] (ms up to ${MAX_MS}, JITTER from 0 to 1)`);
-  }
-  return { baseMs, perCertificateMs, jitter };
+/** The error for a name that is neither a switch nor `all` on the command line. */
+function unknownName(name: string): AlbErrorResponse {
+  return invalidBehaviour(name, `is not a known behaviour (known: all, ${BEHAVIOUR_NAMES.join(", ")})`);
 }
 
 /**
  * Parses the CLI's `--behaviour` values, applied left to right from {@link DEFAULT_BEHAVIOUR}. Each value is
- * a comma-separated list of `all`, `NAME` (the switch on; timed switches with their default value) or
- * `NAME=VALUE`: `on`/`off` for a flag, ms (or `off`) for `readLagMs` and `lingeringRowsMs`,
- * `on`/`off`/`BASE_MS:PER_CERTIFICATE_MS[:JITTER]` for `jobDuration`.
+ * a comma-separated list of `all`, `NAME` (the switch at its value under `all`: on, timed switches with their
+ * default value) or `NAME=VALUE` in its kind's syntax: `on`/`off` for a flag, ms (or `off`) for `readLagMs`
+ * and `lingeringRowsMs`, `on`/`off`/`BASE_MS:PER_CERTIFICATE_MS[:JITTER]` for `jobDuration`.
  *
- * @throws InvalidBehaviourError naming the entry.
+ * @throws AlbErrorResponse `InvalidBehaviour` naming the entry.
  */
 export function parseBehaviourList(values: readonly string[]): Behaviour {
   let behaviour: Behaviour = DEFAULT_BEHAVIOUR;
   for (const entry of values.flatMap((value) => value.split(",")).map((entry) => entry.trim())) {
-    if (entry === "") throw invalidBehaviour("(an empty name)", `is not a known behaviour (known: all, ${BEHAVIOUR_NAMES.join(", ")})`);
+    if (entry === "") throw unknownName("(an empty name)");
     if (entry === "all") {
       behaviour = ALL_BEHAVIOUR;
       continue;
     }
     const equals = entry.indexOf("=");
     const name = equals === -1 ? entry : entry.slice(0, equals);
-    const value = equals === -1 ? undefined : entry.slice(equals + 1);
-    if (!(BEHAVIOUR_NAMES as readonly string[]).includes(name)) {
-      throw invalidBehaviour(name, `is not a known behaviour (known: all, ${BEHAVIOUR_NAMES.join(", ")})`);
-    }
-    const key = name as keyof Behaviour;
-    switch (key) {
-      case "readLagMs":
-        behaviour = { ...behaviour, readLagMs: value === undefined ? DEFAULT_READ_LAG_MS : msValue(value, entry) };
-        break;
-      case "lingeringRowsMs":
-        behaviour = { ...behaviour, lingeringRowsMs: value === undefined ? DEFAULT_LINGERING_ROWS_MS : msValue(value, entry) };
-        break;
-      case "jobDuration":
-        behaviour = { ...behaviour, jobDuration: value === undefined ? DEFAULT_JOB_DURATION : jobDurationValue(value, entry) };
-        break;
-      default:
-        behaviour = { ...behaviour, [key]: value === undefined ? true : flagValue(value, entry) };
-    }
+    if (!isSwitchName(name)) throw unknownName(name);
+    const switchEntry = entryOf(name);
+    const value = equals === -1 ? switchEntry.all : kindRules(switchEntry).fromText(entry.slice(equals + 1), entry);
+    behaviour = { ...behaviour, [name]: value };
   }
   return behaviour;
+}
+
+/** A switch's value in `--behaviour` syntax: `NAME` for a flag that is on, otherwise `NAME=VALUE`. */
+export function switchSetting(entry: BehaviourSwitch, value: SwitchValue<SwitchKind>): string {
+  return value === true ? entry.name : `${entry.name}=${kindRules(entry).toText(value)}`;
 }
 
 /**
@@ -260,18 +139,31 @@ export function parseBehaviourList(values: readonly string[]): Behaviour {
  * `loadBalancerQuota=off`); empty when the behaviour is the default.
  */
 export function describeBehaviour(behaviour: Behaviour): string[] {
-  const changed: string[] = [];
-  for (const name of BEHAVIOUR_NAMES) {
-    const value = behaviour[name];
-    const standard = DEFAULT_BEHAVIOUR[name];
-    if (name === "jobDuration") {
-      const duration = value as JobDuration | null;
-      if (duration !== null) changed.push(`jobDuration=${duration.baseMs}:${duration.perCertificateMs}:${duration.jitter}`);
-    } else if (value !== standard) {
-      changed.push(typeof value === "boolean" ? (value ? name : `${name}=off`) : `${name}=${String(value)}`);
-    }
-  }
-  return changed;
+  return SWITCHES.flatMap((entry) => {
+    const value = behaviour[entry.name as keyof Behaviour];
+    return kindRules(entry).same(value, entry.default) ? [] : [switchSetting(entry, value)];
+  });
+}
+
+/**
+ * The VALUEs of `--behaviour NAME=VALUE`, kind by kind, as the CLI help lists them
+ * (`on/off; ms for readLagMs and lingeringRowsMs; …`).
+ */
+export function behaviourValueUsage(): string {
+  return (Object.keys(SWITCH_KINDS) as SwitchKind[])
+    .map((kind) => ({ kind, names: SWITCHES.filter((entry) => entry.kind === kind).map((entry) => entry.name) }))
+    .filter(({ names }) => names.length > 0)
+    .map(({ kind, names }) => SWITCH_KINDS[kind].usage(names))
+    .join("; ");
+}
+
+/** One line per switch for the CLI help: its name, its default and its value under `all`, and its meaning. */
+export function behaviourHelpLines(): { readonly name: string; readonly values: string; readonly meaning: string }[] {
+  return SWITCHES.map((entry) => ({
+    name: entry.name,
+    values: `default ${kindRules(entry).toText(entry.default)}, all ${kindRules(entry).toText(entry.all)}`,
+    meaning: entry.meaning.replaceAll("`", ""),
+  }));
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { AlbBackend, DEFAULT_JOB_MS } from "./backend";
-import { BEHAVIOUR_NAMES, describeBehaviour, parseBehaviourList, type Behaviour } from "./behaviour";
+import { BEHAVIOUR_NAMES, behaviourHelpLines, behaviourValueUsage, describeBehaviour, parseBehaviourList, type Behaviour } from "./behaviour";
 import { DEMO_ACCESS_KEY_ID, loadFixtureFile } from "./fixture";
 import { loadState } from "./state";
 import { startSimulator, type SimulatorOptions } from "./start";
@@ -14,6 +14,28 @@ import { worldLines } from "./world-summary";
 
 /** The CLI's default port: fixed, so demos and examples can rely on http://127.0.0.1:9400. */
 const DEFAULT_CLI_PORT = 9400;
+
+/** The column where the options' descriptions start in the usage. */
+const OPTION_COLUMN = 30;
+/** The column where the behaviour switches' descriptions start in the usage. */
+const SWITCH_COLUMN = 24;
+/** The widest line of the usage's descriptions. */
+const USAGE_WIDTH = 110;
+
+/** `text` wrapped at word boundaries into lines of at most {@link USAGE_WIDTH}, every line after the first indented to `column`. */
+function wrap(text: string, column: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(" ")) {
+    const last = lines.at(-1);
+    if (last !== undefined && column + last.length + 1 + word.length <= USAGE_WIDTH) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join(`\n${" ".repeat(column)}`);
+}
+
+const BEHAVIOUR_OPTION =
+  "play these readings of the API (repeatable; wins over the state file's and the fixture's). NAME is all, a switch " +
+  `(on; timed ones with their default value) or NAME=VALUE: ${behaviourValueUsage()}. Switches:`;
 
 const USAGE = `Usage: alb-simulator [options]
 
@@ -29,14 +51,14 @@ Options:
   --job-ms N                  duration of every asynchronous job in ms (default ${DEFAULT_JOB_MS})
   --faults FILE               fault rules as JSON (an array or {"faults": [...]}); they win over the fixture's
   --seed N                    seed for request IDs, job IDs and fault draws (default random)
-  --behaviour NAME[,NAME...]  play these readings of the API (repeatable; wins over the state file's and the
-                              fixture's). NAME is all, a switch (on; timed ones with their default value) or
-                              NAME=VALUE: on/off; ms for readLagMs and lingeringRowsMs;
-                              BASE_MS:PER_CERTIFICATE_MS[:JITTER] for jobDuration. Switches:
-                              ${BEHAVIOUR_NAMES.join(", ")}
+  --behaviour NAME[,NAME...]  ${wrap(BEHAVIOUR_OPTION, OPTION_COLUMN)}
+${" ".repeat(OPTION_COLUMN)}${BEHAVIOUR_NAMES.join(", ")}
   --allow-remote-inspection   serve /_simulator/ to non-loopback clients
   --list                      print the world's listeners and the certificates free to declare, and exit
   --help                      show this help
+
+Behaviour switches (its default, and its value under all, which naming it alone also gives):
+${behaviourHelpLines().map(({ name, values, meaning }) => `  ${name.padEnd(SWITCH_COLUMN - 2)}${wrap(`${values}. ${meaning}`, SWITCH_COLUMN)}`).join("\n")}
 `;
 
 class UsageError extends Error {

@@ -50,6 +50,7 @@ export {
 export {
   ALL_BEHAVIOUR,
   BEHAVIOUR_NAMES,
+  BEHAVIOUR_SWITCHES,
   DEFAULT_BEHAVIOUR,
   DEFAULT_JOB_DURATION,
   DEFAULT_LINGERING_ROWS_MS,
@@ -60,7 +61,9 @@ export {
   resolveBehaviour,
   type Behaviour,
   type BehaviourInput,
+  type BehaviourSwitch,
   type JobDuration,
+  type SwitchKind,
 } from "./behaviour";
 export { FAULT_KINDS, FaultFileError, loadFaultFile, parseFaultRules, type FaultKind, type FaultRule, type FaultRuleState } from "./faults";
 export { StateFileError } from "./state";

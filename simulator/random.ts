@@ -77,3 +77,18 @@ export function seedToInt(seed: number | string): number {
   }
   return hash;
 }
+
+/**
+ * The draws a seeded scenario generator offers (the chaos suite's): what the behaviour switches' and the fault
+ * kinds' chaos draws (`behaviour-registry.ts`, `faults.ts`) may call.
+ */
+export interface ScenarioDraws {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer from `min` to `max`, both included. */
+  int(min: number, max: number): number;
+  /** True with probability `p`. */
+  chance(p: number): boolean;
+  /** One of `items`. */
+  pick<T>(items: readonly T[]): T;
+}

@@ -22,18 +22,9 @@ import {
   SimulatorErrorCode,
   type ListenerStatus,
 } from "../contract/alb-contract";
-import type { AlbBackend, JobFaultEffect, RequestLogEntry } from "./backend";
+import type { AlbBackend, RequestLogEntry } from "./backend";
 import { AlbErrorResponse, albError, internalError, invalidBehaviour, invalidFaultRule, invalidFixture, invalidParameter, missingParameter } from "./errors";
-import {
-  DEFAULT_FAULT_DELAY_MS,
-  DEFAULT_JOB_FAIL_CODE,
-  DEFAULT_JOB_FAIL_MESSAGE,
-  DEFAULT_STUCK_CONFIGURING_MS,
-  JOB_FAULT_KINDS,
-  type ChosenFault,
-  type FaultKind,
-  type FaultRule,
-} from "./faults";
+import { faultKindSpec, type ChosenFault, type FaultKind, type FaultRule } from "./faults";
 import type { BehaviourInput } from "./behaviour";
 import { HANDLERS } from "./handlers";
 import { parseFormEncoded, WireParams } from "./params";
@@ -138,13 +129,6 @@ export function errorEnvelope(error: AlbErrorResponse, requestId: string, region
   };
 }
 
-function jobFaultEffect(chosen: ChosenFault): JobFaultEffect {
-  const { rule } = chosen;
-  return rule.kind === "jobFail"
-    ? { failure: { errorCode: rule.errorCode ?? DEFAULT_JOB_FAIL_CODE, errorMessage: rule.errorMessage ?? DEFAULT_JOB_FAIL_MESSAGE } }
-    : { stuckConfiguringMs: rule.durationMs ?? DEFAULT_STUCK_CONFIGURING_MS };
-}
-
 /**
  * The certificate IDs of a request's parameters for its log entry (`Certificates.N.CertificateId`, then
  * `CertificateIds.N`, each in N order), or nothing when it names none. Never throws: malformed keys are
@@ -236,26 +220,27 @@ export function createAlbServer(options: AlbServerOptions): Server {
         backend.faults.fire(fired);
         fault = fired.rule.kind;
       };
-      const jobFault = chosen !== undefined && JOB_FAULT_KINDS.has(chosen.rule.kind) ? chosen : undefined;
+      const spec = chosen === undefined ? undefined : faultKindSpec(chosen.rule.kind);
+      const jobFault = chosen !== undefined && spec?.stage === "job" ? { chosen, act: spec.act } : undefined;
       let loseResponse = false;
-      if (chosen !== undefined && chosen.rule.kind === "concurrentWriter") {
+      if (chosen !== undefined && spec?.stage === "writer") {
         // Another writer changes the listener first; the request itself is then handled normally.
         const listenerId = params.get("ListenerId") ?? "";
-        if (backend.writeConcurrently(listenerId, chosen.rule.certificateIds ?? [], () => backend.faults.draw()) !== undefined) fire(chosen);
-      } else if (chosen !== undefined && jobFault === undefined) {
+        const writer = { write: (ids: readonly string[]) => backend.writeConcurrently(listenerId, ids, () => backend.faults.draw()) !== undefined };
+        if (spec.act(chosen.rule, writer)) fire(chosen);
+      } else if (chosen !== undefined && spec?.stage === "request") {
         fire(chosen);
-        switch (chosen.rule.kind) {
-          case "throttle": throw albError(ErrorCode.throttlingUser);
-          case "error500": throw internalError();
-          case "error503": throw albError(ErrorCode.serviceUnavailable);
-          case "reset":
+        const outcome = spec.act(chosen.rule);
+        switch (outcome.type) {
+          case "refuse": throw outcome.error;
+          case "drop":
             request.socket.destroy();
             record(null, null);
             return;
           case "delay":
-            await delay(chosen.rule.delayMs ?? DEFAULT_FAULT_DELAY_MS);
+            await delay(outcome.ms);
             break;
-          case "lostResponse":
+          case "loseResponse":
             loseResponse = true;
             break;
         }
@@ -266,8 +251,8 @@ export function createAlbServer(options: AlbServerOptions): Server {
         params: new WireParams(params),
         hooks: jobFault === undefined ? {} : {
           drawJobFault: () => {
-            fire(jobFault);
-            return jobFaultEffect(jobFault);
+            fire(jobFault.chosen);
+            return jobFault.act(jobFault.chosen.rule);
           },
         },
       });

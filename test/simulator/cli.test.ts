@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ALL_BEHAVIOUR, DEFAULT_BEHAVIOUR } from "../../simulator";
+import { ALL_BEHAVIOUR, BEHAVIOUR_SWITCHES, DEFAULT_BEHAVIOUR } from "../../simulator";
+import { kindRules } from "../../simulator/behaviour";
 import { call, certificates, createClients, FREE_CERTS, HTTPS_LISTENER } from "../kit/simulator-clients";
 import { rawRequest } from "../kit/simulator-wire";
 
@@ -141,6 +142,14 @@ describe("alb-simulator CLI", () => {
     expect(result.stdout).toContain("--fixture FILE");
     expect(result.stdout).toContain("--behaviour NAME[,NAME...]");
     expect(result.stdout).toContain("dissociateLimit15, requestLimits, unlistedJobs, readLagMs, lingeringRowsMs, metadataSpelling, busyIncorrectStatus, jobDuration, loadBalancerQuota, mutualTls");
+  });
+
+  it("lists every behaviour switch in --help with its default, its value under all and its meaning", () => {
+    const help = runCli(["--help"]).stdout.replace(/\n {24}/g, " ");
+    for (const entry of BEHAVIOUR_SWITCHES) {
+      const rules = kindRules(entry);
+      expect(help, entry.name).toContain(`  ${entry.name.padEnd(22)}default ${rules.toText(entry.default)}, all ${rules.toText(entry.all)}. ${entry.meaning.replaceAll("`", "")}\n`);
+    }
   });
 
   it("plays the readings named by --behaviour (comma lists, repeated), names them on the listening line and serves them", async () => {
