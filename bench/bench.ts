@@ -31,7 +31,8 @@ import { checkLines, ratio, secs, wallTimeSvg, type Check } from "./bench-report
 import { countCalls, idealFleetMs, serviceFloor } from "./bench-stats";
 import { benchCertificates, benchFixture, benchListenerId, startBenchWorld } from "./bench-fixture";
 import { publish as publishFigures } from "../figures/publish";
-import { BENCH_SCENARIOS, FIRST_HOUR_MISTAKES, reads, readsCell, renderBenchmarks, tablesText, type BenchResults, type BenchScenario, type BenchSettings, type FirstHourResult, type ModelResult } from "./bench-markdown";
+import { BENCH_SCENARIOS, reads, readsCell, renderBenchmarks, tablesText, type BenchResults, type BenchScenario, type BenchSettings, type ModelResult } from "./bench-markdown";
+import { FIRST_HOUR_MISTAKES, type FirstHourResult } from "./first-hour-types";
 import { firstHourScenario } from "./bench-first-hour";
 import { directChecks, engineChecks, firstHourChecks, jitteredChecks, summarizeJittered, type JitteredSummary } from "./targets";
 import { PER_CERTIFICATE_TIMINGS, runPerCertificateModel } from "./per-certificate-model";
