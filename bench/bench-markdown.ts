@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { RotationResult } from "./bench-direct";
 import type { EngineRunResult } from "./bench-engine";
 import { centisecs, checkLines, ratio, secs, table, type Check } from "./bench-report";
-import type { CallCounts } from "./bench-stats";
+import type { CallCounts } from "../test/kit/request-log";
 import type { FirstHourResult } from "./first-hour-types";
 import { FIRST_CALL_BUDGET_MS, firstHourBaselineMs, firstHourSummaries, firstHourWallCeilingMs, wallTargetMs, type FirstHourSummary, type JitteredSummary } from "./targets";
 import { provenanceLine } from "../test/kit/figures";
