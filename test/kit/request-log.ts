@@ -150,24 +150,6 @@ export function actionLog(source: RequestSource, afterSeq = 0): string[] {
   return out;
 }
 
-/**
- * The idempotency invariants of a log: every ClientToken of an accepted mutation names one job, and no two
- * tokens share a job. Returns a description of each violation (empty: none).
- */
-export function tokenViolations(source: RequestSource, afterSeq = 0): string[] {
-  const jobsOfToken = new Map<string, Set<string>>();
-  const tokensOfJob = new Map<string, Set<string>>();
-  for (const call of acceptedMutations(source, afterSeq)) {
-    const jobId = call.jobId!;
-    (jobsOfToken.get(call.clientToken) ?? jobsOfToken.set(call.clientToken, new Set()).get(call.clientToken)!).add(jobId);
-    (tokensOfJob.get(jobId) ?? tokensOfJob.set(jobId, new Set()).get(jobId)!).add(call.clientToken);
-  }
-  const out: string[] = [];
-  for (const [token, jobs] of jobsOfToken) if (jobs.size > 1) out.push(`ClientToken ${token} started ${jobs.size} jobs`);
-  for (const [job, tokens] of tokensOfJob) if (tokens.size > 1) out.push(`job ${job} answered ${tokens.size} tokens`);
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Counts
 
