@@ -4,7 +4,8 @@
  * Each run is a fresh provider process, as each `pulumi up` is: the first job it waits for is "cold".
  */
 import { benchCertificates, benchFixture, benchListenerId, startBenchWorld } from "./bench-fixture";
-import { countCalls, serviceFloor, type CallCounts, type ServiceFloor } from "./bench-stats";
+import { countCalls, holdsExactly, jobIdsOf, type CallCounts } from "../test/kit/request-log";
+import { serviceFloor, type ServiceFloor } from "./bench-stats";
 import type { JobDuration } from "../simulator";
 
 export interface RotationResult {
@@ -71,12 +72,8 @@ export async function directRotation(
     const wallMs = world.clock.now() - start;
     const realMs = Date.now() - realStart;
 
-    const calls = countCalls(world.sim.backend.requestLog());
-    const live = world.sim.backend
-      .listenerView(listenerId)
-      .additional.map((c) => `${c.certificateId}:${c.status}`)
-      .sort();
-    const jobIds = new Set(world.sim.backend.requestLog().map((e) => e.jobId).filter((id): id is string => id !== undefined));
+    const calls = countCalls(world.sim);
+    const jobIds = jobIdsOf(world.sim);
     const jobsMs = world.sim.backend.snapshot().jobs.filter((j) => jobIds.has(j.jobId)).reduce((sum, j) => sum + (j.modifyTime - j.createTime), 0);
     return {
       k,
@@ -89,7 +86,7 @@ export async function directRotation(
       calls,
       pollsPerJob: calls.jobs === 0 ? 0 : calls.listAsynJobs / calls.jobs,
       realMs,
-      converged: JSON.stringify(live) === JSON.stringify(after.map((id) => `${id}:Associated`).sort()),
+      converged: holdsExactly(world.sim, listenerId, after),
       seed,
       jobsMs,
     };

@@ -15,7 +15,8 @@ import { providerEnv } from "../test/kit/cli-stack";
 import { commandLine, processTree } from "../test/kit/processes";
 import { createPulumiWorkspace, REPO_ROOT, type PulumiWorkspace } from "../test/kit/pulumi";
 import { BENCH_QUOTA, benchCertificates, benchFixture, benchListenerId, REGION } from "./bench-fixture";
-import { countCalls, fleetBounds, serviceFloor, type BatchLimits, type CallCounts } from "./bench-stats";
+import { apiSpan, countCalls, holdsExactly, requestsOf, type CallCounts } from "../test/kit/request-log";
+import { fleetBounds, serviceFloor, type BatchLimits } from "./bench-stats";
 
 export { REPO_ROOT };
 const PROGRAM_DIR = path.join(REPO_ROOT, "bench", "programs", "fleet");
@@ -161,16 +162,7 @@ export interface EngineRunResult {
 }
 
 function liveMatches(sim: RunningSimulator, listeners: number, k: number, generation: number): boolean {
-  for (let i = 0; i < listeners; i++) {
-    const live = sim.backend
-      .listenerView(benchListenerId(i))
-      .additional.map((c) => `${c.certificateId}:${c.status}`)
-      .sort();
-    const want = benchCertificates(i, generation, k)
-      .map((id) => `${id}:Associated`)
-      .sort();
-    if (JSON.stringify(live) !== JSON.stringify(want)) return false;
-  }
+  for (let i = 0; i < listeners; i++) if (!holdsExactly(sim, benchListenerId(i), benchCertificates(i, generation, k))) return false;
   return true;
 }
 
@@ -201,7 +193,7 @@ export async function engineRotation(
     await ws.initStack(sim.endpoint, listeners, k);
     await ws.runOrThrow(["up", "--yes", "--skip-preview"]);
     if (!liveMatches(sim, listeners, k, 0)) throw new Error(`${label}: adopting the generation-0 sets changed the listeners`);
-    const adoption = countCalls(sim.backend.requestLog());
+    const adoption = countCalls(sim);
     if (adoption.associate + adoption.dissociate + adoption.dryRun > 0) throw new Error(`${label}: adopting the generation-0 sets made mutation calls`);
     await ws.runOrThrow(["config", "set", "alb-bench:generation", "1"]);
     sim.backend.clearRequestLog();
@@ -209,7 +201,8 @@ export async function engineRotation(
     const floor = serviceFloor(sim.backend, k, k);
     const command = ["up", "--yes", "--skip-preview"];
     const run = await ws.run(command, { sampleProvider: true });
-    const calls = countCalls(sim.backend.requestLog());
+    const log = requestsOf(sim);
+    const calls = countCalls(log);
     const jobsPerListener = floor.jobs;
     const bounds = fleetBounds({
       listeners,
@@ -226,7 +219,7 @@ export async function engineRotation(
       command: `pulumi ${command.join(" ")}`,
       exitCode: run.code,
       cliMs: run.wallMs,
-      spanMs: calls.firstAt === undefined || calls.lastAt === undefined ? 0 : calls.lastAt - calls.firstAt,
+      spanMs: apiSpan(log).spanMs,
       calls,
       minMutations: listeners * jobsPerListener,
       jobsPerListener,
@@ -251,7 +244,8 @@ export async function engineRotation(
 export async function engineNoop(ws: EngineWorkspace, sim: RunningSimulator, label: string, listeners: number, command: string[]): Promise<EngineRunResult> {
   sim.backend.clearRequestLog();
   const run = await ws.run(command, { sampleProvider: true });
-  const calls = countCalls(sim.backend.requestLog());
+  const log = requestsOf(sim);
+  const calls = countCalls(log);
   return {
     label,
     listeners,
@@ -259,7 +253,7 @@ export async function engineNoop(ws: EngineWorkspace, sim: RunningSimulator, lab
     command: `pulumi ${command.join(" ")}`,
     exitCode: run.code,
     cliMs: run.wallMs,
-    spanMs: calls.firstAt === undefined || calls.lastAt === undefined ? 0 : calls.lastAt - calls.firstAt,
+    spanMs: apiSpan(log).spanMs,
     calls,
     minMutations: 0,
     jobsPerListener: 0,

@@ -29,7 +29,7 @@ import { CERT, E2E_JOB_MS, E2E_PROGRAM, E2eStack, HTTPS_LISTENER, QUIC_LISTENER,
 import { closedPort, notTheApi, type NotTheApi } from "../test/kit/endpoints";
 import { REPO_ROOT } from "../test/kit/paths";
 import { logMark, realMutations, requestsOf } from "../test/kit/request-log";
-import type { FirstHourBaselineRun, FirstHourCommand, FirstHourMistake, FirstHourMistakeKey, FirstHourResult, FirstHourRun } from "./bench-markdown";
+import type { FirstHourBaselineRun, FirstHourCommand, FirstHourMistake, FirstHourMistakeKey, FirstHourResult, FirstHourRun } from "./first-hour-types";
 
 const COMMANDS: readonly { readonly name: FirstHourCommand; readonly args: readonly string[] }[] = [
   { name: "pulumi preview", args: ["preview"] },

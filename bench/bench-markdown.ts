@@ -1,15 +1,19 @@
 /**
- * BENCHMARKS.md from the benchmark's machine-readable result (bench-results/latest.json): a pure function
- * of that document, so that the published page can be re-derived from the committed result and compared
+ * BENCHMARKS.md from the benchmark's machine-readable result (bench-results/latest.json) and its prose
+ * template (bench/BENCHMARKS.md.template, read from the repository): a function of those two alone, so that
+ * the published page can be re-derived from the committed result and compared
  * (test/unit/published-figures.test.ts). `npm run bench` writes both.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { RotationResult } from "./bench-direct";
 import type { EngineRunResult } from "./bench-engine";
-import { centisecs, checkLines, ratio, secs, table, type Check } from "./bench-report";
-import type { CallCounts } from "./bench-stats";
+import { centisecs, checkLines, fillTemplate, ratio, secs, table, type Check, type TemplateValues } from "./bench-report";
+import type { CallCounts } from "../test/kit/request-log";
+import type { FirstHourResult } from "./first-hour-types";
 import { FIRST_CALL_BUDGET_MS, firstHourBaselineMs, firstHourSummaries, firstHourWallCeilingMs, wallTargetMs, type FirstHourSummary, type JitteredSummary } from "./targets";
 import { provenanceLine } from "../test/kit/figures";
+import { REPO_ROOT } from "../test/kit/paths";
 import {
   ASSOCIATE_BATCH_MAX,
   DISSOCIATE_BATCH_MAX,
@@ -53,63 +57,6 @@ export interface BenchSettings {
 /** The scenarios `--only` can name. */
 export const BENCH_SCENARIOS = ["direct", "engine", "fleets", "first-hour"] as const;
 export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
-
-/** The mistakes of the first-hour scenario, in the order they are run and shown. */
-export const FIRST_HOUR_MISTAKES = ["stopped-endpoint", "not-the-api", "tls-to-plain-http", "rejected-credentials", "bad-certificates"] as const;
-export type FirstHourMistakeKey = (typeof FIRST_HOUR_MISTAKES)[number];
-
-/** A command every mistake is run with, as the result records it. */
-export type FirstHourCommand = "pulumi preview" | "pulumi up --yes --skip-preview";
-
-/** One failing CLI command of the first-hour scenario (recorded only when it failed the expected way). */
-export interface FirstHourRun {
-  readonly mistake: FirstHourMistakeKey;
-  readonly command: FirstHourCommand;
-  /** 1, 2, 3… */
-  readonly repetition: number;
-  readonly exitCode: number;
-  /** CLI start (spawn) to exit, real ms. */
-  readonly wallMs: number;
-  /**
-   * The provider's first call, as a server saw it, to the command's exit, real ms on the benchmark process's
-   * `Date.now()` (the simulator's clock is that one too); null when nothing can see the call (a closed port).
-   */
-  readonly firstCallToExitMs: number | null;
-  /** What the server saw of this command: requests (or, for TLS to plain HTTP, TCP connections). */
-  readonly contacts: number;
-  /** Every expected message was in the output (a run where one was missing is not recorded: the scenario fails). */
-  readonly messageSeen: true;
-}
-
-/** One mistake as the result records it. */
-export interface FirstHourMistake {
-  readonly key: FirstHourMistakeKey;
-  readonly label: string;
-  /** What saw the provider's first call, or null when nothing can (then only the wall time is measured). */
-  readonly firstCallSeenBy: string | null;
-  /** The messages each command had to print (the ephemeral ports written `PORT`). */
-  readonly expected: readonly string[];
-}
-
-/** A no-op run of a one-resource stack of the same program, measured in the same rounds: the wall ceiling's base. */
-export interface FirstHourBaselineRun {
-  readonly command: FirstHourCommand;
-  readonly repetition: number;
-  readonly exitCode: number;
-  readonly wallMs: number;
-}
-
-/** The first-hour scenario's section of the result. */
-export interface FirstHourResult {
-  /** The Pulumi program every stack runs (relative to the repository). */
-  readonly program: string;
-  /** The simulator's job duration T, real ms. */
-  readonly jobMs: number;
-  readonly repetitions: number;
-  readonly mistakes: readonly FirstHourMistake[];
-  readonly runs: readonly FirstHourRun[];
-  readonly baseline: readonly FirstHourBaselineRun[];
-}
 
 /** One rotation of the per-certificate model. */
 export interface ModelResult {
@@ -377,224 +324,94 @@ export function tablesText(results: BenchResults): string {
   return parts.join("\n");
 }
 
+/** BENCHMARKS.md's prose, with the placeholders {@link renderBenchmarks} fills (read from the repository when rendering). */
+export const BENCHMARKS_TEMPLATE = "bench/BENCHMARKS.md.template";
+
 /**
- * BENCHMARKS.md (or the Markdown of a quick run) from its result document; `peerSection`, section 6 (the
- * real peer, rendered from its own result by bench/peer-markdown.ts), stands after section 5.
+ * BENCHMARKS.md (or the Markdown of a quick run) from its result document and the template
+ * {@link BENCHMARKS_TEMPLATE}; `peerSection`, section 6 (the real peer, rendered from its own result by
+ * bench/peer-markdown.ts), stands after section 5.
  */
 export function renderBenchmarks(results: BenchResults, peerSection?: string): string {
   const { settings, machine: info, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop, firstHour, checks, engineErrors } = results;
-  const svgLink = path.relative(path.dirname(settings.markdownPath), path.join(settings.outDir, "wall-time.svg")) || "wall-time.svg";
-  const jsonLink = path.relative(path.dirname(settings.markdownPath), path.join(settings.outDir, "latest.json")) || "latest.json";
+  const relative = (target: string): string => path.relative(path.dirname(settings.markdownPath), target);
   const failed = checks.filter((c) => !c.pass).length;
   const lim = settings.fleetLimit;
-  const out: string[] = [];
-  out.push("# Benchmarks");
-  out.push("");
   const service = direct[0]?.limits;
-  const perCall = service === undefined ? "–" : `${service.associate} per Associate and ${service.dissociate} per Dissociate`;
-  out.push(
-    "How close the provider converges to the floor the service sets. Every floor is computed from the simulator alone, never from " +
-      "the provider's settings: the most certificates it accepts per call in the profile the scenario runs (here " +
-      `${perCall}: the \`dissociateLimit15\` profile, the API metadata's stricter Dissociate limit), the fewest jobs that implies ` +
-      "(a listener runs one job at a time, so ceil(added/Associate limit) + ceil(removed/Dissociate limit) jobs in sequence), and " +
-      "the duration the simulator's job model gives those batches. A fleet is further bounded by the API rate limit and by how many " +
-      "resources the engine applies at once. This file is written by `npm run bench` (bench/bench.ts) and holds the figures of " +
-      `its last full run; the raw figures are in [${jsonLink}](${jsonLink}).`,
-  );
-  out.push("");
-  out.push(provenanceLine(results.commit, results.sourcesDigest, results.command));
-  out.push("");
-  out.push(`**Last run:** ${results.generated} (${settings.mode} mode, ${results.durationSeconds} s). **Result:** ${checks.length - failed} of ${checks.length} targets met${failed ? `, ${failed} missed` : ""}.`);
-  out.push("");
-  out.push("## Machine and settings");
-  out.push("");
-  out.push(
-    table(
-      ["", ""],
-      [
-        ["CPUs (`nproc`)", `${info.cpus} (${info.cpuModel})`],
-        ["memory", `${info.memoryGiB} GiB`],
-        ["Node.js", String(info.node)],
-        ["OS", String(info.os)],
-        ["Pulumi CLI", String(info.pulumiCli)],
-        ["engine parallelism", `${settings.engineParallelism} (Pulumi's default: 4 × GOMAXPROCS)`],
-        ["provider-direct runs and the model", `virtual time shared by provider and simulator; T = ${secs(settings.directJobMs)}; rate limit 200 / 60 s; K = ${settings.ks.join(", ")}`],
-        ["one listener, pulumi up", `real time; T = ${secs(settings.engineJobMs)}; one listener: K = ${settings.engineKs.join(", ") || "–"}, rate limit 200 / 60 s`],
-        ["fleets", `real time; T = ${secs(settings.fleetJobMs)}; ${settings.fleets.join(" and ") || "–"} listeners × ${settings.fleetCertificates} certificates rotated; rate limit scaled to ${lim.mutationsPerWindow} mutations per ${secs(lim.rateWindowMs)}`],
-        ["per-certificate model", `parallelism ${settings.modelParallelism}; retry: 5 s + 0.5 s doubling to 10 s; wait: 5 s, then 3 s doubling to 10 s; 5 min timeout per resource`],
-        ["quota", "300 additional certificates per listener (the largest ALB grants), so that old and new sets fit during a rotation"],
-        ...(firstHour
-          ? [["first-hour failures", `real time; ${firstHour.program}, one new stack per mistake, demo world, T = ${secs(firstHour.jobMs)}; ${firstHour.repetitions} run(s) of each command, in rounds`]]
-          : []),
-      ],
-    ),
-  );
-  out.push("");
-  out.push("## Targets");
-  out.push("");
-  out.push("```");
-  out.push(...checkLines(checks));
-  out.push("```");
-  if (engineErrors.length) {
-    out.push("");
-    out.push("Errors:");
-    out.push("");
-    out.push("```");
-    out.push(...engineErrors.map((e) => e.split("\n").slice(0, 12).join("\n")));
-    out.push("```");
-  }
-  out.push("");
-  if (direct.length) {
-    out.push(`![Wall time against K: this provider, the floor and the per-certificate model](${svgLink})`);
-    out.push("");
-  }
-  out.push(`## 1. One listener rotates K certificates, through the provider directly (virtual time, T = ${secs(settings.directJobMs)})`);
-  out.push("");
-  out.push(
-    "The provider runs in this process against the simulator over real HTTP (`@alicloud/pop-core`), driven in the engine's order " +
-      "(check → diff → update) as a fresh provider process, as every `pulumi up` is. Both share a virtual clock: sleeps take no real " +
-      "time and requests take no virtual time, so the wall time is the sum of the waits on the critical path, in virtual seconds. " +
-      "*Floor* = minimum jobs × T (the simulator's batch limits and job time). *Mutation calls* = Associate + Dissociate calls that are not dry runs; *dry runs* are the " +
-      "validation calls of the diff (it names what the update will add). *Reads* = ListAsynJobs / ListListenerCertificates / " +
-      "GetListenerAttribute. *Polls/job* = job looks (ListAsynJobs) per job. The last column is the same run with job-duration " +
-      "learning switched off (the provider's poll schedule before this benchmark: look at once, then 250 ms doubling to 2 s).",
-  );
-  out.push("");
-  out.push(directTable(direct, cold));
-  out.push("");
-  out.push(`### ${JITTERED_TITLE(settings)}`);
-  out.push("");
-  out.push(
-    "The same rotations when jobs take `T/2 + T/30 × certificates` with ±30 % seeded jitter (the simulator's job-duration " +
-      `behaviour), each K run once per simulator seed (${settings.jitterSeeds.join(", ")}): each seed's *floor* is the sum of the ` +
-      "durations the simulator gives the fewest batches as its next jobs (it draws job jitter from a generator of its own, so " +
-      "those are exactly the durations a plan of the fewest batches gets), and the wall target applies to the mean of the " +
-      "seeds' walls against the mean of their floors.",
-  );
-  out.push("");
-  out.push(jitteredTable(jittered));
-  if (engineSingle.length) {
-    out.push("");
-    out.push(`### Through \`pulumi up\` (real time, T = ${secs(settings.engineJobMs)})`);
-    out.push("");
-    out.push(
-      "The real CLI runs bench/programs/fleet (one resource) with `pulumi up --yes --skip-preview` after a first `up` adopted the old " +
-        "set. *CLI wall* is the whole command, including the engine's fixed cost (CLI start, TypeScript compile of the program, " +
-        `plugin start, state writes: ${engineOverhead(engineSingle)} here). *Provider span* is first to last API request of the run (simulator log); the ` +
-        "target applies to it. The one dry run per batch to add is the diff's validation (nothing else is being applied yet when it " +
-        "runs).",
-    );
-    out.push("");
-    out.push(engineSingleTable(engineSingle));
-  }
-  if (fleets.length) {
-    out.push("");
-    out.push(`## 2. Fleets: every listener rotates ${settings.fleetCertificates} certificates in one \`pulumi up\``);
-    out.push("");
-    out.push(
-      `\`pulumi up --yes --skip-preview\` at the default parallelism (${settings.engineParallelism}), T = ${secs(settings.fleetJobMs)}, ` +
-        `the simulator enforcing ${lim.mutationsPerWindow} mutations per ${secs(lim.rateWindowMs)} (a sliding window): the documented ` +
-        `200 per 60 s scaled down ${60_000 / lim.rateWindowMs}× in both, i.e. the same mutations per second while jobs are ` +
-        `${10_000 / settings.fleetJobMs}× shorter than T = 10 s, so the limit binds even at parallelism ${settings.engineParallelism} ` +
-        `(at the real ratio, 33 mutations per 10 s job, it would not: ${settings.engineParallelism} resources issue at most one ` +
-        "mutation per job time each). Each listener needs 2 jobs. Three lower bounds: the *rate-limit " +
-        "bound* floor((M−1)/limit) × window + T for M = 2 × listeners mutations; the *engine bound* ceil(listeners/P) × 2T; and the " +
-        "*floor*, the ideal schedule of P workers under the window with zero request time and exact polling (it is above both when " +
-        "the engine cannot issue mutations as fast as the window refills). The target is on the floor; the ratio to the rate-limit " +
-        "bound is shown too. RSS is the dynamic-provider process's resident memory, sampled every 250 ms.",
-    );
-    out.push("");
-    out.push(fleetTable(fleets));
-  }
-  if (noop.length) {
-    out.push("");
-    out.push("## 3. No-op runs (the cost of check, diff and read)");
-    out.push("");
-    out.push(
-      "On the converged fleet stack. A no-op diff reads each listener's certificates once (so that `up` repairs drift without a " +
-        "refresh); check makes no call for an existing resource.",
-    );
-    out.push("");
-    out.push(noopTable(noop));
-  }
-  out.push("");
-  out.push("## 4. The per-certificate approach, modelled on the same simulator");
-  out.push("");
-  out.push(
-    "bench/per-certificate-model.ts models `alicloud_alb_listener_additional_certificate_attachment` (Terraform) and " +
-      "`alicloud.alb.ListenerAdditionalCertificateAttachment` (Pulumi, bridged) as docs/per-certificate-tools.md " +
-      "describes them: one resource and one call per certificate, ClientToken fixed per create/delete; on a busy listener or " +
-      "throttling it sleeps 5 s, then the SDK's retry waits 0.5 s doubling to 10 s; the JobId is ignored and the wait polls " +
-      "ListListenerCertificates (50 per page, every page) after 5 s, then every 3 s doubling to 10 s; a create reads once more; " +
-      `5 min timeout per resource. A rotation is K replacements: K creates, then the K deletes, ${settings.modelParallelism} at a ` +
-      "time. Same simulator, same virtual clock and T. Attachments on one listener race for it: all but one are refused with " +
-      "`ResourceInConfiguring.Listener` while a job runs, and a resource that keeps losing the race for 5 minutes fails (× in the " +
-      "plot; the model carries on, where a real `pulumi up` would stop at the first failure with the rotation half done).",
-  );
-  out.push("");
-  out.push(modelTable(direct, model));
-  out.push("");
-  if (firstHour) {
-    out.push("## 5. A user's first-hour mistakes, through the real CLI");
-    out.push("");
-    out.push(
-      `The mistakes of [docs/first-hour.md](${path.relative(path.dirname(settings.markdownPath), "docs/first-hour.md")}) (the behaviour is asserted by test/e2e/first-hour.test.ts), each on a new stack of ` +
-        `\`${firstHour.program}\` against an in-process simulator of the demo world (bench/bench-first-hour.ts). Every round runs a no-op ` +
-        "`pulumi preview` and `pulumi up` of a one-resource stack of the same program, then each mistake's `pulumi preview` and " +
-        `\`pulumi up --yes --skip-preview\`, one command at a time; ${firstHour.repetitions} round(s). *Wall* is spawn to exit of the CLI. ` +
-        "*First call → exit* runs from the moment a server saw the provider's first call (the HTML server's first request, the " +
-        "plain-HTTP server's first TCP connection for TLS, the simulator's request log) to the exit, on the benchmark process's clock " +
-        "(the simulator runs in it on the wall clock); on a closed port nothing sees the call, so only the wall time is measured. A run " +
-        "counts only when it failed (exit code not 0) with the expected message and the expected requests; otherwise the scenario fails " +
-        `and records nothing. Targets: every run fails within ${secs(FIRST_CALL_BUDGET_MS)} of the provider's first call (the ` +
-        "requirement), and no run's wall exceeds the median no-op run of the same command plus those " +
-        `${secs(FIRST_CALL_BUDGET_MS)} (a failure costs no more than doing nothing plus the requirement's budget). *Each run's wall* is in ` +
-        "round order: a mistake's first run is the first command of its new stack, which also type-checks and compiles the program " +
-        "(ts-node caches the result for the later runs), so it is usually the max; the baseline's stack was created before the rounds, " +
-        `so its no-op runs, the ceiling's base, are all compiled already, and the compile is paid out of the ${secs(FIRST_CALL_BUDGET_MS)}.`,
-    );
-    out.push("");
-    out.push(firstHourTable(firstHour));
-    out.push("");
-    out.push(firstHourBaselineTable(firstHour));
-    out.push("");
-  }
-  if (peerSection !== undefined) {
-    out.push(peerSection);
-    out.push("");
-  }
-  out.push("## What the provider does to sit on the floor");
-  out.push("");
-  out.push(
-    `- **Batches**: ${ASSOCIATE_BATCH_MAX} certificates per Associate, ${DISSOCIATE_BATCH_MAX} per Dissociate (the provider's settings), one job at a time per listener, so the number of jobs is the minimum the service allows.\n` +
-      `- **Learned job duration** (provider/core/job-timing.ts): the provider process keeps the recent job durations per listener ` +
-      `(median of ${JOB_TIMING_SAMPLES}; the last job of any listener for a new one). A wait then sleeps until the job's expected end and looks every ` +
-      `${Math.round(POLL_STEP_FRACTION * 100)} % of it (${POLL_STEP_MIN_MS} ms to ${secs(POLL_STEP_MAX_MS)}), backing off to ${secs(POLL_MAX_DELAY_MS)} if the job runs late. Without a sample (the first job of a process) it polls ` +
-      `at once, then ${POLL_MIN_DELAY_MS} ms doubling to ${secs(POLL_MAX_DELAY_MS)} with full jitter. With T = ${secs(settings.directJobMs)} (section 1) this takes polls per job from ` +
-      `${pollRange(cold)} with learning switched off to ${pollRange(direct)} with it.\n` +
-      "- **Throttle gate** (provider/core/throttle-gate.ts): once a mutation is throttled, the process's mutations queue and go one at a " +
-      "time; one that gets through lets the next go at once, a throttled one pauses the queue 250 ms doubling to 1 s. Freed quota is " +
-      "used within a pause instead of sitting idle while every call sleeps on its own 0.5–10 s backoff.\n" +
-      "- **No validation dry runs while applying**: dry runs count against the same mutation quota. While the process runs a " +
-      "create, update or delete (an update run; a preview never calls them), diff and check leave the dry run out, since the " +
-      "apply's own call validates the same thing. Previews still dry-run.",
-  );
-  out.push("");
-  out.push("## Caveats");
-  out.push("");
-  out.push(
-    "- Virtual time counts waits only; real API requests take tens of milliseconds each, which the provider-direct figures leave out " +
-      "(the engine runs include them, against a local simulator).\n" +
-      "- The engine runs are real time on a small machine shared by the CLI, the language host, the provider process and the " +
-      "simulator; their figures vary by a few percent between runs.\n" +
-      "- The fleet's rate limit is scaled (see above). At the real 200 per 60 s with T = 10 s, default parallelism is what bounds a " +
-      "fleet, not the rate limit.\n" +
-      "- `pulumi up` without `--skip-preview` first runs a preview, whose diffs each make one validation dry run per changed " +
-      "listener; on a large fleet those spend mutation quota too (scenario 3 measures the no-op preview only).",
-  );
-  out.push("");
-  out.push(`Run started ${results.started}.`);
-  out.push("");
-  return out.join("\n");
+  const values: TemplateValues = {
+    perCall: service === undefined ? "–" : `${service.associate} per Associate and ${service.dissociate} per Dissociate`,
+    jsonLink: relative(path.join(settings.outDir, "latest.json")) || "latest.json",
+    svgLink: relative(path.join(settings.outDir, "wall-time.svg")) || "wall-time.svg",
+    provenance: provenanceLine(results.commit, results.sourcesDigest, results.command),
+    generated: results.generated,
+    mode: settings.mode,
+    durationSeconds: String(results.durationSeconds),
+    targetsMet: String(checks.length - failed),
+    targets: String(checks.length),
+    targetsMissed: failed ? `, ${failed} missed` : "",
+    // The machine.
+    cpus: String(info.cpus),
+    cpuModel: String(info.cpuModel),
+    memoryGiB: String(info.memoryGiB),
+    node: String(info.node),
+    os: String(info.os),
+    pulumiCli: String(info.pulumiCli),
+    // The settings.
+    engineParallelism: String(settings.engineParallelism),
+    directJob: secs(settings.directJobMs),
+    ks: settings.ks.join(", "),
+    engineJob: secs(settings.engineJobMs),
+    engineKs: settings.engineKs.join(", ") || "–",
+    fleetJob: secs(settings.fleetJobMs),
+    fleetSizes: settings.fleets.join(" and ") || "–",
+    fleetCertificates: String(settings.fleetCertificates),
+    fleetMutationsPerWindow: String(lim.mutationsPerWindow),
+    fleetRateWindow: secs(lim.rateWindowMs),
+    fleetScaledDown: String(60_000 / lim.rateWindowMs),
+    fleetJobsShorter: String(10_000 / settings.fleetJobMs),
+    modelParallelism: String(settings.modelParallelism),
+    jitterSeeds: settings.jitterSeeds.join(", "),
+    jitteredTitle: JITTERED_TITLE(settings),
+    // The targets and the tables.
+    checkLines: checkLines(checks),
+    engineErrors: engineErrors.map((e) => e.split("\n").slice(0, 12).join("\n")),
+    directTable: directTable(direct, cold),
+    jitteredTable: jitteredTable(jittered),
+    engineOverhead: engineOverhead(engineSingle),
+    engineSingleTable: engineSingleTable(engineSingle),
+    fleetTable: fleetTable(fleets),
+    noopTable: noopTable(noop),
+    modelTable: modelTable(direct, model),
+    // The first hour (its section is left out when the run has none).
+    firstHourDoc: relative("docs/first-hour.md"),
+    firstHourProgram: firstHour?.program ?? "",
+    firstHourJob: firstHour === undefined ? "" : secs(firstHour.jobMs),
+    firstHourRepetitions: String(firstHour?.repetitions ?? ""),
+    firstCallBudget: secs(FIRST_CALL_BUDGET_MS),
+    firstHourTable: firstHour === undefined ? "" : firstHourTable(firstHour),
+    firstHourBaselineTable: firstHour === undefined ? "" : firstHourBaselineTable(firstHour),
+    peerSection: peerSection ?? "",
+    // What the provider does (its settings).
+    associateBatchMax: String(ASSOCIATE_BATCH_MAX),
+    dissociateBatchMax: String(DISSOCIATE_BATCH_MAX),
+    jobTimingSamples: String(JOB_TIMING_SAMPLES),
+    pollStepPercent: String(Math.round(POLL_STEP_FRACTION * 100)),
+    pollStepMinMs: String(POLL_STEP_MIN_MS),
+    pollStepMax: secs(POLL_STEP_MAX_MS),
+    pollMaxDelay: secs(POLL_MAX_DELAY_MS),
+    pollMinDelayMs: String(POLL_MIN_DELAY_MS),
+    coldPollRange: pollRange(cold),
+    pollRange: pollRange(direct),
+    started: results.started,
+  };
+  const sections = {
+    engineErrors: engineErrors.length > 0,
+    direct: direct.length > 0,
+    engineSingle: engineSingle.length > 0,
+    fleets: fleets.length > 0,
+    noop: noop.length > 0,
+    firstHour: firstHour !== undefined,
+    peer: peerSection !== undefined,
+  };
+  return fillTemplate(fs.readFileSync(path.join(REPO_ROOT, BENCHMARKS_TEMPLATE), "utf8"), values, sections);
 }
-

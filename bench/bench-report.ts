@@ -1,6 +1,6 @@
 /**
- * Renders benchmark results: Markdown tables, pass/fail lines and the wall-time plot (a small
- * hand-written SVG: log-scale seconds against K).
+ * Renders benchmark results: Markdown tables, pass/fail lines, Markdown templates and the wall-time plot (a
+ * small hand-written SVG: log-scale seconds against K).
  */
 
 export interface Check {
@@ -28,6 +28,54 @@ export function ratio(a: number, b: number): string {
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** A template's values: text, or lines (see {@link fillTemplate}). */
+export type TemplateValues = Readonly<Record<string, string | readonly string[]>>;
+
+/**
+ * Fills a Markdown template. `{{name}}` stands for the text `values[name]`; a placeholder alone on its line
+ * whose value is a list of lines stands for those lines (none for an empty list). The lines between
+ * `{{#name}}` and `{{/name}}`, each alone on its line and left out, stay only when `sections[name]` is true.
+ * Nothing else is touched: the template's text, blank lines and final newline come out as they are.
+ *
+ * @throws when the template names a value or section it is not given (in any section, on or off), a list
+ *   stands inside a line, or a section is not closed in order
+ */
+export function fillTemplate(template: string, values: TemplateValues, sections: Readonly<Record<string, boolean>>): string {
+  const out: string[] = [];
+  const open: { readonly name: string; readonly on: boolean }[] = [];
+  const valueOf = (name: string): string | readonly string[] => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`the template names {{${name}}}, which has no value`);
+    return value;
+  };
+  for (const line of template.split("\n")) {
+    const section = /^\{\{([#/])([\w-]+)\}\}$/.exec(line);
+    if (section !== null) {
+      const [, mark, name] = section as unknown as [string, "#" | "/", string];
+      if (mark === "#") {
+        const on = sections[name];
+        if (on === undefined) throw new Error(`the template names the section {{#${name}}}, which is not given`);
+        open.push({ name, on });
+      } else if (open.pop()?.name !== name) {
+        throw new Error(`the template closes {{/${name}}}, which is not the section open there`);
+      }
+      continue;
+    }
+    const alone = /^\{\{([\w-]+)\}\}$/.exec(line);
+    const list = alone === null ? undefined : valueOf(alone[1]!);
+    const text = line.replace(/\{\{([\w-]+)\}\}/g, (_whole, name: string) => {
+      const value = valueOf(name);
+      if (typeof value !== "string" && list === undefined) throw new Error(`{{${name}}} is a list of lines and must stand alone on its line`);
+      return typeof value === "string" ? value : "";
+    });
+    if (open.some((s) => !s.on)) continue;
+    if (list !== undefined && typeof list !== "string") out.push(...list);
+    else out.push(text);
+  }
+  if (open.length > 0) throw new Error(`the template does not close {{#${open.at(-1)!.name}}}`);
+  return out.join("\n");
 }
 
 export function checkLines(checks: readonly Check[]): string[] {

@@ -1,14 +1,10 @@
 /**
- * What the benchmark counts, from the simulator's request log: API calls by kind, jobs, polls,
- * throttled and failed calls; and the lower bounds the service sets. Every floor here is computed from
- * what the simulator accepts and how long its jobs take, never from the provider's own settings: a
- * provider that sends smaller batches than the service allows must miss the floor, not move it.
+ * The lower bounds the service sets on what the benchmark measures. Every floor here is computed from what
+ * the simulator accepts and how long its jobs take, never from the provider's own settings: a provider that
+ * sends smaller batches than the service allows must miss the floor, not move it. What a run did (calls by
+ * kind, jobs, polls, throttled and failed calls, its API span) is read from the simulator's request log by
+ * test/kit/request-log.ts (`countCalls`, `apiSpan`).
  */
-import { Action, ErrorCode, isListenerBusy, isThrottled } from "../contract/alb-contract";
-import type { RequestLogEntry } from "../simulator";
-
-export const ASSOCIATE = Action.associate;
-export const DISSOCIATE = Action.dissociate;
 
 /** The most certificates one call accepts, each way, as the service (the simulator's active profile) enforces them. */
 export interface BatchLimits {
@@ -21,97 +17,6 @@ export interface ServiceModel {
   batchLimits(): BatchLimits;
   /** How long the service's next jobs will take, for these batch sizes in this order, ms. */
   forecastJobsMs(sizes: readonly number[]): number[];
-}
-
-/** API calls of one run, by kind. */
-export interface CallCounts {
-  /** Associate calls that are not dry runs (accepted, replayed or refused). */
-  associate: number;
-  /** Dissociate calls (accepted, replayed or refused). */
-  dissociate: number;
-  /** Associate and Dissociate calls (not dry runs) the service accepted (including ClientToken replays). */
-  accepted: number;
-  /** Associate calls with DryRun=true (validation). They count against the mutation rate limit too. */
-  dryRun: number;
-  listAsynJobs: number;
-  listListenerCertificates: number;
-  getListenerAttribute: number;
-  other: number;
-  total: number;
-  /** Mutation calls answered Throttling.* (dry runs included). */
-  throttled: number;
-  /** Mutation calls refused because the listener was busy (ResourceInConfiguring / IncorrectStatus). */
-  busy: number;
-  /** Calls answered with any other error (dry runs' DryRunOperation excluded). */
-  failed: number;
-  /** Jobs started (distinct job IDs of accepted mutations). */
-  jobs: number;
-  /** Time of the first and last request, ms of the simulator's clock. */
-  firstAt?: number;
-  lastAt?: number;
-}
-
-function isThrottle(code: string | null): boolean {
-  return code !== null && isThrottled(code);
-}
-
-function isBusy(code: string | null): boolean {
-  return code !== null && isListenerBusy(code);
-}
-
-/** Counts a request log (or a slice of it). */
-export function countCalls(log: readonly RequestLogEntry[]): CallCounts {
-  const c: CallCounts = {
-    associate: 0,
-    dissociate: 0,
-    accepted: 0,
-    dryRun: 0,
-    listAsynJobs: 0,
-    listListenerCertificates: 0,
-    getListenerAttribute: 0,
-    other: 0,
-    total: 0,
-    throttled: 0,
-    busy: 0,
-    failed: 0,
-    jobs: 0,
-  };
-  const jobs = new Set<string>();
-  for (const e of log) {
-    c.total++;
-    c.firstAt = c.firstAt === undefined ? e.time : Math.min(c.firstAt, e.time);
-    c.lastAt = c.lastAt === undefined ? e.time : Math.max(c.lastAt, e.time);
-    const dry = e.params.DryRun === "true";
-    switch (e.action) {
-      case ASSOCIATE:
-        if (dry) c.dryRun++;
-        else c.associate++;
-        break;
-      case DISSOCIATE:
-        c.dissociate++;
-        break;
-      case Action.listAsynJobs:
-        c.listAsynJobs++;
-        break;
-      case Action.listListenerCertificates:
-        c.listListenerCertificates++;
-        break;
-      case Action.getListenerAttribute:
-        c.getListenerAttribute++;
-        break;
-      default:
-        c.other++;
-    }
-    if (isThrottle(e.code)) c.throttled++;
-    else if (isBusy(e.code)) c.busy++;
-    else if (e.code !== null && e.code !== ErrorCode.dryRunOperation) c.failed++;
-    if (!dry && e.code === null && (e.action === ASSOCIATE || e.action === DISSOCIATE)) {
-      c.accepted++;
-      if (e.jobId) jobs.add(e.jobId);
-    }
-  }
-  c.jobs = jobs.size;
-  return c;
 }
 
 /** Fewest jobs (and mutation calls) that change one listener: ceil(added/associate limit) + ceil(removed/dissociate limit). */

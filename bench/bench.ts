@@ -28,10 +28,12 @@ import { currentCommit, sourcesDigest } from "../test/kit/figures";
 import { ensurePulumiCli } from "../test/kit/pulumi";
 import { defaultEngineParallelism, engineNoop, engineRotation, REPO_ROOT, type EngineRunResult, type EngineWorkspace, type MemorySeries } from "./bench-engine";
 import { checkLines, ratio, secs, wallTimeSvg, type Check } from "./bench-report";
-import { countCalls, idealFleetMs, serviceFloor } from "./bench-stats";
+import { countCalls, liveIds } from "../test/kit/request-log";
+import { idealFleetMs, serviceFloor } from "./bench-stats";
 import { benchCertificates, benchFixture, benchListenerId, startBenchWorld } from "./bench-fixture";
 import { publish as publishFigures } from "../figures/publish";
-import { BENCH_SCENARIOS, FIRST_HOUR_MISTAKES, reads, readsCell, renderBenchmarks, tablesText, type BenchResults, type BenchScenario, type BenchSettings, type FirstHourResult, type ModelResult } from "./bench-markdown";
+import { BENCH_SCENARIOS, reads, readsCell, renderBenchmarks, tablesText, type BenchResults, type BenchScenario, type BenchSettings, type ModelResult } from "./bench-markdown";
+import { FIRST_HOUR_MISTAKES, type FirstHourResult } from "./first-hour-types";
 import { firstHourScenario } from "./bench-first-hour";
 import { directChecks, engineChecks, firstHourChecks, jitteredChecks, summarizeJittered, type JitteredSummary } from "./targets";
 import { PER_CERTIFICATE_TIMINGS, runPerCertificateModel } from "./per-certificate-model";
@@ -118,15 +120,12 @@ async function modelRotation(k: number, jobMs: number, parallelism: number): Pro
       remove: benchCertificates(0, 0, k),
       parallelism,
     });
-    const live = world.sim.backend
-      .listenerView(listenerId)
-      .additional.map((c) => c.certificateId)
-      .sort();
+    const live = liveIds(world.sim, listenerId);
     return {
       k,
       wallMs: result.wallMs,
       boundMs: floor.floorMs,
-      calls: countCalls(world.sim.backend.requestLog()),
+      calls: countCalls(world.sim),
       polls: result.polls,
       failures: result.failures,
       converged: JSON.stringify(live) === JSON.stringify(benchCertificates(0, 1, k).sort()),

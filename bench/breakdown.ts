@@ -22,6 +22,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startSimulator, type JobView, type RequestLogEntry } from "../simulator";
 import { REPO_ROOT } from "../test/kit/paths";
+import { isRealMutation, logMark, requestsOf } from "../test/kit/request-log";
 import { EngineWorkspace } from "./bench-engine";
 
 export const BREAKDOWN_SEGMENTS = ["cliStart", "program", "providerLaunch", "providerStart", "checkAndValidation", "quiet", "jobs", "apiBetweenJobs", "exit"] as const;
@@ -39,8 +40,6 @@ export interface Breakdown {
   readonly segments: Readonly<Record<BreakdownSegment, number>>;
 }
 
-const MUTATIONS = new Set(["AssociateAdditionalCertificatesWithListener", "DissociateAdditionalCertificatesFromListener"]);
-
 /**
  * Splits one run. `spawnAt`/`exitAt`: real ms around the CLI; `log` and `jobs`: what the simulator recorded
  * during the run (its clock is the real one here).
@@ -55,7 +54,7 @@ export function splitRun(spawnAt: number, exitAt: number, events: readonly Trace
   const programLoaded = at("program", "package-loaded");
   const providerStart = at("provider", "start");
   const providerLoaded = at("provider", "package-loaded");
-  const real = log.filter((e) => e.action !== null && MUTATIONS.has(e.action) && e.params.DryRun !== "true" && e.jobId !== undefined);
+  const real = log.filter((e) => isRealMutation(e) && e.jobId !== undefined);
   if (real.length === 0) throw new Error("the run made no accepted mutation");
   const firstMutation = real[0]!.time;
   const before = [providerLoaded, ...log.filter((e) => e.time < firstMutation).map((e) => e.time)].sort((a, b) => a - b);
@@ -91,8 +90,9 @@ export interface BreakdownResult {
   readonly rotateTranspileOnly: Breakdown;
 }
 
-async function tracedPair(endpointFor: () => Promise<{ endpoint: string; log: () => RequestLogEntry[]; jobs: () => JobView[]; close: () => Promise<void> }>, env: Record<string, string>): Promise<{ create: Breakdown; rotate: Breakdown; cliVersionMs: number }> {
-  const sim = await endpointFor();
+/** A create, then a rotation, of one certificate through `pulumi up`, each traced and split, on a fresh simulator. */
+async function tracedPair(simulator: Parameters<typeof startSimulator>[0], env: Record<string, string>): Promise<{ create: Breakdown; rotate: Breakdown; cliVersionMs: number }> {
+  const sim = await startSimulator(simulator);
   const ws = await EngineWorkspace.create();
   const traceFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "alb-trace-")), "trace.jsonl");
   try {
@@ -104,7 +104,7 @@ async function tracedPair(endpointFor: () => Promise<{ endpoint: string; log: ()
     const traced = async (generation: number): Promise<Breakdown> => {
       await ws.runOrThrow(["config", "set", "alb-bench:generation", String(generation)]);
       fs.rmSync(traceFile, { force: true });
-      const mark = sim.log().at(-1)?.seq ?? 0;
+      const mark = logMark(sim);
       const spawnAt = Date.now();
       const run = await ws.run(["up", "--yes", "--skip-preview"], { env: { ...env, ALB_BENCH_TRACE_FILE: traceFile, NODE_OPTIONS: `--require ${preload}` } });
       const exitAt = spawnAt + run.wallMs;
@@ -114,7 +114,7 @@ async function tracedPair(endpointFor: () => Promise<{ endpoint: string; log: ()
         .split("\n")
         .filter(Boolean)
         .map((line) => JSON.parse(line) as TraceEvent);
-      return splitRun(spawnAt, exitAt, events, sim.log().filter((e) => e.seq > mark), sim.jobs());
+      return splitRun(spawnAt, exitAt, events, requestsOf(sim, mark), sim.backend.snapshot().jobs);
     };
     const create = await traced(0);
     const rotate = await traced(1);
@@ -126,12 +126,8 @@ async function tracedPair(endpointFor: () => Promise<{ endpoint: string; log: ()
   }
 }
 
-/** One certificate created, then rotated, on a fresh simulator with jobs of `jobMs`; then again transpile-only. */
-export async function oneCertificateBreakdown(fixture: Parameters<typeof startSimulator>[0]): Promise<BreakdownResult> {
-  const simulator = async () => {
-    const sim = await startSimulator(fixture);
-    return { endpoint: sim.endpoint, log: () => sim.backend.requestLog(), jobs: () => [...sim.backend.snapshot().jobs], close: () => sim.close() };
-  };
+/** One certificate created, then rotated, on a fresh simulator (these options), then again transpile-only. */
+export async function oneCertificateBreakdown(simulator: Parameters<typeof startSimulator>[0]): Promise<BreakdownResult> {
   const typed = await tracedPair(simulator, {});
   const transpileOnly = await tracedPair(simulator, { PULUMI_NODEJS_TRANSPILE_ONLY: "true" });
   return {

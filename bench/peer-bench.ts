@@ -19,87 +19,23 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { publish } from "../figures/publish";
 import { ALL_BEHAVIOUR, startSimulator, type JobView, type RunningSimulator } from "../simulator";
 import { currentCommit, sourcesDigest } from "../test/kit/figures";
 import { ensurePulumiCli, PULUMI_CLI_VERSION } from "../test/kit/pulumi";
+import { apiSpan, callsByAction, holdsExactly, logMark, requestsOf } from "../test/kit/request-log";
 import { REPO_ROOT } from "./bench-engine";
 import { benchListenerId } from "./bench-fixture";
-import { PEER_RUN_FIXTURE, peerRunFixture } from "./peer-model";
-import { callsByAction, peerFixture, peerSets, type ActionCalls } from "./peer-world";
+import { peerRunFixture } from "./peer-model";
+import { PEER_PROFILES, PEER_RUN_FIXTURE, PEER_TOOLS, type BuildRecord, type PeerPhase, type PeerProfile, type PeerResults, type PeerSettings, type PeerTool, type PhaseResult } from "./peer-types";
+import { peerFixture, peerSets } from "./peer-world";
 import { ensurePeer, PEER_VERSIONS, pulumiApplier, tofuApplier, type CommandRun, type PeerBinaries, type SetApplier } from "./peer-tools";
 import { servingGaps, type DomainGap } from "./serving-gap";
 import { oneCertificateBreakdown, type BreakdownResult } from "./breakdown";
 
-export const PEER_TOOLS = ["tofu", "pulumi", "pulumi-skip-preview"] as const;
-export type PeerTool = (typeof PEER_TOOLS)[number];
-export const PEER_PHASES = ["create", "rotate", "destroy"] as const;
-export type PeerPhase = (typeof PEER_PHASES)[number];
-export const PEER_PROFILES = ["default", "all"] as const;
-export type PeerProfile = (typeof PEER_PROFILES)[number];
-
-export interface PhaseResult {
-  readonly tool: PeerTool;
-  readonly profile: PeerProfile;
-  readonly k: number;
-  readonly repetition: number;
-  readonly phase: PeerPhase;
-  readonly exitCode: number;
-  /** Real ms of the command, spawn to exit. */
-  readonly wallMs: number;
-  /** Real ms from the phase's first API request to its last. */
-  readonly apiSpanMs: number;
-  readonly calls: number;
-  readonly refusedCalls: number;
-  readonly byAction: Readonly<Record<string, ActionCalls>>;
-  /** The listener holds exactly the declared set, every certificate Associated. */
-  readonly converged: boolean;
-  /** Rotate only: per domain. */
-  readonly gaps?: readonly DomainGap[];
-  /** The command's last lines when it failed. */
-  readonly failure?: string;
-}
-
-/** A cache entry's build.json. */
-export interface BuildRecord {
-  readonly seconds: number;
-  readonly go: string;
-  readonly builtAt: string;
-  readonly cpus: number;
-}
-
 function buildRecord(binary: string): BuildRecord | undefined {
   const file = path.join(path.dirname(binary), "build.json");
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as BuildRecord) : undefined;
-}
-
-export interface PeerSettings {
-  readonly sizes: readonly number[];
-  readonly repeat: number;
-  /** Repetitions under the `all` profile (its jobs are long and random). */
-  readonly repeatAll: number;
-  readonly profiles: readonly PeerProfile[];
-  readonly tools: readonly PeerTool[];
-  readonly jobMs: number;
-  /** Also split one-certificate runs of `pulumi up` into their parts (bench/breakdown.ts), `repeat` times. */
-  readonly breakdown: boolean;
-  readonly outDir: string;
-  /** Whether this run is the published one (every default setting). */
-  readonly published: boolean;
-}
-
-export interface PeerResults {
-  readonly schema: 1;
-  readonly commit: string;
-  readonly sourcesDigest: string;
-  readonly command: string;
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly versions: { readonly tofu: string; readonly alicloud: string; readonly pulumi: string; readonly node: string };
-  /** How long each peer binary's build took, as its cache entry recorded it (scripts/peer-build.sh). */
-  readonly builds?: { readonly tofu?: BuildRecord; readonly alicloud?: BuildRecord };
-  readonly settings: Omit<PeerSettings, "outDir" | "published">;
-  readonly phases: readonly PhaseResult[];
-  readonly breakdowns: readonly BreakdownResult[];
 }
 
 function listArg(argv: readonly string[], name: string): string[] | undefined {
@@ -132,13 +68,6 @@ export function parsePeerSettings(argv: readonly string[]): PeerSettings {
   return { sizes, repeat, repeatAll, profiles, tools, jobMs, breakdown, outDir, published };
 }
 
-function liveSet(sim: RunningSimulator, listenerId: string): string[] {
-  return sim.backend
-    .listenerView(listenerId)
-    .additional.map((c) => `${c.certificateId}:${c.status}`)
-    .sort();
-}
-
 async function runPhase(
   sim: RunningSimulator,
   tool: PeerTool,
@@ -151,13 +80,13 @@ async function runPhase(
   previous?: readonly string[],
 ): Promise<PhaseResult> {
   const listenerId = benchListenerId(0);
-  const mark = sim.backend.requestLog().at(-1)?.seq ?? 0;
+  const mark = logMark(sim);
   const start = sim.backend.now();
   const run = await command();
   const end = sim.backend.now();
-  const log = sim.backend.requestLog().filter((e) => e.seq > mark);
+  const log = requestsOf(sim, mark);
   const counts = callsByAction(log);
-  const converged = JSON.stringify(liveSet(sim, listenerId)) === JSON.stringify(want.map((id) => `${id}:Associated`).sort());
+  const converged = holdsExactly(sim, listenerId, want);
   let gaps: DomainGap[] | undefined;
   if (phase === "rotate" && previous) {
     const jobs: readonly JobView[] = sim.backend.snapshot().jobs;
@@ -172,7 +101,7 @@ async function runPhase(
     phase,
     exitCode: run.code,
     wallMs: run.wallMs,
-    apiSpanMs: log.length === 0 ? 0 : log.at(-1)!.time - log[0]!.time,
+    apiSpanMs: apiSpan(log).spanMs,
     ...counts,
     converged,
     ...(gaps ? { gaps } : {}),
@@ -259,7 +188,6 @@ async function main(): Promise<void> {
   if (settings.published) {
     // The recorded run the model is held to, and every document that quotes the figures.
     fs.writeFileSync(path.join(REPO_ROOT, PEER_RUN_FIXTURE), `${JSON.stringify(peerRunFixture(results), null, 2)}\n`);
-    const { publish } = await import("../figures/publish");
     process.stderr.write(`figures: ${publish().join(", ") || "no document changed"}\n`);
   }
 }

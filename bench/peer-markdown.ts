@@ -5,7 +5,8 @@
  */
 import { checkLines, secs, table, type Check } from "./bench-report";
 import { BREAKDOWN_SEGMENTS, type Breakdown, type BreakdownSegment } from "./breakdown";
-import { PEER_PHASES, type PeerPhase, type PeerProfile, type PeerResults, type PeerTool, type PhaseResult } from "./peer-bench";
+import { PEER_PHASES, type PeerPhase, type PeerProfile, type PeerResults, type PeerTool, type PhaseResult } from "./peer-types";
+import { median } from "./targets";
 
 export const PEER_RESULT = "bench-results/peer.json";
 
@@ -40,13 +41,6 @@ const SEGMENT_OWNER: Readonly<Record<BreakdownSegment, "Pulumi" | "program" | "t
   exit: "Pulumi",
 };
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** The runs of one cell. */
 export function runsOf(results: PeerResults, profile: PeerProfile, tool: PeerTool, k: number, phase: PeerPhase): PhaseResult[] {
   return results.phases.filter((p) => p.profile === profile && p.tool === tool && p.k === k && p.phase === phase);
@@ -57,13 +51,10 @@ export function longestGap(run: PhaseResult): number {
   return Math.max(0, ...(run.gaps ?? []).map((g) => g.gapMs));
 }
 
-/** Median wall time of a cell, ms (NaN when it has no run). */
+/** Median wall time of a cell, ms (NaN when it has no run: its cells then read "–"). */
 export function medianWall(results: PeerResults, profile: PeerProfile, tool: PeerTool, k: number, phase: PeerPhase): number {
-  return median(runsOf(results, profile, tool, k, phase).map((r) => r.wallMs));
-}
-
-function failed(runs: readonly PhaseResult[]): boolean {
-  return runs.some((r) => r.exitCode !== 0 || !r.converged);
+  const runs = runsOf(results, profile, tool, k, phase);
+  return runs.length === 0 ? Number.NaN : median(runs.map((r) => r.wallMs));
 }
 
 function wallCell(runs: readonly PhaseResult[]): string {
@@ -328,5 +319,3 @@ export function renderPeerSection(results: PeerResults): string {
   }
   return out.join("\n");
 }
-
-export { failed as anyRunFailed };

@@ -1,17 +1,19 @@
 /**
  * The per-certificate model (bench/per-certificate-model.ts) run through the side-by-side benchmark's three
- * phases, in virtual time on the same world (bench/peer-bench.ts `peerFixture`): what the model predicts for
+ * phases, in virtual time on the same world (bench/peer-world.ts `peerFixture`): what the model predicts for
  * OpenTofu (`concurrent` order, plan reads first) and for Pulumi's engine with the bridged provider
  * (`engine` order), measured the same way as the real runs: API span and calls from the simulator's request
  * log, the serving gap from its jobs. test/integration/peer-model.test.ts holds the `concurrent` prediction
  * to a recorded run of the real peer (test/fixtures/peer-run.json).
  */
+import { apiSpan, callsByAction, logMark, requestsOf } from "../test/kit/request-log";
 import { startWorld } from "../test/kit/world";
 import { benchListenerId } from "./bench-fixture";
-import type { PeerPhase, PeerResults } from "./peer-bench";
-import { callsByAction, peerFixture, peerSets } from "./peer-world";
+import type { PeerPhase, PeerResults, PeerRunFixture } from "./peer-types";
+import { peerFixture, peerSets } from "./peer-world";
 import { runPerCertificateModel } from "./per-certificate-model";
 import { servingGaps } from "./serving-gap";
+import { median } from "./targets";
 
 /** OpenTofu's default parallelism. */
 export const TOFU_PARALLELISM = 10;
@@ -59,7 +61,7 @@ export async function modelPeerPhases(k: number, options: PeerModelOptions): Pro
     ];
     const results: ModelPhase[] = [];
     for (const [phase, add, remove] of phases) {
-      const mark = world.sim.backend.requestLog().at(-1)?.seq ?? 0;
+      const mark = logMark(world.sim);
       const start = world.clock.now();
       const run = await runPerCertificateModel({
         endpoint: world.sim.endpoint,
@@ -73,7 +75,7 @@ export async function modelPeerPhases(k: number, options: PeerModelOptions): Pro
         seed: options.seed ?? k,
         ...(options.planToApplyMs === undefined ? {} : { refresh: true, refreshPauseMs: options.planToApplyMs }),
       });
-      const log = world.sim.backend.requestLog().filter((e) => e.seq > mark);
+      const log = requestsOf(world.sim, mark);
       const counts = callsByAction(log);
       const gaps =
         phase === "rotate"
@@ -81,7 +83,7 @@ export async function modelPeerPhases(k: number, options: PeerModelOptions): Pro
           : [];
       results.push({
         phase,
-        apiSpanMs: log.length === 0 ? 0 : log.at(-1)!.time - log[0]!.time,
+        apiSpanMs: apiSpan(log).spanMs,
         calls: counts.calls,
         refusedCalls: counts.refusedCalls,
         longestGapMs: Math.max(0, ...gaps.map((g) => g.gapMs)),
@@ -95,25 +97,8 @@ export async function modelPeerPhases(k: number, options: PeerModelOptions): Pro
   }
 }
 
-/** test/fixtures/peer-run.json: the real peer's medians per K and phase, from one recorded run. */
-export interface PeerRunFixture {
-  readonly commit: string;
-  readonly command: string;
-  readonly startedAt: string;
-  readonly versions: { readonly tofu: string; readonly alicloud: string };
-  readonly jobMs: number;
-  readonly runs: readonly { readonly k: number; readonly phase: PeerPhase; readonly repetitions: number; readonly apiSpanMs: number; readonly calls: number; readonly refusedCalls: number }[];
-}
-
-export const PEER_RUN_FIXTURE = "test/fixtures/peer-run.json";
-
 /** The fixture of a result document: OpenTofu's runs under the default profile, medians per K and phase. */
 export function peerRunFixture(results: PeerResults): PeerRunFixture {
-  const median = (values: readonly number[]): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  };
   const tofu = results.phases.filter((p) => p.tool === "tofu" && p.profile === "default" && p.exitCode === 0 && p.converged);
   const keys = [...new Set(tofu.map((p) => `${p.k}:${p.phase}`))];
   return {

@@ -164,11 +164,12 @@ export async function runPerCertificateModel(options: PerCertificateOptions): Pr
     await waitFor(certificateId, (s) => s === undefined, deadline);
   };
 
-  /** Runs `work` over `items`, at most `parallelism` at a time. */
-  const pool = async (items: readonly string[], work: (item: string) => Promise<void>) => {
-    const queue = [...items];
+  /** Runs `work` over `items` in order, at most `parallelism` at a time; a failed item counts and the rest go on. */
+  const pool = async <T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> => {
+    let next = 0;
     const worker = async () => {
-      for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      while (next < items.length) {
+        const item = items[next++]!;
         try {
           await work(item);
         } catch {
@@ -187,21 +188,15 @@ export async function runPerCertificateModel(options: PerCertificateOptions): Pr
     await clock.sleep(options.refreshPauseMs ?? 0);
   }
   if (options.order === "concurrent") {
-    const steps = new Map<string, () => Promise<void>>();
-    const keys: string[] = [];
+    // The old keys' destroys and the new keys' creates, alternating: nothing orders one before another.
+    const steps: (() => Promise<void>)[] = [];
     for (let i = 0; i < Math.max(options.add.length, options.remove.length); i++) {
       const removed = options.remove[i];
       const added = options.add[i];
-      if (removed !== undefined) {
-        keys.push(`-${removed}`);
-        steps.set(`-${removed}`, () => destroy(removed));
-      }
-      if (added !== undefined) {
-        keys.push(`+${added}`);
-        steps.set(`+${added}`, () => create(added));
-      }
+      if (removed !== undefined) steps.push(() => destroy(removed));
+      if (added !== undefined) steps.push(() => create(added));
     }
-    await pool(keys, (key) => steps.get(key)!());
+    await pool(steps, (step) => step());
   } else {
     await pool(options.add, create);
     await pool(options.remove, destroy);

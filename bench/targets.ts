@@ -7,7 +7,7 @@
 import type { RotationResult } from "./bench-direct";
 import type { EngineRunResult } from "./bench-engine";
 import { centisecs, secs, ratio, type Check } from "./bench-report";
-import type { FirstHourCommand, FirstHourMistake, FirstHourResult } from "./bench-markdown";
+import type { FirstHourCommand, FirstHourMistake, FirstHourResult } from "./first-hour-types";
 
 /** Wall (or provider span) target: at most this factor of the floor… */
 export const WALL_FACTOR = 1.1;

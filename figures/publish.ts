@@ -20,7 +20,7 @@ import * as path from "node:path";
 import { firstHourFirstCallCell, firstHourWallCell, renderBenchmarks, type BenchResults } from "../bench/bench-markdown";
 import { secs, table } from "../bench/bench-report";
 import { FIRST_CALL_BUDGET_MS, firstHourBaselineMs, firstHourSummaries } from "../bench/targets";
-import type { PeerResults } from "../bench/peer-bench";
+import type { PeerResults } from "../bench/peer-types";
 import { PEER_RESULT, peerHeadlineBlock, renderPeerSection } from "../bench/peer-markdown";
 import { formatTable, type ChaosSummary } from "../reliability/chaos-core";
 import { provenanceLine } from "../test/kit/figures";

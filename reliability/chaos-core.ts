@@ -21,24 +21,49 @@
  * as its entry in `simulator/behaviour-registry.ts` says.
  *
  * The invariants come from ground truth only: the harness's own programs and apply times, the simulator's
- * request log and state. The provider makes its own ClientTokens (random UUIDs); none is parsed. The
- * retry-token and order invariants are pure functions in `./invariants.ts`.
+ * request log and state. The provider makes its own ClientTokens (random UUIDs); none is parsed. Every
+ * invariant is a pure function in `./invariants.ts` (over the request log, read through
+ * test/kit/request-log.ts, and the simulator's state); `runScenario` only builds the world, runs the steps
+ * and counts what the invariants find.
  *
  * `reliability/chaos.ts` is the command line; `test/reliability/chaos.test.ts` runs a short seeded slice.
  */
-import { Action, isListenerBusy, MUTATION_ACTIONS } from "../contract/alb-contract";
+import { Action } from "../contract/alb-contract";
 import type { BehaviourInput, FaultKind, FaultRule, Fixture, JobView, RequestLogEntry } from "../simulator";
 import { FAULT_KINDS } from "../simulator";
 import { FAULT_TABLE, type ChaosFaultDraw, type DrawnRate } from "../simulator/faults";
 import { BEHAVIOUR_SWITCHES, type ChaosDraw } from "../simulator/behaviour-registry";
 import { SeededRandom } from "../simulator/random";
 import { EngineStack, type Declared, type UpResult } from "../test/kit/engine";
+import { faultCounts, isBusyCode, mutationCalls, realMutations } from "../test/kit/request-log";
 import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../test/kit/world";
-import { jobsStarted, orderViolations, retryTokenViolations, type ApplyWindow, type DeclaredResource } from "./invariants";
+import {
+  emptyViolations,
+  jobsStarted,
+  judgeError,
+  listenerMoment,
+  liveSetViolations,
+  newJobLedger,
+  orderViolations,
+  outputViolations,
+  requestViolations,
+  retryTokenViolations,
+  secretLeaks,
+  unclearError,
+  unfinishedJobs,
+  unsettledListeners,
+  writerViolations,
+  type AppliedResource,
+  type ApplyWindow,
+  type DeclaredResource,
+  type Finding,
+  type ListenerMoment,
+  type ViolationKind,
+  type Violations,
+} from "./invariants";
 
 const ASSOCIATE = Action.associate;
 const DISSOCIATE = Action.dissociate;
-const MUTATIONS = MUTATION_ACTIONS;
 
 /** Re-runs under faults after a failed apply before the faults are switched off for one last re-run. */
 export const MAX_FAULTY_RERUNS = 3;
@@ -49,32 +74,6 @@ export const CHAOS_SECRET = "ChaosSecret-f3b1c9d2e8a7-must-never-leak";
 export const CHAOS_SECURITY_TOKEN = "CAIS-chaos-sts-token-7d1e0b9a-must-never-leak";
 /** The CA certificate of the mutual-TLS listeners: never to be touched. */
 export const CHAOS_CA_CERTIFICATE = "139a00604bd-cn-east-hangzhou";
-
-/** What can go wrong, counted per scenario. */
-export interface Violations {
-  /** Declared certificates not Associated after a successful apply, and outside-writer certificates that vanished. */
-  lostCertificates: number;
-  /** Dissociate calls (accepted) naming a certificate of an outside writer or of another resource. */
-  foreignTouched: number;
-  /** ClientTokens with two jobs, or a certificate with two jobs in one direction in one apply. */
-  duplicateJobs: number;
-  /** Successful applies that left one of their jobs Processing or Failed, or outputs that disagree with the listener. */
-  halfDone: number;
-  /** Certificates a resource declared once, no longer declares, and left on the listener (or extra ones with exclusive). */
-  leftBehind: number;
-  /** Errors that do not name a cause and a fix. */
-  unclearErrors: number;
-  /** A credential found in an error, a log line, a warning, state or the request log. */
-  secretLeaks: number;
-  /** Steps that did not converge even after a fault-free re-run. */
-  notConverged: number;
-  /** A re-send of a logical mutation that may have been applied (accepted, lost answer, timeout, 5xx) with a new ClientToken. */
-  retryTokens: number;
-  /** A certificate declared before and after an apply was dissociated, or a rotation's dissociate job started before its associate jobs ended. */
-  order: number;
-  /** A request the service refused for exceeding one of its limits. */
-  requestLimits: number;
-}
 
 /** The result of one scenario. */
 export interface ScenarioResult {
@@ -379,31 +378,6 @@ export function buildScenario(seed: number, index: number): Scenario {
   };
 }
 
-function emptyViolations(): Violations {
-  return {
-    lostCertificates: 0, foreignTouched: 0, duplicateJobs: 0, halfDone: 0, leftBehind: 0, unclearErrors: 0, secretLeaks: 0, notConverged: 0,
-    retryTokens: 0, order: 0, requestLimits: 0,
-  };
-}
-
-/**
- * How an error reads to a user, judged by what they need rather than by the provider's own wording: it
- * names where (a listener, or the resource property to change), says what to do next, and, when the apply
- * stopped after changing the listener, what was done and what was not. Returns the error's kind (its class)
- * and what it lacks; an error that lacks nothing is clear.
- */
-export function judgeError(error: unknown): { readonly kind: string; readonly lacks: readonly string[] } {
-  const message = error instanceof Error ? error.message : String(error);
-  const kind = error instanceof Error ? error.name : "non-Error";
-  const lacks: string[] = [];
-  const property = /^(listenerId|certificateIds|certificateIds\[\d+\]|region|endpoint|exclusive|waitTimeoutSeconds): /.test(message);
-  if (!property && !/\blsn-[\w-]+/.test(message)) lacks.push("the listener or the property");
-  if (!/\b(run (the update|it|this|`?pulumi up`?) again|raise|remove|check|set|point|start|declare|use the|give)\b/i.test(message)) lacks.push("what to do next");
-  const partial = typeof (error as { id?: unknown } | null)?.id === "string";
-  if (partial && !(/\bassociated\b/.test(message) && /\bnot yet\b/.test(message))) lacks.push("what was done and what was not");
-  return { kind, lacks };
-}
-
 /**
  * The world a scenario runs in: its simulator (fixture, faults, reading of the API) with serialized
  * requests, and how every provider process of it is set up.
@@ -427,14 +401,107 @@ export function chaosWorldOptions(scenario: Scenario): WorldOptions {
   };
 }
 
-/** Runs one scenario. Never throws for a provider failure: everything is counted. */
+/** The program `stack` runs at a step: its declared resources, with their lists as written. */
+function programOf(scenario: Scenario, stack: number, step: ReadonlyMap<string, SlotState>): Declared[] {
+  return scenario.slots
+    .filter((slot) => slot.stack === stack && step.get(slot.key)?.declared === true)
+    .map((slot) => {
+      const st = step.get(slot.key)!;
+      return {
+        name: st.name,
+        args: {
+          listenerId: slot.listenerId,
+          certificateIds: [...st.written],
+          ...(slot.exclusive ? { exclusive: true } : {}),
+          ...(slot.waitTimeoutSeconds === undefined ? {} : { waitTimeoutSeconds: slot.waitTimeoutSeconds }),
+        },
+      };
+    });
+}
+
+/** The harness's program at step `stepIndex`, per resource (slot), with what it declared before. */
+function declaredResources(scenario: Scenario, stepIndex: number): DeclaredResource[] {
+  return scenario.slots.map((slot) => {
+    const setAt = (i: number): readonly string[] => {
+      const st = scenario.steps[i]?.get(slot.key);
+      return i >= 0 && st?.declared === true ? st.set : [];
+    };
+    const ever = new Set<string>();
+    for (let i = 0; i < stepIndex; i++) setAt(i).forEach((id) => ever.add(id));
+    const st = scenario.steps[stepIndex]?.get(slot.key);
+    return {
+      key: slot.key,
+      ...(st?.declared === true ? { name: st.name } : {}),
+      listenerId: slot.listenerId,
+      exclusive: slot.exclusive,
+      now: setAt(stepIndex),
+      before: setAt(stepIndex - 1),
+      ever: [...ever],
+    };
+  });
+}
+
+/**
+ * The stack a job belongs to, from the harness's own plan: the stack of the resource whose pool holds one
+ * of its certificates on its listener, or of the listener's exclusive resource (which also removes
+ * certificates nobody declared). Pools of different stacks never overlap.
+ */
+function stackOfJob(scenario: Scenario, job: JobView): number | undefined {
+  const on = scenario.slots.filter((slot) => slot.listenerId === job.listenerId);
+  return (on.find((slot) => job.certificateIds.some((id) => slot.pool.includes(id))) ?? on.find((slot) => slot.exclusive))?.stack;
+}
+
+/** The resources of `stack` after its successful apply of `step`, with the outputs its engine recorded. */
+function appliedResources(scenario: Scenario, stack: number, step: ReadonlyMap<string, SlotState>, engine: EngineStack): AppliedResource[] {
+  const mine = scenario.slots.filter((slot) => slot.stack === stack);
+  return mine.map((slot) => {
+    const st = step.get(slot.key)!;
+    // Certificates of the pool another resource of the stack declares on the listener are that one's.
+    const wanted = mine
+      .filter((other) => other.listenerId === slot.listenerId && other.pool === slot.pool && step.get(other.key)?.declared === true)
+      .flatMap((other) => step.get(other.key)!.set);
+    const outputs = st.declared ? (engine.state.get(st.name)?.outputs.certificates as Record<string, string> | undefined) : undefined;
+    return {
+      name: st.declared ? st.name : slot.baseName,
+      listenerId: slot.listenerId,
+      exclusive: slot.exclusive,
+      declared: st.declared,
+      set: st.declared ? st.set : [],
+      pool: slot.pool,
+      wanted,
+      ...(outputs === undefined ? {} : { outputs }),
+    };
+  });
+}
+
+/** CHAOS_DEBUG: what a round sent and what its stacks said. */
+function debugRound(stacks: readonly number[], results: readonly (readonly [number, UpResult, number])[], world: World, processes: readonly ProviderProcess[]): void {
+  console.log(`-- round: stacks ${stacks.join(",")}`);
+  for (const [stack, result] of results) {
+    console.log(`   stack${stack} ops ${JSON.stringify(result.ops)} failures ${result.failures.map((f) => `${f.name} ${f.op}: ${String((f.error as Error).message).slice(0, 160)}`).join(" | ")}`);
+  }
+  for (const call of realMutations(world.sim)) {
+    console.log(`   ${call.clientToken} ${call.kind === "associate" ? "+" : "-"}${call.listenerId} ${call.certificateIds.join(",")} ${call.code ?? ""} ${call.fault ?? ""}`);
+  }
+  for (const p of processes) for (const line of p.logs.splice(0)) console.log(`   [${p.name}] ${line}`);
+}
+
+/**
+ * Runs one scenario: the steps' programs, applied by each stack (at the same time when there are two), re-run
+ * after a failure under faults and at last without them, with a refresh before some steps; after every apply
+ * the invariants of ./invariants.ts over what the simulator saw and holds. Never throws for a provider
+ * failure: everything is counted.
+ */
 export async function runScenario(seed: number, index: number): Promise<ScenarioResult> {
   const scenario = buildScenario(seed, index);
   const violations = emptyViolations();
   const details: string[] = [];
-  const note = (kind: keyof Violations, text: string): void => {
+  const note = (kind: ViolationKind, text: string): void => {
     violations[kind]++;
     if (details.length < 20) details.push(`${kind}: ${text}`);
+  };
+  const record = (findings: readonly Finding[]): void => {
+    for (const finding of findings) note(finding.kind, finding.text);
   };
   const faults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<FaultKind, number>;
   const errorKinds: Record<string, number> = {};
@@ -459,235 +526,86 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     }));
   }
 
-  const writerCerts = new Set(scenario.listeners.flatMap((l) => l.writerPool));
-  const jobsByToken = new Map<string, Set<string>>();
-  const providerJobs = new Set<string>();
-
-  const program = (stack: number, step: ReadonlyMap<string, SlotState>): Declared[] =>
-    scenario.slots
-      .filter((slot) => slot.stack === stack && step.get(slot.key)?.declared === true)
-      .map((slot) => {
-        const st = step.get(slot.key)!;
-        return {
-          name: st.name,
-          args: {
-            listenerId: slot.listenerId,
-            certificateIds: [...st.written],
-            ...(slot.exclusive ? { exclusive: true } : {}),
-            ...(slot.waitTimeoutSeconds === undefined ? {} : { waitTimeoutSeconds: slot.waitTimeoutSeconds }),
-          },
-        };
-      });
-
-  /** The slots of `stack` on `listenerId` that `step` declares, with their sets. */
-  const declaredOn = (step: ReadonlyMap<string, SlotState> | undefined, listenerId: string, stack?: number) =>
-    scenario.slots
-      .filter((slot) => slot.listenerId === listenerId && (stack === undefined || slot.stack === stack))
-      .map((slot) => ({ slot, st: step?.get(slot.key) }))
-      .filter((x): x is { slot: Slot; st: SlotState } => x.st?.declared === true);
-
-  /** The harness's program at step `stepIndex`, per resource (slot), with what it declared before. */
-  const declaredResources = (stepIndex: number): DeclaredResource[] =>
-    scenario.slots.map((slot) => {
-      const setAt = (i: number): readonly string[] => {
-        const st = scenario.steps[i]?.get(slot.key);
-        return i >= 0 && st?.declared === true ? st.set : [];
-      };
-      const ever = new Set<string>();
-      for (let i = 0; i < stepIndex; i++) setAt(i).forEach((id) => ever.add(id));
-      return { key: slot.key, listenerId: slot.listenerId, exclusive: slot.exclusive, now: setAt(stepIndex), before: setAt(stepIndex - 1), ever: [...ever] };
-    });
+  const writerCertificates = new Set(scenario.listeners.flatMap((l) => l.writerPool));
+  const ledger = newJobLedger();
+  const secrets = [CHAOS_SECRET, CHAOS_SECURITY_TOKEN];
 
   /**
-   * The stack a job belongs to, from the harness's own plan: the stack of the resource whose pool holds one
-   * of its certificates on its listener, or of the listener's exclusive resource (which also removes
-   * certificates nobody declared). Pools of different stacks never overlap.
-   */
-  const stackOfJob = (job: JobView): number | undefined => {
-    const on = scenario.slots.filter((slot) => slot.listenerId === job.listenerId);
-    return (on.find((slot) => job.certificateIds.some((id) => slot.pool.includes(id))) ?? on.find((slot) => slot.exclusive))?.stack;
-  };
-
-  /**
-   * Reads this round's requests: faults, refused calls, limits exceeded, ownership of dissociated
-   * certificates, idempotent retries, order, duplicate jobs. Returns the jobs each stack started (by stack).
-   * `stepIndex` undefined: a refresh (reads only), whose requests are only counted.
+   * Reads this round's requests (and clears the log): counts them, their faults and busy refusals, and checks
+   * the invariants of the requests (retry tokens, order, limits, duplicates, foreign certificates). Returns
+   * the jobs each stack started (by stack). `stepIndex` undefined: a refresh (reads only), checked as step 0.
    */
   const analyzeRequests = (stepIndex: number | undefined, apply?: ApplyWindow): Map<number, JobView[]> => {
     const log: RequestLogEntry[] = sim.backend.requestLog();
     sim.backend.clearRequestLog();
-    const step = scenario.steps[stepIndex ?? 0]!;
-    const before = stepIndex === undefined || stepIndex === 0 ? undefined : scenario.steps[stepIndex - 1];
-    const startedBy = new Map<number, JobView[]>();
-    const perCertificate = new Map<string, number>();
+    requests += log.length;
+    for (const [kind, n] of Object.entries(faultCounts(log))) faults[kind as FaultKind] += n;
+    refusedBusy += mutationCalls(log).filter((call) => isBusyCode(call.code)).length;
     // The simulator's own record of every job (ListAsynJobs may not list them under some readings).
-    const allJobs = sim.backend.snapshot().jobs;
-    const jobs = new Map(allJobs.map((job) => [job.jobId, job]));
+    const jobs = sim.backend.snapshot().jobs;
+    const resources = declaredResources(scenario, stepIndex ?? 0);
+    const startedBy = new Map<number, JobView[]>();
     if (stepIndex !== undefined && apply !== undefined) {
-      for (const text of retryTokenViolations(log, allJobs)) note("retryTokens", text);
-      for (const text of orderViolations(log, allJobs, declaredResources(stepIndex), apply)) note("order", text);
-      for (const job of jobsStarted(log, allJobs, apply)) {
-        const stack = stackOfJob(job);
+      for (const text of retryTokenViolations(log, jobs)) note("retryTokens", text);
+      for (const text of orderViolations(log, jobs, resources, apply)) note("order", text);
+      for (const job of jobsStarted(log, jobs, apply)) {
+        const stack = stackOfJob(scenario, job);
         if (stack !== undefined) startedBy.set(stack, [...(startedBy.get(stack) ?? []), job]);
       }
     }
-    for (const entry of log) {
-      requests++;
-      if (entry.fault !== undefined) faults[entry.fault]++;
-      if (entry.code !== null && isListenerBusy(entry.code) && entry.action !== null && MUTATIONS.has(entry.action)) refusedBusy++;
-      if (entry.code === "InvalidParameter") note("requestLimits", `${entry.action} refused as InvalidParameter (${(entry.certificateIds ?? []).length} certificate(s))`);
-      if (entry.code === "IdempotenceParamsMismatch") note("duplicateJobs", `ClientToken ${entry.params.ClientToken ?? "?"} reused with other parameters`);
-      if (entry.action === null || !MUTATIONS.has(entry.action) || entry.params.DryRun === "true" || entry.jobId === undefined) continue;
-      const token = entry.params.ClientToken ?? "(none)";
-      const tokenJobs = jobsByToken.get(token) ?? new Set<string>();
-      tokenJobs.add(entry.jobId);
-      jobsByToken.set(token, tokenJobs);
-      if (tokenJobs.size === 2) note("duplicateJobs", `ClientToken ${token} started jobs ${[...tokenJobs].join(", ")}`);
-      // A replay of a job already counted (a ClientToken replay, e.g. a delayed copy of a call already
-      // re-sent and accepted) changes nothing: no job, no association or dissociation of its own.
-      if (providerJobs.has(entry.jobId)) continue;
-      providerJobs.add(entry.jobId);
-      const job = jobs.get(entry.jobId);
-      const listenerId = entry.params.ListenerId ?? "";
-      for (const id of entry.certificateIds ?? []) {
-        const key = `${entry.action}|${listenerId}|${id}`;
-        // A job that failed gave its certificates back; doing it again (the re-run, or another resource
-        // declaring the same certificate) is not a duplicate. Two jobs that did not fail are.
-        if (job?.status !== "Failed") {
-          perCertificate.set(key, (perCertificate.get(key) ?? 0) + 1);
-          if (perCertificate.get(key) === 2) note("duplicateJobs", `${id} got two ${entry.action} jobs on ${listenerId} in one apply`);
-        }
-        if (id === CHAOS_CA_CERTIFICATE) note("foreignTouched", `${entry.action} named the CA certificate on ${listenerId}`);
-        if (entry.action !== DISSOCIATE) continue;
-        if (writerCerts.has(id)) note("foreignTouched", `dissociated ${id}, an outside writer's certificate, on ${listenerId}`);
-        const now = declaredOn(step, listenerId).find((x) => x.st.set.includes(id));
-        const earlier = declaredOn(before, listenerId).some((x) => x.st.set.includes(id));
-        // Declared before and after: the order invariant counts it (invariants.ts).
-        if (now !== undefined && !earlier) note("foreignTouched", `dissociated ${id} on ${listenerId} while ${now.st.name} declares it`);
-      }
-    }
+    record(requestViolations(log, jobs, ledger, { caCertificate: CHAOS_CA_CERTIFICATE, writerCertificates, resources }));
     return startedBy;
   };
 
-  /** The invariants of one stack after its successful apply. */
-  const checkStack = (stack: number, step: ReadonlyMap<string, SlotState>, started: readonly JobView[]): void => {
-    for (const job of started) {
-      if (job.status !== "Succeeded") {
-        note("halfDone", `stack${stack}'s ${job.apiName} job ${job.jobId} is ${job.status} after a successful apply`);
-      }
-    }
-    for (const slot of scenario.slots.filter((s) => s.stack === stack)) {
-      const st = step.get(slot.key)!;
-      const live = new Map(sim.backend.listenerView(slot.listenerId).additional.map((c) => [c.certificateId, c.status]));
-      for (const id of st.declared ? st.set : []) {
-        const status = live.get(id);
-        if (status !== "Associated") note("lostCertificates", `${st.name}: ${id} is ${status ?? "absent"} on ${slot.listenerId} after a successful apply`);
-      }
-      const wanted = new Set(st.declared ? st.set : []);
-      // Certificates of the pool another resource of the stack declares on the listener are that one's.
-      for (const other of declaredOn(step, slot.listenerId, stack)) if (other.slot.pool === slot.pool) other.st.set.forEach((id) => wanted.add(id));
-      const extra = (slot.exclusive && st.declared ? [...live.keys()] : slot.pool.filter((id) => live.has(id))).filter((id) => !wanted.has(id));
-      if (extra.length > 0) note("leftBehind", `${st.declared ? st.name : slot.baseName} left ${extra.join(", ")} on ${slot.listenerId}`);
-      if (st.declared) {
-        const outputs = engines[stack]!.state.get(st.name)?.outputs.certificates as Record<string, string> | undefined;
-        const expected = Object.fromEntries(st.set.map((id) => [id, "Associated"]));
-        if (JSON.stringify(outputs ?? null) !== JSON.stringify(expected)) {
-          note("halfDone", `${st.name}'s outputs ${JSON.stringify(outputs)} differ from the listener (${JSON.stringify(expected)})`);
-        }
-      }
-    }
-  };
-
-  /** The outside writer's certificates are where its own jobs put them. */
-  const checkWriter = (): void => {
-    for (const listener of scenario.listeners) {
-      if (listener.writerPool.length === 0) continue;
-      const expected = new Set(listener.initialForeign);
-      const inFlight = new Set<string>();
-      for (const job of sim.backend.snapshot().jobs.filter((j) => j.listenerId === listener.listenerId)) {
-        if (providerJobs.has(job.jobId)) continue;
-        if (job.status === "Processing") job.certificateIds.forEach((id) => inFlight.add(id));
-        if (job.status !== "Succeeded") continue;
-        for (const id of job.certificateIds) {
-          if (job.apiName === ASSOCIATE) expected.add(id);
-          else expected.delete(id);
-        }
-      }
-      const live = new Set(sim.backend.listenerView(listener.listenerId).additional.map((c) => c.certificateId));
-      for (const id of listener.writerPool) {
-        if (inFlight.has(id)) continue;
-        if (expected.has(id) && !live.has(id)) note("lostCertificates", `outside writer's ${id} vanished from ${listener.listenerId}`);
-        if (!expected.has(id) && live.has(id)) note("lostCertificates", `outside writer's ${id} appeared on ${listener.listenerId} unasked`);
-      }
-    }
-  };
-
-  const secrets = [CHAOS_SECRET, CHAOS_SECURITY_TOKEN];
-  const checkSecrets = (where: string, text: string): void => {
-    for (const secret of secrets) if (text.includes(secret)) note("secretLeaks", `${where} contains a credential`);
+  /** Each listener the moment an apply returned. */
+  const listenersNow = (): Map<string, ListenerMoment> => {
+    const jobs = sim.backend.snapshot().jobs;
+    return new Map(scenario.listeners.map((l) => [l.listenerId, listenerMoment(sim.backend.listenerView(l.listenerId), jobs)]));
   };
 
   /** One round: the given stacks apply the step's programs at the same time. */
-  /** Each listener the moment an apply returned: its status, whether a job runs on it, its latest finished job. */
-  const listenersNow = (): Map<string, { status: string; processing: boolean; lastJobId?: string }> => {
-    const jobs = sim.backend.snapshot().jobs;
-    return new Map(scenario.listeners.map((l) => {
-      const own = jobs.filter((j) => j.listenerId === l.listenerId);
-      const finished = own.filter((j) => j.status !== "Processing").sort((a, b) => a.modifyTime - b.modifyTime);
-      return [l.listenerId, { status: sim.backend.listenerView(l.listenerId).status, processing: own.some((j) => j.status === "Processing"), lastJobId: finished.at(-1)?.jobId }];
-    }));
-  };
-
   const round = async (stacks: readonly number[], stepIndex: number): Promise<number[]> => {
     const step = scenario.steps[stepIndex]!;
-    const atEnd = new Map<number, ReturnType<typeof listenersNow>>();
+    const atEnd = new Map<number, Map<string, ListenerMoment>>();
     const roundStartedAt = clock.now();
     const results = await Promise.all(stacks.map(async (stack): Promise<[number, UpResult, number]> => {
       const startedAt = clock.now();
-      const result = await engines[stack]!.up(program(stack, step));
+      const result = await engines[stack]!.up(programOf(scenario, stack, step));
       atEnd.set(stack, listenersNow());
       return [stack, result, clock.now() - startedAt];
     }));
     await clock.drain();
     const roundEndedAt = clock.now();
-    if (process.env.CHAOS_DEBUG) {
-      const log = sim.backend.requestLog().filter((e) => e.action !== null && MUTATIONS.has(e.action) && e.params.DryRun !== "true");
-      console.log(`-- round: stacks ${stacks.join(",")}`);
-      for (const [stack, result] of results) {
-        console.log(`   stack${stack} ops ${JSON.stringify(result.ops)} failures ${result.failures.map((f) => `${f.name} ${f.op}: ${String((f.error as Error).message).slice(0, 160)}`).join(" | ")}`);
-      }
-      for (const e of log) console.log(`   ${e.params.ClientToken} ${e.action === ASSOCIATE ? "+" : "-"}${e.params.ListenerId} ${(e.certificateIds ?? []).join(",")} ${e.code ?? ""} ${e.fault ?? ""}`);
-      for (const p of processes) for (const line of p.logs.splice(0)) console.log(`   [${p.name}] ${line}`);
-    }
+    if (process.env.CHAOS_DEBUG) debugRound(stacks, results, world, processes);
     const startedBy = analyzeRequests(stepIndex, { startedAt: roundStartedAt, endedAt: roundEndedAt });
     const failed: number[] = [];
     for (const [stack, result, ms] of results) {
       applies++;
-      checkSecrets(`stack${stack}'s state`, JSON.stringify([...engines[stack]!.state]));
+      record(secretLeaks(`stack${stack}'s state`, JSON.stringify([...engines[stack]!.state]), secrets));
       if (result.failures.length === 0) {
         applyMs.push(ms);
         const started = startedBy.get(stack) ?? [];
-        checkStack(stack, step, started);
-        // Done means settled: a successful apply returns only once its listeners left Configuring.
-        const mine = new Set(started.map((job) => job.jobId));
-        for (const [listenerId, seen] of atEnd.get(stack) ?? []) {
-          if (seen.status === "Configuring" && !seen.processing && seen.lastJobId !== undefined && mine.has(seen.lastJobId)) {
-            note("halfDone", `stack${stack}'s apply succeeded while ${listenerId} was still Configuring after its job`);
-          }
+        record(unfinishedJobs(`stack${stack}`, started));
+        for (const resource of appliedResources(scenario, stack, step, engines[stack]!)) {
+          record(liveSetViolations(resource, sim.backend.listenerView(resource.listenerId)));
+          record(outputViolations(resource));
         }
+        record(unsettledListeners(`stack${stack}`, atEnd.get(stack) ?? new Map(), started));
         continue;
       }
       failedApplies++;
       failed.push(stack);
       for (const failure of result.failures) {
-        const { kind, lacks } = judgeError(failure.error);
+        const { kind } = judgeError(failure.error);
         errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
         const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
-        checkSecrets(`the error of ${failure.name}`, `${message} ${JSON.stringify(failure.error)}`);
-        if (lacks.length > 0) note("unclearErrors", `${failure.op} of ${failure.name} lacks ${lacks.join(", ")}: ${message.slice(0, 300)}`);
+        record(secretLeaks(`the error of ${failure.name}`, `${message} ${JSON.stringify(failure.error)}`, secrets));
+        record(unclearError(`${failure.op} of ${failure.name}`, failure.error));
       }
     }
-    checkWriter();
+    for (const listener of scenario.listeners) {
+      record(writerViolations(listener, sim.backend.snapshot().jobs, ledger.providerJobs, sim.backend.listenerView(listener.listenerId)));
+    }
     return failed;
   };
 
@@ -698,11 +616,11 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     analyzeRequests(undefined); // reads only: counts requests and faults
     for (const result of results) {
       for (const failure of result.failures) {
-        const { kind, lacks } = judgeError(failure.error);
+        const { kind } = judgeError(failure.error);
         errorKinds[`refresh: ${kind}`] = (errorKinds[`refresh: ${kind}`] ?? 0) + 1;
         const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
-        checkSecrets(`the refresh error of ${failure.name}`, message);
-        if (lacks.length > 0) note("unclearErrors", `refresh of ${failure.name} lacks ${lacks.join(", ")}: ${message.slice(0, 300)}`);
+        record(secretLeaks(`the refresh error of ${failure.name}`, message, secrets));
+        record(unclearError(`refresh of ${failure.name}`, failure.error));
       }
     }
   };
@@ -733,9 +651,9 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
       clock.advance(60_000); // time passes between two deployments
     }
     for (const process of processes) {
-      for (const line of [...process.logs, ...process.warnings]) checkSecrets(`${process.name}'s output`, line);
+      for (const line of [...process.logs, ...process.warnings]) record(secretLeaks(`${process.name}'s output`, line, secrets));
     }
-    checkSecrets("the request log", JSON.stringify(sim.backend.requestLog()));
+    record(secretLeaks("the request log", JSON.stringify(sim.backend.requestLog()), secrets));
   } finally {
     await world.close();
   }

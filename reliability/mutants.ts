@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Violations } from "./chaos-core";
+import type { Violations } from "./invariants";
 
 /** One deliberate bug. */
 export interface Mutant {

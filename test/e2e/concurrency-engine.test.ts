@@ -10,7 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type JobView, type RequestLogEntry, type RunningSimulator } from "../../simulator";
 import { cert, crashFixture, CrashStack, type DeclaredResource, foreignCert, listenerId } from "../kit/crash";
-import { allAssociated, ASSOCIATE, liveCertificates, newJobs, realMutations, refusedCalls, tokenViolations } from "../kit/request-log";
+import { allAssociated, ASSOCIATE, liveCertificates, newJobs, realMutations, refusedCalls } from "../kit/request-log";
+import { tokenViolations } from "../../reliability/invariants";
 
 const JOB_MS = 1000;
 /** Listeners 1-10 carry the big stack; listener 11 the two stacks. */

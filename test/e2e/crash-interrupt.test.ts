@@ -21,8 +21,8 @@ import {
   newJobs,
   realMutations,
   refusedCalls,
-  tokenViolations,
 } from "../kit/request-log";
+import { tokenViolations } from "../../reliability/invariants";
 
 const JOB_MS = 1000;
 const SCENARIO_TIMEOUT_MS = 4 * 60_000;

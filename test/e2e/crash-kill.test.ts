@@ -21,8 +21,8 @@ import {
   newJobs,
   realMutations,
   refusedCalls,
-  tokenViolations,
 } from "../kit/request-log";
+import { tokenViolations } from "../../reliability/invariants";
 
 /** Long enough that every kill window is hundreds of milliseconds wide; the test polls every 20 ms. */
 const JOB_MS = 1000;

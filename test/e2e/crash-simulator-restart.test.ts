@@ -16,8 +16,8 @@ import {
   newJobs,
   realMutations,
   refusedCalls,
-  tokenViolations,
 } from "../kit/request-log";
+import { tokenViolations } from "../../reliability/invariants";
 import { SimulatorProcess } from "../kit/simulator-process";
 
 const JOB_MS = 1000;

@@ -8,7 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { modelPeerPhases, PEER_RUN_FIXTURE, TOFU_PARALLELISM, TOFU_PLAN_TO_APPLY_MS, type ModelPhase, type PeerRunFixture } from "../../bench/peer-model";
+import { modelPeerPhases, TOFU_PARALLELISM, TOFU_PLAN_TO_APPLY_MS, type ModelPhase } from "../../bench/peer-model";
+import { PEER_RUN_FIXTURE, type PeerRunFixture } from "../../bench/peer-types";
 import { REPO_ROOT } from "../kit/paths";
 
 const fixture = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, PEER_RUN_FIXTURE), "utf8")) as PeerRunFixture;

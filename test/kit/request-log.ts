@@ -1,14 +1,21 @@
 /**
- * Readers of what the simulator saw and holds: its request log (whose entries already carry the parsed
- * certificate IDs of each request) and a listener's live additional certificates.
+ * The one reader of what the simulator saw and holds, for the tests, the chaos suite (reliability/) and the
+ * benchmark (bench/): its request log (whose entries already carry the parsed certificate IDs of each
+ * request) read as calls, counts by kind and by action, refusals and the API span; and a listener's live
+ * additional certificates. Pure functions of the log entries and views; the invariants built on them are in
+ * reliability/invariants.ts.
  *
  * Action names and error codes are spelled out here on purpose: these readers are the tests' independent
  * view of the wire, so they do not take them from the contract module the provider uses.
  */
-import type { JobView, ListenerView, RequestLogEntry } from "../../simulator";
+import type { FaultKind, JobView, ListenerView, RequestLogEntry } from "../../simulator";
 
 export const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
 export const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";
+const LIST_ASYN_JOBS = "ListAsynJobs";
+const LIST_LISTENER_CERTIFICATES = "ListListenerCertificates";
+const GET_LISTENER_ATTRIBUTE = "GetListenerAttribute";
+const DRY_RUN_OPERATION = "DryRunOperation";
 
 /** A request log, or anything holding a simulator backend (a running simulator). */
 export type RequestSource =
@@ -31,6 +38,21 @@ export function logMark(simulator: { readonly backend: { requestLog(): readonly 
   return simulator.backend.requestLog().at(-1)?.seq ?? 0;
 }
 
+/** Whether an entry is an Associate or Dissociate request (dry runs included). */
+export function isMutation(entry: RequestLogEntry): boolean {
+  return entry.action === ASSOCIATE || entry.action === DISSOCIATE;
+}
+
+/** Whether an entry is a dry run (`DryRun=true`). */
+export function isDryRun(entry: RequestLogEntry): boolean {
+  return entry.params.DryRun === "true";
+}
+
+/** Whether an entry is an Associate or Dissociate request that changes something (no dry run). */
+export function isRealMutation(entry: RequestLogEntry): boolean {
+  return isMutation(entry) && !isDryRun(entry);
+}
+
 /** An Associate or Dissociate call as the simulator logged it (dry runs included, flagged). */
 export interface MutationCall {
   readonly seq: number;
@@ -51,13 +73,13 @@ export interface MutationCall {
 /** Associate and Dissociate calls after `afterSeq`, dry runs included, in arrival order. */
 export function mutationCalls(source: RequestSource, afterSeq = 0): MutationCall[] {
   return requestsOf(source, afterSeq)
-    .filter((entry) => entry.action === ASSOCIATE || entry.action === DISSOCIATE)
+    .filter(isMutation)
     .map((entry) => ({
       seq: entry.seq,
       kind: entry.action === ASSOCIATE ? ("associate" as const) : ("dissociate" as const),
       listenerId: entry.params.ListenerId ?? "",
       certificateIds: entry.certificateIds ?? [],
-      dryRun: entry.params.DryRun === "true",
+      dryRun: isDryRun(entry),
       clientToken: entry.params.ClientToken ?? "",
       code: entry.code,
       ...(entry.jobId === undefined ? {} : { jobId: entry.jobId }),
@@ -80,9 +102,14 @@ export function isBusyCode(code: string | null): boolean {
   return code === "IncorrectStatus.Listener" || code === "ResourceInConfiguring.Listener";
 }
 
+/** Whether a code is flow control: any `Throttling…` code, or `Rejected.Throttling`. */
+export function isThrottleCode(code: string | null): boolean {
+  return code !== null && (code.startsWith("Throttling") || code === "Rejected.Throttling");
+}
+
 /** Whether a code refuses a call: the listener is busy, or the caller is throttled. */
 export function isRefusal(code: string | null): boolean {
-  return isBusyCode(code) || (code ?? "").startsWith("Throttling");
+  return isBusyCode(code) || isThrottleCode(code);
 }
 
 /** Calls (of any action, dry runs included) refused because the listener was busy or the caller throttled. */
@@ -123,22 +150,154 @@ export function actionLog(source: RequestSource, afterSeq = 0): string[] {
   return out;
 }
 
-/**
- * The idempotency invariants of a log: every ClientToken of an accepted mutation names one job, and no two
- * tokens share a job. Returns a description of each violation (empty: none).
- */
-export function tokenViolations(source: RequestSource, afterSeq = 0): string[] {
-  const jobsOfToken = new Map<string, Set<string>>();
-  const tokensOfJob = new Map<string, Set<string>>();
-  for (const call of acceptedMutations(source, afterSeq)) {
-    const jobId = call.jobId!;
-    (jobsOfToken.get(call.clientToken) ?? jobsOfToken.set(call.clientToken, new Set()).get(call.clientToken)!).add(jobId);
-    (tokensOfJob.get(jobId) ?? tokensOfJob.set(jobId, new Set()).get(jobId)!).add(call.clientToken);
+// ---------------------------------------------------------------------------------------------------------
+// Counts
+
+/** When the requests of a log arrived: the first and the last arrival (absent for an empty log), and the span between them, ms. */
+export interface ApiSpan {
+  readonly firstAt?: number;
+  readonly lastAt?: number;
+  /** `lastAt - firstAt`; 0 for an empty log. */
+  readonly spanMs: number;
+}
+
+/** The API span of a log: from its first request's arrival to its last one's (a request answered late is logged late). */
+export function apiSpan(source: RequestSource, afterSeq = 0): ApiSpan {
+  let firstAt: number | undefined;
+  let lastAt: number | undefined;
+  for (const entry of requestsOf(source, afterSeq)) {
+    firstAt = firstAt === undefined ? entry.time : Math.min(firstAt, entry.time);
+    lastAt = lastAt === undefined ? entry.time : Math.max(lastAt, entry.time);
   }
-  const out: string[] = [];
-  for (const [token, jobs] of jobsOfToken) if (jobs.size > 1) out.push(`ClientToken ${token} started ${jobs.size} jobs`);
-  for (const [job, tokens] of tokensOfJob) if (tokens.size > 1) out.push(`job ${job} answered ${tokens.size} tokens`);
+  return firstAt === undefined || lastAt === undefined ? { spanMs: 0 } : { firstAt, lastAt, spanMs: lastAt - firstAt };
+}
+
+/** API calls of one run, by kind. */
+export interface CallCounts {
+  /** Associate calls that are not dry runs (accepted, replayed or refused). */
+  associate: number;
+  /** Dissociate calls (accepted, replayed or refused). */
+  dissociate: number;
+  /** Associate and Dissociate calls (not dry runs) the service accepted (including ClientToken replays). */
+  accepted: number;
+  /** Associate calls with DryRun=true (validation). They count against the mutation rate limit too. */
+  dryRun: number;
+  listAsynJobs: number;
+  listListenerCertificates: number;
+  getListenerAttribute: number;
+  other: number;
+  total: number;
+  /** Mutation calls answered Throttling.* (dry runs included). */
+  throttled: number;
+  /** Mutation calls refused because the listener was busy (ResourceInConfiguring / IncorrectStatus). */
+  busy: number;
+  /** Calls answered with any other error (dry runs' DryRunOperation excluded). */
+  failed: number;
+  /** Jobs started (distinct job IDs of accepted mutations). */
+  jobs: number;
+  /** Time of the first and last request, ms of the simulator's clock (see {@link apiSpan}). */
+  firstAt?: number;
+  lastAt?: number;
+}
+
+/** Counts the calls of a log (or of the part after `afterSeq`) by kind. */
+export function countCalls(source: RequestSource, afterSeq = 0): CallCounts {
+  const log = requestsOf(source, afterSeq);
+  const c: CallCounts = {
+    associate: 0,
+    dissociate: 0,
+    accepted: 0,
+    dryRun: 0,
+    listAsynJobs: 0,
+    listListenerCertificates: 0,
+    getListenerAttribute: 0,
+    other: 0,
+    total: 0,
+    throttled: 0,
+    busy: 0,
+    failed: 0,
+    jobs: 0,
+  };
+  const jobs = new Set<string>();
+  for (const e of log) {
+    c.total++;
+    const dry = isDryRun(e);
+    switch (e.action) {
+      case ASSOCIATE:
+        if (dry) c.dryRun++;
+        else c.associate++;
+        break;
+      case DISSOCIATE:
+        c.dissociate++;
+        break;
+      case LIST_ASYN_JOBS:
+        c.listAsynJobs++;
+        break;
+      case LIST_LISTENER_CERTIFICATES:
+        c.listListenerCertificates++;
+        break;
+      case GET_LISTENER_ATTRIBUTE:
+        c.getListenerAttribute++;
+        break;
+      default:
+        c.other++;
+    }
+    if (isThrottleCode(e.code)) c.throttled++;
+    else if (isBusyCode(e.code)) c.busy++;
+    else if (e.code !== null && e.code !== DRY_RUN_OPERATION) c.failed++;
+    if (!dry && e.code === null && isMutation(e)) {
+      c.accepted++;
+      if (e.jobId) jobs.add(e.jobId);
+    }
+  }
+  c.jobs = jobs.size;
+  const { firstAt, lastAt } = apiSpan(log);
+  return firstAt === undefined ? c : { ...c, firstAt, lastAt };
+}
+
+/** Calls of one action: all of them, and the refused ones by error code. */
+export interface ActionCalls {
+  readonly calls: number;
+  readonly refused: Readonly<Record<string, number>>;
+}
+
+/** Calls by action, with the refused ones (any error code but a dry run's DryRunOperation) by code. */
+export interface CallsByAction {
+  readonly calls: number;
+  readonly refusedCalls: number;
+  readonly byAction: Record<string, ActionCalls>;
+}
+
+/** Counts the calls of a log by action, the refused ones by code (`(none)` for a request without an action). */
+export function callsByAction(source: RequestSource, afterSeq = 0): CallsByAction {
+  const log = requestsOf(source, afterSeq);
+  const byAction: Record<string, { calls: number; refused: Record<string, number> }> = {};
+  let refusedCalls = 0;
+  for (const entry of log) {
+    const action = entry.action ?? "(none)";
+    const counts = (byAction[action] ??= { calls: 0, refused: {} });
+    counts.calls++;
+    if (entry.code !== null && !(entry.code === DRY_RUN_OPERATION && isDryRun(entry))) {
+      counts.refused[entry.code] = (counts.refused[entry.code] ?? 0) + 1;
+      refusedCalls++;
+    }
+  }
+  return { calls: log.length, refusedCalls, byAction };
+}
+
+/** Requests of a log on which the simulator injected a fault, by kind (kinds that never fired left out). */
+export function faultCounts(source: RequestSource, afterSeq = 0): Partial<Record<FaultKind, number>> {
+  const out: Partial<Record<FaultKind, number>> = {};
+  for (const entry of requestsOf(source, afterSeq)) if (entry.fault !== undefined) out[entry.fault] = (out[entry.fault] ?? 0) + 1;
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Jobs
+
+/** The jobs a log's accepted mutations started or (a ClientToken replay) got back. */
+export function jobIdsOf(source: RequestSource, afterSeq = 0): Set<string> {
+  return new Set(acceptedMutations(source, afterSeq).map((call) => call.jobId!));
 }
 
 /** Jobs not among `sinceJobIds` (the IDs known before), of one listener if given, oldest first. */
@@ -174,6 +333,11 @@ export function liveIds(simulator: ListenerSource, listenerId: string): string[]
 /** A simulator listener's additional certificates as `id:status`, in the listener's order. */
 export function liveSet(simulator: ListenerSource, listenerId: string): string[] {
   return simulator.backend.listenerView(listenerId).additional.map((c) => `${c.certificateId}:${c.status}`);
+}
+
+/** Whether a simulator listener holds exactly `ids` as additional certificates, every one Associated (in any order). */
+export function holdsExactly(simulator: ListenerSource, listenerId: string, ids: readonly string[]): boolean {
+  return JSON.stringify(liveSet(simulator, listenerId).sort()) === JSON.stringify(ids.map((id) => `${id}:Associated`).sort());
 }
 
 /** `{ id: "Associated" }` for each ID, sorted: what a converged listener (or stored state) shows. */

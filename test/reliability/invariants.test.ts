@@ -1,12 +1,30 @@
 /**
- * The chaos invariants of reliability/invariants.ts on hand-built request logs and jobs. Action names and
- * error codes are spelled as the ALB API spells them, not taken from the modules under test; ClientTokens
- * are random UUIDs or arbitrary text, since the invariants must not depend on what they look like.
+ * The chaos invariants of reliability/invariants.ts on hand-built request logs, jobs and listener views.
+ * Action names and error codes are spelled as the ALB API spells them, not taken from the modules under
+ * test; ClientTokens are random UUIDs or arbitrary text, since the invariants must not depend on what they
+ * look like.
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { orderViolations, retryTokenViolations, type DeclaredResource } from "../../reliability/invariants";
-import type { JobView, RequestLogEntry } from "../../simulator";
+import {
+  judgeError,
+  listenerMoment,
+  liveSetViolations,
+  newJobLedger,
+  orderViolations,
+  outputViolations,
+  requestViolations,
+  retryTokenViolations,
+  secretLeaks,
+  tokenViolations,
+  unclearError,
+  unfinishedJobs,
+  unsettledListeners,
+  writerViolations,
+  type AppliedResource,
+  type DeclaredResource,
+} from "../../reliability/invariants";
+import type { JobView, ListenerView, RequestLogEntry } from "../../simulator";
 
 const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
 const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";
@@ -189,5 +207,162 @@ describe("order: a rotation associates before it dissociates, and never dissocia
   it("jobs of another apply do not count", () => {
     const jobs = [job("j1", ASSOCIATE, ["new"], 1_000, "Processing"), job("j2", DISSOCIATE, ["old"], 200_000, 201_000)];
     expect(orderViolations(logOf(jobs), jobs, [resource("r", ["old"], ["new"])], { startedAt: 150_000, endedAt: 250_000 })).toEqual([]);
+  });
+});
+
+/** A listener holding these additional certificates (`id` or `id:Status`). */
+function view(certificates: readonly string[], status: ListenerView["status"] = "Running", listenerId = LISTENER): ListenerView {
+  return {
+    listenerId,
+    protocol: "HTTPS",
+    status,
+    defaultCertificateId: "default",
+    additional: certificates.map((c) => {
+      const [certificateId, s] = c.split(":");
+      return { certificateId: certificateId!, status: (s ?? "Associated") as ListenerView["additional"][number]["status"] };
+    }),
+  };
+}
+
+describe("idempotency: one ClientToken names one job, one job one ClientToken", () => {
+  it("finds a token with two jobs and a job answered to two tokens; replays of one job are fine; dry runs and refusals do not count", () => {
+    const a = randomUUID();
+    const b = randomUUID();
+    expect(tokenViolations([request(ASSOCIATE, ["c1"], a, { time: 1, jobId: "j1" }), request(ASSOCIATE, ["c1"], a, { time: 2, jobId: "j1" })])).toEqual([]);
+    expect(tokenViolations([request(ASSOCIATE, ["c1"], a, { time: 1, jobId: "j1" }), request(ASSOCIATE, ["c1"], a, { time: 2, jobId: "j2" })])).toEqual([`ClientToken ${a} started 2 jobs`]);
+    expect(tokenViolations([request(ASSOCIATE, ["c1"], a, { time: 1, jobId: "j1" }), request(DISSOCIATE, ["c1"], b, { time: 2, jobId: "j1" })])).toEqual(["job j1 answered 2 tokens"]);
+    expect(tokenViolations([request(ASSOCIATE, ["c1"], a, { time: 1, jobId: "j1", dryRun: true }), request(ASSOCIATE, ["c1"], a, { time: 2, jobId: "j2" })])).toEqual([]);
+  });
+});
+
+describe("the requests of an apply", () => {
+  const guarded = (resources: DeclaredResource[] = [], writers: string[] = []) => ({ caCertificate: "ca-1", writerCertificates: new Set(writers), resources });
+  const declared = (key: string, before: readonly string[], now: readonly string[]): DeclaredResource => ({ key, name: `${key}-name`, listenerId: LISTENER, exclusive: false, before, now, ever: before });
+
+  it("a request over a limit, a ClientToken reused with other parameters", () => {
+    const log = [
+      request(ASSOCIATE, ["c1", "c2"], "t", { time: 1, status: 400, code: "InvalidParameter" }),
+      request(ASSOCIATE, ["c1"], "u", { time: 2, status: 400, code: "IdempotenceParamsMismatch" }),
+    ];
+    expect(requestViolations(log, [], newJobLedger(), guarded())).toEqual([
+      { kind: "requestLimits", text: `${ASSOCIATE} refused as InvalidParameter (2 certificate(s))` },
+      { kind: "duplicateJobs", text: "ClientToken u reused with other parameters" },
+    ]);
+  });
+
+  it("a ClientToken's second job, across the applies of a scenario; a replay of a counted job is no job of its own", () => {
+    const ledger = newJobLedger();
+    const jobs = [job("j1", ASSOCIATE, ["c1"], 1, 2), job("j2", ASSOCIATE, ["c2"], 3, 4)];
+    expect(requestViolations([request(ASSOCIATE, ["c1"], "t", { time: 1, jobId: "j1" })], jobs, ledger, guarded())).toEqual([]);
+    // The next apply: a replay of j1 (nothing), then the same token starting j2.
+    const next = [request(ASSOCIATE, ["c1"], "t", { time: 3, jobId: "j1" }), request(ASSOCIATE, ["c2"], "t", { time: 3, jobId: "j2" })];
+    expect(requestViolations(next, jobs, ledger, guarded())).toEqual([{ kind: "duplicateJobs", text: "ClientToken t started jobs j1, j2" }]);
+    expect([...ledger.providerJobs]).toEqual(["j1", "j2"]);
+  });
+
+  it("a certificate with two jobs in one direction in one apply, unless one of them failed", () => {
+    const log = [request(ASSOCIATE, ["c1"], "t", { time: 1, jobId: "j1" }), request(ASSOCIATE, ["c1"], "u", { time: 5, jobId: "j2" })];
+    const succeeded = [job("j1", ASSOCIATE, ["c1"], 1, 2), job("j2", ASSOCIATE, ["c1"], 5, 6)];
+    expect(requestViolations(log, succeeded, newJobLedger(), guarded())).toEqual([{ kind: "duplicateJobs", text: `c1 got two ${ASSOCIATE} jobs on ${LISTENER} in one apply` }]);
+    const firstFailed = [job("j1", ASSOCIATE, ["c1"], 1, 2, "Failed"), job("j2", ASSOCIATE, ["c1"], 5, 6)];
+    expect(requestViolations(log, firstFailed, newJobLedger(), guarded())).toEqual([]);
+  });
+
+  it("the CA certificate named, an outside writer's dissociated, one declared now (and not before) dissociated", () => {
+    const log = [
+      request(ASSOCIATE, ["ca-1"], "t", { time: 1, jobId: "j1" }),
+      request(DISSOCIATE, ["w1", "kept", "moved", "dropped"], "u", { time: 2, jobId: "j2" }),
+      request(DISSOCIATE, ["w1"], "v", { time: 3, status: 400, code: "ResourceInConfiguring.Listener" }),
+    ];
+    const resources = [declared("a", ["kept", "dropped"], ["kept"]), declared("b", [], ["moved"])];
+    expect(requestViolations(log, [], newJobLedger(), guarded(resources, ["w1"]))).toEqual([
+      { kind: "foreignTouched", text: `${ASSOCIATE} named the CA certificate on ${LISTENER}` },
+      { kind: "foreignTouched", text: `dissociated w1, an outside writer's certificate, on ${LISTENER}` },
+      // "kept", declared before and after, is the order invariant's; "dropped" is no longer declared.
+      { kind: "foreignTouched", text: `dissociated moved on ${LISTENER} while b-name declares it` },
+    ]);
+  });
+});
+
+describe("after a successful apply", () => {
+  const resource = (overrides: Partial<AppliedResource>): AppliedResource => ({
+    name: "sni", listenerId: LISTENER, exclusive: false, declared: true, set: ["a", "b"], pool: ["a", "b", "c", "d"], wanted: [], ...overrides,
+  });
+
+  it("the apply's jobs all succeeded", () => {
+    const jobs = [job("j1", ASSOCIATE, ["a"], 1, 2), job("j2", DISSOCIATE, ["c"], 3, "Processing"), job("j3", ASSOCIATE, ["b"], 4, 5, "Failed")];
+    expect(unfinishedJobs("stack0", jobs)).toEqual([
+      { kind: "halfDone", text: `stack0's ${DISSOCIATE} job j2 is Processing after a successful apply` },
+      { kind: "halfDone", text: `stack0's ${ASSOCIATE} job j3 is Failed after a successful apply` },
+    ]);
+  });
+
+  it("live set = declared set: every declared certificate Associated, nothing of the pool left behind", () => {
+    expect(liveSetViolations(resource({}), view(["a", "b", "foreign"]))).toEqual([]);
+    expect(liveSetViolations(resource({}), view(["a:Associating", "c", "d"]))).toEqual([
+      { kind: "lostCertificates", text: `sni: a is Associating on ${LISTENER} after a successful apply` },
+      { kind: "lostCertificates", text: `sni: b is absent on ${LISTENER} after a successful apply` },
+      { kind: "leftBehind", text: `sni left c, d on ${LISTENER}` },
+    ]);
+    // Another resource of the stack sharing the pool declares c: it is that one's.
+    expect(liveSetViolations(resource({ wanted: ["c"] }), view(["a", "b", "c"]))).toEqual([]);
+    // Exclusive: nothing undeclared at all; not declared (deleted): nothing of its pool.
+    expect(liveSetViolations(resource({ exclusive: true }), view(["a", "b", "foreign"]))).toEqual([{ kind: "leftBehind", text: `sni left foreign on ${LISTENER}` }]);
+    expect(liveSetViolations(resource({ declared: false, set: [], name: "sni-0" }), view(["b", "foreign"]))).toEqual([{ kind: "leftBehind", text: `sni-0 left b on ${LISTENER}` }]);
+  });
+
+  it("the outputs say what is live", () => {
+    expect(outputViolations(resource({ outputs: { a: "Associated", b: "Associated" } }))).toEqual([]);
+    expect(outputViolations(resource({ declared: false, set: [] }))).toEqual([]);
+    expect(outputViolations(resource({ outputs: { a: "Associated" } }))).toEqual([
+      { kind: "halfDone", text: `sni's outputs {"a":"Associated"} differ from the listener ({"a":"Associated","b":"Associated"})` },
+    ]);
+  });
+
+  it("done means settled: no listener still Configuring after the apply's own last job", () => {
+    const jobs = [job("j1", ASSOCIATE, ["a"], 1, 5), job("j0", ASSOCIATE, ["z"], 0, 2)];
+    const configuring = listenerMoment(view(["a"], "Configuring"), jobs);
+    expect(configuring).toEqual({ status: "Configuring", processing: false, lastJobId: "j1" });
+    expect(unsettledListeners("stack0", new Map([[LISTENER, configuring]]), [jobs[0]!])).toEqual([
+      { kind: "halfDone", text: `stack0's apply succeeded while ${LISTENER} was still Configuring after its job` },
+    ]);
+    // Another's job running, or the last job not the apply's, or the listener Running: settled as far as this apply goes.
+    expect(unsettledListeners("stack0", new Map([[LISTENER, listenerMoment(view(["a"], "Configuring"), [...jobs, job("j2", ASSOCIATE, ["y"], 6, "Processing")])]]), [jobs[0]!])).toEqual([]);
+    expect(unsettledListeners("stack0", new Map([[LISTENER, configuring]]), [jobs[1]!])).toEqual([]);
+    expect(unsettledListeners("stack0", new Map([[LISTENER, listenerMoment(view(["a"]), jobs)]]), [jobs[0]!])).toEqual([]);
+  });
+});
+
+describe("an outside writer's certificates are where its own jobs put them", () => {
+  const writer = { listenerId: LISTENER, writerPool: ["w1", "w2", "w3"], initialForeign: ["w1"] };
+
+  it("vanished or appeared unasked; the provider's jobs and jobs still running do not count", () => {
+    const jobs = [job("j1", ASSOCIATE, ["w2"], 1, 2), job("p1", DISSOCIATE, ["w1"], 3, 4), job("j2", ASSOCIATE, ["w3"], 5, "Processing")];
+    expect(writerViolations(writer, jobs, new Set(["p1"]), view(["w1", "w2"]))).toEqual([]);
+    expect(writerViolations(writer, jobs, new Set(["p1"]), view(["w2"]))).toEqual([{ kind: "lostCertificates", text: `outside writer's w1 vanished from ${LISTENER}` }]);
+    expect(writerViolations(writer, jobs, new Set(["p1"]), view(["w1"]))).toEqual([{ kind: "lostCertificates", text: `outside writer's w2 vanished from ${LISTENER}` }]);
+    expect(writerViolations(writer, [], new Set(), view(["w1", "w2"]))).toEqual([{ kind: "lostCertificates", text: `outside writer's w2 appeared on ${LISTENER} unasked` }]);
+    expect(writerViolations({ ...writer, writerPool: [] }, [], new Set(), view(["w2"]))).toEqual([]);
+  });
+});
+
+describe("what users see", () => {
+  it("an error names where, what to do next and, part-way, what was done and what was not", () => {
+    expect(judgeError(new Error("listener lsn-1 is busy; run the update again"))).toEqual({ kind: "Error", lacks: [] });
+    expect(judgeError(new Error("something broke")).lacks).toEqual(["the listener or the property", "what to do next"]);
+    const partial = Object.assign(new Error("job failed on lsn-1; run the update again"), { id: "lsn-1" });
+    expect(judgeError(partial).lacks).toEqual(["what was done and what was not"]);
+    expect(unclearError("update of sni", new Error("certificateIds: declare each certificate once"))).toEqual([]);
+    expect(unclearError("update of sni", new Error("something broke"))).toEqual([
+      { kind: "unclearErrors", text: "update of sni lacks the listener or the property, what to do next: something broke" },
+    ]);
+  });
+
+  it("a credential in what a user or a log sees", () => {
+    expect(secretLeaks("state", "{}", ["s3cret", "t0ken"])).toEqual([]);
+    expect(secretLeaks("state", "s3cret and t0ken", ["s3cret", "t0ken"])).toEqual([
+      { kind: "secretLeaks", text: "state contains a credential" },
+      { kind: "secretLeaks", text: "state contains a credential" },
+    ]);
   });
 });

@@ -4,6 +4,7 @@
  * that gives it up has started applying.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { liveSet, mutationCalls } from "../kit/request-log";
 import { startWorld, type World } from "../kit/world";
 import { DEMO_FIXTURE } from "../../simulator";
 
@@ -39,12 +40,9 @@ describe("moving a certificate between two resources in one deployment", () => {
     const taking = p.update(L, taker.outs!, takerNews);
     const [given, taken] = await Promise.all([giving, taking]);
 
-    const dissociated = world.sim.backend
-      .requestLog()
-      .filter((e) => e.action === "DissociateAdditionalCertificatesFromListener")
-      .flatMap((e) => Object.entries(e.params).filter(([k]) => /^Certificates\.\d+\.CertificateId$/.test(k)).map(([, v]) => v));
+    const dissociated = mutationCalls(world.sim).filter((call) => call.kind === "dissociate").flatMap((call) => call.certificateIds);
     expect(dissociated).toEqual([]);
-    expect(world.sim.backend.listenerView(L).additional.map((c) => `${c.certificateId}:${c.status}`)).toEqual([
+    expect(liveSet(world.sim, L)).toEqual([
       "24664588-cn-hangzhou:Associated",
       `${X}:Associated`,
       `${Y}:Associated`,

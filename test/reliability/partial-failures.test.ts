@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_FIXTURE } from "../../simulator";
 import { EngineStack } from "../kit/engine";
-import { mutationCalls } from "../kit/request-log";
+import { liveSet, mutationCalls } from "../kit/request-log";
 import { startWorld, type World } from "../kit/world";
 
 const L = "lsn-demo-https-443"; // default 23759533, additional 24664588 (an outside writer's)
@@ -19,7 +19,7 @@ const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
 let world: World;
 afterEach(async () => world?.close());
 
-const live = (): string[] => world.sim.backend.listenerView(L).additional.map((c) => `${c.certificateId}:${c.status}`);
+const live = (): string[] => liveSet(world.sim, L);
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 describe("a failed update", () => {

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultRule } from "../../simulator";
 import { EngineStack } from "../kit/engine";
+import { isRealMutation, liveSet, requestsOf } from "../kit/request-log";
 import { startWorld, type World, type WorldOptions } from "../kit/world";
 
 const L = "lsn-demo-https-443"; // default 23759533, additional 24664588 (an outside writer's)
@@ -13,13 +14,12 @@ const WRITER = "26004378-cn-hangzhou";
 const A = "25112233-cn-hangzhou";
 const B = "25209871-cn-hangzhou";
 const ASSOCIATE = "AssociateAdditionalCertificatesWithListener";
-const DISSOCIATE = "DissociateAdditionalCertificatesFromListener";
 
 let world: World;
 afterEach(async () => world?.close());
 
-const live = (): string[] => world.sim.backend.listenerView(L).additional.map((c) => `${c.certificateId}:${c.status}`);
-const mutations = () => world.sim.backend.requestLog().filter((e) => (e.action === ASSOCIATE || e.action === DISSOCIATE) && e.params.DryRun !== "true");
+const live = (): string[] => liveSet(world.sim, L);
+const mutations = () => requestsOf(world.sim).filter(isRealMutation);
 
 /** Checks (with its dry run) fault-free, then creates the resource under `faults`. */
 async function applyWith(faults: FaultRule[], ids: string[], options: WorldOptions = {}) {

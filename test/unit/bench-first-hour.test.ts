@@ -4,7 +4,7 @@
  * that no server can see (a closed port) has the wall target only. Synthetic results, no CLI.
  */
 import { describe, expect, it } from "vitest";
-import type { FirstHourBaselineRun, FirstHourCommand, FirstHourMistake, FirstHourResult, FirstHourRun } from "../../bench/bench-markdown";
+import type { FirstHourBaselineRun, FirstHourCommand, FirstHourMistake, FirstHourResult, FirstHourRun } from "../../bench/first-hour-types";
 import { FIRST_CALL_BUDGET_MS, firstHourChecks, firstHourSummaries, firstHourWallCeilingMs, median } from "../../bench/targets";
 
 const PREVIEW: FirstHourCommand = "pulumi preview";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { countCalls, fleetBounds, idealFleetMs, minimumJobs, optimalBatches, serviceFloor } from "../../bench/bench-stats";
+import { fleetBounds, idealFleetMs, minimumJobs, optimalBatches, serviceFloor } from "../../bench/bench-stats";
+import { countCalls } from "../kit/request-log";
 import type { RequestLogEntry } from "../../simulator";
 
 const entry = (seq: number, action: string, extra: Partial<RequestLogEntry> = {}): RequestLogEntry => ({

@@ -4,10 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { splitRun, type TraceEvent } from "../../bench/breakdown";
-import { parsePeerSettings, type PeerResults, type PhaseResult } from "../../bench/peer-bench";
-import { callsByAction, peerFixture, peerSets } from "../../bench/peer-world";
+import { parsePeerSettings } from "../../bench/peer-bench";
+import type { PeerResults, PhaseResult } from "../../bench/peer-types";
+import { peerFixture, peerSets } from "../../bench/peer-world";
 import { coldRunMs, peerChecks, peerHeadline, peerHeadlineBlock } from "../../bench/peer-markdown";
 import type { JobView, RequestLogEntry } from "../../simulator";
+import { callsByAction } from "../kit/request-log";
 
 function entry(seq: number, time: number, action: string, extra: Partial<RequestLogEntry> = {}): RequestLogEntry {
   return { seq, time, action, params: {}, status: 200, code: null, requestId: `r${seq}`, ...extra };
