@@ -20,7 +20,7 @@ import { randomInt } from "node:crypto";
 import { Action, CertificateStatus, ErrorCode, Limits as ApiLimits, type MutationAction } from "../contract/alb-contract";
 import { DEFAULT_BEHAVIOUR, jobDurationMs, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
 import { AlbErrorResponse, albError, invalidParameter, missingParameter } from "./errors";
-import { FaultInjector, type FaultRule, type FaultRuleState } from "./faults";
+import { FaultInjector, type JobFaultEffect, type FaultRule, type FaultRuleState } from "./faults";
 import {
   DEMO_FIXTURE,
   LISTENER_STATUSES,
@@ -41,7 +41,6 @@ import {
   effectiveListenerStatus,
   pruneLingeringRows,
   settleDueJobs,
-  type JobFailure,
   type JobRecord,
   type ListenerRecord,
   type PreviousRowStatus,
@@ -104,11 +103,8 @@ export interface MutationResult {
   readonly replayed: boolean;
 }
 
-/** What an injected fault does to the job a mutation starts. */
-export interface JobFaultEffect {
-  readonly failure?: JobFailure;
-  readonly stuckConfiguringMs?: number;
-}
+/** What an injected fault does to the job a mutation starts (defined with the fault kinds). */
+export type { JobFaultEffect } from "./faults";
 
 /** How the server threads request context into a mutation. */
 export interface MutationHooks {

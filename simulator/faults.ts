@@ -18,9 +18,21 @@
  */
 import { readFileSync } from "node:fs";
 import { ALB_ACTIONS, ErrorCode, MUTATION_ACTIONS as MUTATING_ACTIONS } from "../contract/alb-contract";
-import type { JobFaultEffect } from "./backend";
 import { albError, internalError, invalidFaultRule, type AlbErrorResponse } from "./errors";
 import { SeededRandom, type ScenarioDraws } from "./random";
+
+
+/** How a job will fail, decided when it starts (an injected `jobFail` fault). */
+export interface JobFailure {
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
+/** What an injected fault does to the job a mutation starts. */
+export interface JobFaultEffect {
+  readonly failure?: JobFailure;
+  readonly stuckConfiguringMs?: number;
+}
 
 /** Where a fault kind acts, and which requests it can fire on. */
 export type FaultStage =

@@ -11,6 +11,7 @@
  * certificate returns to where it was before the job.
  */
 import { Action, type CertificateStatus, type JobStatus, type MutationAction } from "../contract/alb-contract";
+import type { JobFailure } from "./faults";
 import type { ListenerProtocol, ListenerStatus } from "./fixture";
 
 /** Status of an additional certificate on a listener, as the simulator stores it (canonical spelling). */
@@ -20,11 +21,8 @@ export type AdditionalCertificateStatus = Extract<CertificateStatus, "Associatin
 export type PreviousRowStatus = Extract<CertificateStatus, "Associated" | "Dissociated"> | null;
 export type { JobStatus };
 
-/** How a job will fail, decided when it starts (an injected `jobFail` fault). */
-export interface JobFailure {
-  readonly errorCode: string;
-  readonly errorMessage: string;
-}
+/** How a job will fail, decided when it starts (an injected `jobFail` fault; defined with the fault kinds). */
+export type { JobFailure } from "./faults";
 
 /** A job as the backend stores and persists it. */
 export interface JobRecord {
