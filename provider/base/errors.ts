@@ -12,8 +12,8 @@ function fixOf(code: string): string {
   return fix;
 }
 
-/** The catalogue's fix as a clause that follows a semicolon: lower-case first letter, no full stop. */
-function fixClause(code: string): string {
+/** The catalogue's fix for `code` as a clause that follows a semicolon: lower-case first letter, no full stop. */
+export function fixClause(code: string): string {
   const fix = withoutFullStop(fixOf(code));
   return fix.charAt(0).toLowerCase() + fix.slice(1);
 }

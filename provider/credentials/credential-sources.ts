@@ -15,8 +15,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as AlicloudCredentials from "@alicloud/credentials";
-import { isNetworkFailureCode, retryKindOf, type RetryKind } from "../../contract/alb-contract";
-import { CredentialsFetchError, redact } from "../base/errors";
+import { ErrorCode, isNetworkFailureCode, retryKindOf, type RetryKind } from "../../contract/alb-contract";
+import { CredentialsFetchError, fixClause, redact } from "../base/errors";
 import type { CliConfiguration, Credentials, CredentialSource, FetchedCredentials } from "./types";
 
 /** The `@alicloud/credentials` module. */
@@ -199,17 +199,20 @@ async function withTokenFile<T>(token: string, run: (file: string) => Promise<T>
   }
 }
 
-/** Fix hints by service error code. */
+/**
+ * Fix hints by the STS's error code: the catalogue's fix where it fits a fetch as it is; the base credentials'
+ * refusals are worded for the role's assumption, and `NoPermission` is not a code of the catalogue.
+ */
 const HINTS: Readonly<Record<string, string>> = {
-  "EntityNotExist.Role": "check the role ARN",
+  [ErrorCode.stsRoleNotFound]: fixClause(ErrorCode.stsRoleNotFound),
   NoPermission: "the caller may not assume this role: check the role's trust policy and that the caller has sts:AssumeRole",
   "InvalidAccessKeyId.NotFound": "the access key the role is assumed with is unknown; check the base credentials",
   SignatureDoesNotMatch: "the access key secret the role is assumed with is wrong; check the base credentials",
-  "AuthenticationFail.NoPermission": "check the OIDC provider ARN (RAM console → OIDC providers)",
+  [ErrorCode.oidcProviderNotFound]: fixClause(ErrorCode.oidcProviderNotFound),
   "AuthenticationFail.OIDCToken.Expired": "the OIDC token has expired; the CI or cluster must write a fresh one before the provider runs",
   "AuthenticationFail.OIDCToken.AudienceNotMatch": "the token's audience must be a client ID of the OIDC provider in RAM",
   "AuthenticationFail.OIDCToken.Invalid": "the OIDC token is not accepted; check its issuer and that it is the raw token",
-  "InvalidParameter.DurationSeconds": "lower sessionExpiration to at most the role's maximum session duration",
+  [ErrorCode.stsInvalidDurationSeconds]: fixClause(ErrorCode.stsInvalidDurationSeconds),
   "InvalidSecurityToken.Expired": "the base credentials' security token has expired",
 };
 
