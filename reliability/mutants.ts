@@ -39,8 +39,8 @@ export const MUTANTS: readonly Mutant[] = [
     name: "dissociate-before-associate",
     description: "the dissociations of a rotation sent before its associations",
     file: "provider/core/reconcile.js",
-    find: "        for (const batch of plan.associate)\n            await this.runBatch(settle_1.ASSOCIATE, batch, markMutated);\n        for (const batch of plan.dissociate)\n            await this.runBatch(settle_1.DISSOCIATE, batch, markMutated);",
-    replace: "        for (const batch of plan.dissociate)\n            await this.runBatch(settle_1.DISSOCIATE, batch, markMutated);\n        for (const batch of plan.associate)\n            await this.runBatch(settle_1.ASSOCIATE, batch, markMutated);",
+    find: "        for (const batch of plan.associate)\n            await this.runBatch(batch_verdict_1.ASSOCIATE, batch, markMutated);\n        for (const batch of plan.dissociate)\n            await this.runBatch(batch_verdict_1.DISSOCIATE, batch, markMutated);",
+    replace: "        for (const batch of plan.dissociate)\n            await this.runBatch(batch_verdict_1.DISSOCIATE, batch, markMutated);\n        for (const batch of plan.associate)\n            await this.runBatch(batch_verdict_1.ASSOCIATE, batch, markMutated);",
     caughtBy: "order",
   },
   {
