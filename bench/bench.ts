@@ -169,6 +169,8 @@ function machine(): Record<string, string | number> {
 async function main(): Promise<void> {
   const settings = parseSettings(process.argv.slice(2));
   const started = new Date();
+  // The sources measured are the ones at the start: an edit during the run must not pass for measured.
+  const provenance = { commit: currentCommit(REPO_ROOT), sourcesDigest: sourcesDigest(REPO_ROOT) };
   const info = machine();
   say(`alb-listener-certificates benchmark (${settings.mode}); ${info.cpus} CPUs, ${info.memoryGiB} GiB, Node ${info.node}`);
   const checks: Check[] = [];
@@ -286,8 +288,7 @@ async function main(): Promise<void> {
     mode: settings.mode,
     command: commandOf(settings),
     machine: info,
-    commit: currentCommit(REPO_ROOT),
-    sourcesDigest: sourcesDigest(REPO_ROOT),
+    ...provenance,
     settings: { ...settings, outDir: path.relative(REPO_ROOT, settings.outDir) || ".", markdownPath: path.relative(REPO_ROOT, settings.markdownPath), perCertificateTimings: PER_CERTIFICATE_TIMINGS } as BenchSettings,
     direct,
     directColdSchedule: cold,

@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   }
 
   const started = performance.now();
+  // The sources measured are the ones at the start: an edit during the run must not pass for measured.
+  const provenance = { commit: currentCommit(REPO_ROOT), sourcesDigest: sourcesDigest(REPO_ROOT) };
   const results: ScenarioResult[] = [];
   let next = from;
   let done = 0;
@@ -120,8 +122,7 @@ async function main(): Promise<void> {
     const command = `npm run chaos -- --scenarios ${scenarios} --seed ${seed}${from ? ` --from ${from}` : ""}`;
     const figures: ChaosFigures = {
       command,
-      commit: currentCommit(REPO_ROOT),
-      sourcesDigest: sourcesDigest(REPO_ROOT),
+      ...provenance,
       generated: new Date().toISOString(),
       settings,
       summary,
