@@ -202,7 +202,7 @@ const LEGACY_RUNTIME = `"use strict";
 // \`certificateIds\` array (no \`certificates\` map), and progress lines carry ${JSON.stringify(LEGACY_MARK)}.
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.provider = provider;
-const { createDefaultProvider } = require("./provider");
+const { createDefaultProvider } = require("./lifecycle/provider");
 function toLegacy(props) {
   if (!props || typeof props !== "object" || !props.certificates || typeof props.certificates !== "object") return props;
   const { certificates, ...rest } = props;
