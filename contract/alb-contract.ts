@@ -275,6 +275,13 @@ export const ErrorCode = Object.freeze({
   invalidVersion: "InvalidVersion",
   invalidActionNotFound: "InvalidAction.NotFound",
   unsupportedHttpMethod: "UnsupportedHTTPMethod",
+  /**
+   * CAS: the certificate does not exist (or is not this account's). The exact code is not documented; other
+   * tools match any code starting with `NotFound`, and so does `casCertificateMissing`.
+   */
+  casNotFound: "NotFound",
+  /** CAS: the caller's RAM policy does not allow the action (the common code of Alibaba's POP gateway). */
+  forbiddenRam: "Forbidden.RAM",
   /** A body larger than the gateway accepts (the real gateway's code is unknown; this is the simulator's). */
   requestEntityTooLarge: "RequestEntityTooLarge",
   /** No response: the connection failed or was reset (this package's name). */
@@ -547,6 +554,22 @@ export const ERROR_CODES = Object.freeze({
   [ErrorCode.forbidden]: { httpStatus: 403, meaning: "permission", retry: "never", fix: PERMISSION_FIX },
   [ErrorCode.forbiddenLoadBalancer]: { httpStatus: 403, meaning: "permission", retry: "never", fix: PERMISSION_FIX },
 
+  // The Certificate Management Service (CAS), read for certificate details (docs/cas-api-facts.md).
+  [ErrorCode.casNotFound]: {
+    httpStatus: 404,
+    meaning: "certificateNotFound",
+    retry: "never",
+    messageTemplate: "The certificate {certificateId} does not exist.",
+    fix: "Use the ID of a certificate in the Certificate Management Service (e.g. 23759533-cn-hangzhou).",
+  },
+  [ErrorCode.forbiddenRam]: {
+    httpStatus: 403,
+    meaning: "permission",
+    retry: "never",
+    messageTemplate: "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+    fix: "Grant the RAM user or role of these credentials the read actions it names (a RAM policy that allows them), or use credentials that have them.",
+  },
+
   // No answer, or no API answer: this package's own names, never on the wire.
   [ErrorCode.networkError]: { httpStatus: 0, meaning: "transient", retry: "transient" },
   [ErrorCode.timeout]: { httpStatus: 0, meaning: "transient", retry: "transient" },
@@ -781,6 +804,11 @@ export function isRetryable(code: string, httpStatus?: number): boolean {
 /** Whether the code is the listener refusing a mutation because it is not idle. */
 export function isListenerBusy(code: string): boolean {
   return retryKindOf(code) === "busy";
+}
+
+/** Whether a CAS error code says the certificate is not there (`NotFound`, `NotFound.…`). */
+export function casCertificateMissing(code: string): boolean {
+  return code === "NotFound" || code.startsWith("NotFound.");
 }
 
 /** Whether the code is flow control. */
