@@ -63,14 +63,17 @@ export interface CasReference {
 }
 
 /**
- * The CAS certificate an ALB certificate ID names: `<digits>-cn-hangzhou` (China site) or
- * `<digits>-ap-southeast-1` (International site), CAS's `CertIdentifier`. Any other shape has no documented
- * CAS counterpart: undefined.
+ * The CAS certificate an ALB certificate ID names: `<digits>-<region>`, CAS's `CertIdentifier`. The CAS
+ * documents give two suffixes, `cn-hangzhou` (China site) and `ap-southeast-1` (International site), each
+ * naming the site that holds the certificate; for any other region suffix the site is the one
+ * {@link defaultCasSite} gives that region (certimate's reading; see `docs/cas-api-facts.md`). Any other
+ * shape has no documented CAS counterpart: undefined.
  */
 export function casReferenceOf(albCertificateId: string): CasReference | undefined {
-  const match = /^(\d{1,15})-(cn-hangzhou|ap-southeast-1)$/.exec(albCertificateId);
+  const match = /^(\d{1,15})-([a-z]{2,4}(?:-[a-z0-9]+){1,3})$/.exec(albCertificateId);
   if (match === null) return undefined;
-  return { casId: Number(match[1]), site: match[2] as CasSite };
+  const suffix = match[2]!;
+  return { casId: Number(match[1]), site: Object.hasOwn(CAS_SITES, suffix) ? (suffix as CasSite) : defaultCasSite(suffix) };
 }
 
 /** The ALB certificate ID (CAS `CertIdentifier`) of a CAS certificate. */

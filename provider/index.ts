@@ -2,7 +2,7 @@
  * alb-listener-certificates: a Pulumi dynamic provider that owns the set of additional (SNI)
  * certificates on an Alibaba Cloud ALB listener.
  */
-export { ListenerAdditionalCertificates, type ListenerAdditionalCertificatesArgs } from "./resource";
+export { ListenerAdditionalCertificates, type CertificateInfo, type ListenerAdditionalCertificatesArgs } from "./resource";
 export {
   AlbApiError,
   AlbProviderError,

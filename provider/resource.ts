@@ -45,6 +45,34 @@ export interface ListenerAdditionalCertificatesArgs {
    * @default 600
    */
   waitTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * A certificate being added that ends within this many days is a warning in the preview (an expired one is
+   * always an error). `0` turns the warning off.
+   * @default 30
+   */
+  expiryWarningDays?: pulumi.Input<number>;
+  /**
+   * What a change does when a domain that a removed certificate serves is covered by no certificate the
+   * listener keeps (additional or default; `*.example.com` covers `api.example.com`, not `example.com`):
+   * `"warn"` (a warning in the preview), `"error"` (the preview fails), or `"off"`.
+   * @default "warn"
+   */
+  domainCoverage?: pulumi.Input<"warn" | "error" | "off">;
+  /**
+   * Whether a change reads each certificate's domains and validity from the Certificate Management Service
+   * (RAM action `yundun-cert:GetCertificateDetail`, never the key) to show them in the preview and run the
+   * expiry and coverage checks. `false`: no such read at all.
+   * @default true
+   */
+  readCertificateDetails?: pulumi.Input<boolean>;
+}
+
+/** What the resource knows of one certificate (output `certificateInfo`). */
+export interface CertificateInfo {
+  /** The domains the certificate serves (common name and alternative names). */
+  readonly domains: string[];
+  /** End of validity, ISO 8601 in UTC. */
+  readonly notAfter: string;
 }
 
 /** Loads the implementation from the program's installation of this package. */
@@ -142,6 +170,11 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
   declare public readonly region: pulumi.Output<string>;
   /** The deadline in seconds of each operation. */
   declare public readonly waitTimeoutSeconds: pulumi.Output<number>;
+  /**
+   * Per declared certificate, its domains and end of validity, as read from the Certificate Management
+   * Service when the set last changed; undefined when the details were not read (no permission, opted out).
+   */
+  declare public readonly certificateInfo: pulumi.Output<Record<string, CertificateInfo> | undefined>;
 
   constructor(name: string, args: ListenerAdditionalCertificatesArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -154,6 +187,10 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
         region: args.region,
         endpoint: args.endpoint,
         waitTimeoutSeconds: args.waitTimeoutSeconds,
+        expiryWarningDays: args.expiryWarningDays,
+        domainCoverage: args.domainCoverage,
+        readCertificateDetails: args.readCertificateDetails,
+        certificateInfo: undefined,
         resourceName: name,
         certificates: secrecyOf(args.certificateIds),
       },

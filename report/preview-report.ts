@@ -15,6 +15,7 @@
  */
 import * as fs from "node:fs";
 import { parseEvents } from "../provider/lifecycle/events";
+import type { CertificateFacts, UncoveredDomain } from "../provider/core/certificate-review";
 import { declaredSet, type DeclaredSet } from "../provider/lifecycle/state";
 
 /** Marks the report, so a CI job can find and update its earlier comment. */
@@ -67,6 +68,8 @@ export interface ListenerChange {
   /** Some set is known only after apply. */
   readonly unknown: boolean;
   readonly resources: readonly ResourceChange[];
+  /** Domains the change leaves without a certificate, as the provider reported them. */
+  readonly uncovered: readonly UncoveredDomain[];
 }
 
 /** A resource replaced because its listener or region changes. */
@@ -100,6 +103,8 @@ export interface PreviewReport {
   readonly summary: Readonly<Record<string, number>>;
   /** Resources of other types that change (op ≠ same). */
   readonly otherChanges: readonly { readonly name: string; readonly type: string; readonly op: string }[];
+  /** What each certificate is (domains, end date), as the provider reported it, by ID. */
+  readonly certificates: Readonly<Record<string, CertificateFacts>>;
 }
 
 const REPLACEMENT_OPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
@@ -203,8 +208,18 @@ export function buildReport(doc: PreviewDocument): PreviewReport {
   // What the provider says about drift it found while diffing (an event in its output): the inputs are
   // unchanged then, and this is the only place naming the certificates the update repairs.
   const drift = new Map<string, { missing: string[]; undeclared: string[] }>();
+  // What each certificate is, and the domains a change leaves without one (the provider's review in `check`).
+  const facts = new Map<string, CertificateFacts>();
+  const uncovered = new Map<string, Map<string, Set<string>>>();
   for (const d of doc.diagnostics ?? []) {
     for (const event of parseEvents(d.message)) {
+      if (event.kind === "certificates") {
+        for (const c of [...event.added, ...event.removed, ...event.kept]) if (!facts.get(c.id)?.domains) facts.set(c.id, c);
+        const gaps = uncovered.get(event.listenerId) ?? new Map<string, Set<string>>();
+        for (const u of event.uncovered) gaps.set(u.domain, new Set([...(gaps.get(u.domain) ?? []), ...u.certificateIds]));
+        uncovered.set(event.listenerId, gaps);
+        continue;
+      }
       const entry = drift.get(event.listenerId) ?? { missing: [], undeclared: [] };
       entry.missing.push(...event.missing);
       entry.undeclared.push(...event.undeclared);
@@ -364,6 +379,9 @@ export function buildReport(doc: PreviewDocument): PreviewReport {
         keep: sorted([...acc.before].filter((id) => acc.after.has(id) && !moving.has(id))),
         unknown: acc.unknown,
         resources: acc.resources,
+        uncovered: [...(uncovered.get(listenerId) ?? new Map<string, Set<string>>())]
+          .map(([domain, ids]) => ({ domain, certificateIds: [...ids].sort() }))
+          .sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0)),
       };
     })
     .sort((a, b) => (a.listenerId < b.listenerId ? -1 : a.listenerId > b.listenerId ? 1 : 0));
@@ -377,6 +395,7 @@ export function buildReport(doc: PreviewDocument): PreviewReport {
     warnings,
     summary: { ...(doc.changeSummary ?? {}) },
     otherChanges,
+    certificates: Object.fromEntries([...facts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
 }
 
@@ -389,8 +408,15 @@ function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
-function idList(ids: readonly string[]): string {
-  return ids.length === 0 ? "—" : ids.map(code).join("<br>");
+/** A certificate in a table cell: its ID, then its domains and end date when the provider read them. */
+function certificateCell(id: string, facts: Readonly<Record<string, CertificateFacts>>): string {
+  const c = facts[id];
+  if (!c?.domains) return code(id);
+  return `${code(id)} ${md(c.domains.join(", "))}${c.notAfter ? ` · until ${md(c.notAfter.slice(0, 10))}` : ""}`;
+}
+
+function idList(ids: readonly string[], facts: Readonly<Record<string, CertificateFacts>> = {}): string {
+  return ids.length === 0 ? "—" : ids.map((id) => certificateCell(id, facts)).join("<br>");
 }
 
 const SUMMARY_LABELS: readonly [string, string][] = [
@@ -441,15 +467,24 @@ export function renderMarkdown(report: PreviewReport, options: RenderOptions = {
     out.push("#### Certificates per listener", "");
     out.push("| Listener | ➕ Associate | ➖ Dissociate | Keep | Resources |", "|---|---|---|---|---|");
     for (const l of report.listeners) {
-      const associate = l.unknown ? [...l.associate.map(code), "_more, known after apply_"].join("<br>") : idList(l.associate);
+      const facts = report.certificates;
+      const associate = l.unknown ? [...l.associate.map((id) => certificateCell(id, facts)), "_more, known after apply_"].join("<br>") : idList(l.associate, facts);
       const resources = l.resources
         .map((r) => `${code(r.name)} (${r.op})${r.notes.length ? `: ${r.notes.map(md).join("; ")}` : ""}`)
         .join("<br>");
       out.push(
-        `| ${code(l.listenerId)} | ${associate} | ${idList(l.dissociate)} | ${idList(l.keep)} | ${resources} |`,
+        `| ${code(l.listenerId)} | ${associate} | ${idList(l.dissociate, facts)} | ${idList(l.keep, facts)} | ${resources} |`,
       );
     }
     out.push("");
+    const gaps = report.listeners.flatMap((l) => l.uncovered.map((u) => ({ listenerId: l.listenerId, ...u })));
+    if (gaps.length > 0) {
+      out.push("#### ⚠️ Domains left without a certificate", "");
+      for (const g of gaps) {
+        out.push(`- ${code(g.domain)} on ${code(g.listenerId)}: served until now by ${g.certificateIds.map(code).join(", ")}, which this change removes; no remaining certificate covers it.`);
+      }
+      out.push("");
+    }
   }
 
   if (report.replacements.length > 0) {

@@ -100,3 +100,9 @@ export const CONFIG_NAMESPACE = "alb-listener-certificates";
 export const VALIDATION_DEADLINE_MS = 30_000;
 export const VALIDATION_RETRY_MIN_DELAY_MS = 250;
 export const VALIDATION_RETRY_MAX_DELAY_MS = 2_000;
+
+/** Default of `expiryWarningDays`: a certificate being added that ends within this many days is warned about. */
+export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
+
+/** Largest `expiryWarningDays` accepted (ten years: longer than any certificate is issued for). */
+export const MAX_EXPIRY_WARNING_DAYS = 3650;

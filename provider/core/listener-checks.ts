@@ -91,6 +91,8 @@ export interface ValidationRequest {
   readonly toAdd: readonly string[];
   /** The listener's rows, when the caller has just read them. */
   readonly rows?: readonly ListenerCertificate[];
+  /** Told what the validation read of the listener (when it read both its attribute and its rows). */
+  readonly observe?: (attribute: ListenerAttribute, rows: readonly ListenerCertificate[]) => void;
 }
 
 /**
@@ -112,6 +114,7 @@ export class LiveValidator {
       const httpProblem = protocolProblem(listenerId, attribute);
       if (httpProblem) return [httpProblem];
       const rows = request.rows ?? (await session.rows());
+      request.observe?.(attribute, rows);
       const stopped = stoppedProblem(listenerId, attribute);
       problems.push(...(stopped ? [stopped] : []), ...declarationProblems(listenerId, attribute, rows, request.declared));
       // A stopped listener refuses the dry run too; its problem says all there is to say.

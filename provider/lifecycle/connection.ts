@@ -4,6 +4,8 @@
  * listener sessions built from them. One instance per provider process.
  */
 import { defaultEndpoint, type AlbApi, type EndpointContact } from "../transport/alb-client";
+import type { CasApi } from "../transport/cas-types";
+import { CAS_SITES, type CasSite } from "../../contract/cas-contract";
 import type { Clock } from "../base/clock";
 import {
   describeCredentialSource,
@@ -32,6 +34,15 @@ export interface ConnectionDeps {
     credentials: () => Promise<Credentials>,
     info?: { readonly source: string; readonly contact: EndpointContact; readonly credentialSource: string },
   ) => AlbApi;
+  /**
+   * The Certificate Management Service client of an endpoint (same arguments as `createApi`). Without it,
+   * certificate details are not read at all.
+   */
+  readonly createCasApi?: (
+    endpoint: string,
+    credentials: () => Promise<Credentials>,
+    info?: { readonly source: string; readonly contact: EndpointContact; readonly credentialSource: string },
+  ) => CasApi;
   /** Decides where credentials come from and fetches (and caches) them; see `credentials.ts`. */
   readonly credentials: CredentialChain;
 }
@@ -67,22 +78,45 @@ export class Connection {
 
   /** The API client for a resource's stored or new properties; credentials are looked up per request. */
   api(props: RawProps): AlbApi {
+    const { endpoint, override, source, region } = this.endpointOf(props);
+    const url = endpoint ?? (region ? defaultEndpoint(region) : undefined);
+    if (!url) throw new AlbProviderError("No region: set the resource's region input or the stack config alicloud:region.");
+    return this.client(url, override ? source : `the default endpoint of region ${region}`, this.deps.createApi);
+  }
+
+  /**
+   * The Certificate Management Service client of a site for a resource. An endpoint override (stack config,
+   * environment or the resource's input) serves both APIs, as the simulator does, unless it is one of the
+   * cloud's own hosts (a VPC endpoint of ALB, say): then, like without one, the site's public CAS endpoint.
+   */
+  casApi(props: RawProps, site: CasSite, create: NonNullable<ConnectionDeps["createCasApi"]>): CasApi {
+    const { endpoint, override, source } = this.endpointOf(props);
+    if (override && endpoint && !/\.aliyuncs\.com(:\d+)?$/i.test(new URL(endpoint).host)) return this.client(endpoint, source, create);
+    return this.client(CAS_SITES[site], `the Certificate Management Service endpoint of site ${site}`, create);
+  }
+
+  /** The endpoint a resource's props and the stack name, and where it came from; `override` when one is set. */
+  private endpointOf(props: RawProps): { endpoint?: string; override: boolean; source: string; region: string } {
     const env = this.environment();
     const found = findEndpointOverride(env);
-    const override = found?.value;
-    if (override !== undefined && !isHttpUrl(override)) {
-      throw new AlbProviderError(`The endpoint override ${JSON.stringify(override)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
+    const fromConfig = found?.value;
+    if (fromConfig !== undefined && !isHttpUrl(fromConfig)) {
+      throw new AlbProviderError(`The endpoint override ${JSON.stringify(fromConfig)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
     }
-    const region = typeof props.region === "string" && props.region ? props.region : resolveRegion(undefined, env);
+    const region = typeof props.region === "string" && props.region ? props.region : (resolveRegion(undefined, env) ?? "");
     const input = typeof props.endpoint === "string" && props.endpoint ? props.endpoint : undefined;
-    const endpoint = override ?? input ?? (region ? defaultEndpoint(region) : undefined);
-    if (!endpoint) throw new AlbProviderError("No region: set the resource's region input or the stack config alicloud:region.");
-    const source = found !== undefined ? `from ${found.from}` : input !== undefined ? "from the resource's endpoint input" : `the default endpoint of region ${region}`;
+    const endpoint = fromConfig ?? input;
+    const source = found !== undefined ? `from ${found.from}` : "from the resource's endpoint input";
+    return { endpoint, override: endpoint !== undefined, source, region };
+  }
+
+  /** A client of `endpoint`, sharing the process's record of whether it has answered, with the credential session. */
+  private client<T>(endpoint: string, source: string, create: (endpoint: string, credentials: () => Promise<Credentials>, info: { source: string; contact: EndpointContact; credentialSource: string }) => T): T {
     const url = endpoint.replace(/\/+$/, "");
     let contact = this.contacts.get(url);
     if (contact === undefined) this.contacts.set(url, (contact = { answered: false }));
-    const session = this.deps.credentials.session(env);
-    return this.deps.createApi(url, session.credentials, { source, contact, credentialSource: describeCredentialSource(session.source) });
+    const session = this.deps.credentials.session(this.environment());
+    return create(url, session.credentials, { source, contact, credentialSource: describeCredentialSource(session.source) });
   }
 
   /**

@@ -2,8 +2,10 @@
  * `check`'s canonicalization and validation of what a program declares, into the stored format of
  * `state.ts`. Nothing here calls the API.
  */
+import { DOMAIN_COVERAGE_MODES, type DomainCoverage } from "../core/certificate-review";
 import {
   DEFAULT_WAIT_TIMEOUT_SECONDS,
+  MAX_EXPIRY_WARNING_DAYS,
   MAX_WAIT_TIMEOUT_SECONDS,
   MIN_WAIT_TIMEOUT_SECONDS,
 } from "../base/defaults";
@@ -140,6 +142,34 @@ export function canonicalize(news: Record<string, unknown>, options: Canonicaliz
     }
   }
 
+  let expiryWarningDays: number | undefined;
+  const rawExpiry = news.expiryWarningDays;
+  if (rawExpiry !== undefined && rawExpiry !== null) {
+    if (typeof rawExpiry !== "number" || !Number.isInteger(rawExpiry) || rawExpiry < 0 || rawExpiry > MAX_EXPIRY_WARNING_DAYS) {
+      fail(
+        "expiryWarningDays",
+        `expiryWarningDays must be a whole number of days from 0 to ${MAX_EXPIRY_WARNING_DAYS} (0 turns the warning off), got ${describe(rawExpiry)}.`,
+      );
+    } else {
+      expiryWarningDays = rawExpiry;
+    }
+  }
+
+  let domainCoverage: DomainCoverage | undefined;
+  const rawCoverage = news.domainCoverage;
+  if (rawCoverage !== undefined && rawCoverage !== null) {
+    if (typeof rawCoverage !== "string" || !(DOMAIN_COVERAGE_MODES as readonly string[]).includes(rawCoverage)) {
+      fail("domainCoverage", `domainCoverage must be one of ${DOMAIN_COVERAGE_MODES.map((m) => JSON.stringify(m)).join(", ")}, got ${describe(rawCoverage)}.`);
+    } else {
+      domainCoverage = rawCoverage as DomainCoverage;
+    }
+  }
+
+  const rawDetails = news.readCertificateDetails;
+  if (rawDetails !== undefined && rawDetails !== null && typeof rawDetails !== "boolean") {
+    fail("readCertificateDetails", `readCertificateDetails must be true or false, got ${describe(rawDetails)}.`);
+  }
+
   const resourceName = typeof news.resourceName === "string" && news.resourceName ? news.resourceName : undefined;
 
   if (failures.length > 0) return { failures, certificatesUnknown };
@@ -154,6 +184,9 @@ export function canonicalize(news: Record<string, unknown>, options: Canonicaliz
       region,
       ...(endpoint ? { endpoint } : {}),
       waitTimeoutSeconds,
+      ...(expiryWarningDays !== undefined ? { expiryWarningDays } : {}),
+      ...(domainCoverage !== undefined ? { domainCoverage } : {}),
+      ...(rawDetails === false ? { readCertificateDetails: false } : {}),
       ...(resourceName ? { resourceName } : {}),
     },
   };

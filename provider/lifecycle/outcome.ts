@@ -99,6 +99,12 @@ export function readOutcome(listenerId: string, props: RawProps, rows: readonly 
     .filter((c) => isPresentStatus(c.status) && (props.exclusive === true || declared.has(c.certificateId)))
     .sort((a, b) => (a.certificateId < b.certificateId ? -1 : 1));
   const outputs = upgradeStored(listenerId, props, Object.fromEntries(kept.map((c) => [c.certificateId, c.status])));
+  // What each certificate is does not change while it is served: the details an apply recorded stay.
+  const info = props.certificateInfo;
+  if (info !== null && typeof info === "object" && !Array.isArray(info)) {
+    const still = Object.entries(info as Record<string, unknown>).filter(([id]) => kept.some((c) => c.certificateId === id));
+    if (still.length > 0) outputs.certificateInfo = Object.fromEntries(still);
+  }
   const inputs = upgradeStored(listenerId, props, certificateMap(kept.map((c) => c.certificateId)));
   return { id: listenerId, props: outputs, inputs };
 }

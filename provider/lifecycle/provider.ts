@@ -8,6 +8,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { createAlbClient } from "../transport/alb-client";
+import { createCasClient } from "../transport/cas-client";
 import { systemClock, type Clock } from "../base/clock";
 import { ListenerCoordinator } from "../core/coordinator";
 import { CredentialChain, processEnvironment, resolveRegion } from "../credentials/credentials";
@@ -24,6 +25,9 @@ import { Connection, type ConnectionDeps } from "./connection";
 import { appliedOutputs, ApplyTracker, partialOutcome, readOutcome } from "./outcome";
 import { declaredIds, sameIds, storedListenerId, UNKNOWN, unsettledIds, type RawProps, type StoredProps } from "./state";
 import { ThrottleGate } from "../core/throttle-gate";
+import { CertificateCatalog } from "../core/certificate-catalog";
+import type { ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
+import { CertificateDetails, readsDetails } from "./certificate-details";
 
 /** Everything the provider takes from the outside world; tests replace any of it. */
 export interface ProviderDeps extends ConnectionDeps {
@@ -35,6 +39,8 @@ export interface ProviderDeps extends ConnectionDeps {
   readonly jobTimings?: JobTimings;
   /** Mutations of this process queue here while the account is throttled (see `throttle-gate.ts`). */
   readonly throttleGate?: ThrottleGate;
+  /** What each certificate is, read once per process (see `certificate-catalog.ts`). @default a new one */
+  readonly catalog?: CertificateCatalog;
 }
 
 /** The stored props of a resource this provider's `check` produced (the engine hands them back untyped). */
@@ -62,8 +68,19 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
    */
   private readonly validations = new Map<string, number>();
 
+  /** Certificate details (domains, expiry) and their guards; absent when no CAS client is given. */
+  private readonly details?: CertificateDetails;
+
   constructor(private readonly deps: ProviderDeps) {
     this.connection = new Connection(deps);
+    const createCasApi = deps.createCasApi;
+    if (createCasApi) {
+      this.details = new CertificateDetails({
+        ...deps,
+        catalog: deps.catalog ?? new CertificateCatalog(deps),
+        casApi: (props, site) => this.connection.casApi(props, site, createCasApi),
+      });
+    }
   }
 
   /** Receives the stack configuration (credentials, region, endpoint override). */
@@ -103,8 +120,16 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     const deadlineAt = this.connection.validationDeadline(props);
     this.validations.set(ownerOf(props), deadlineAt);
     if ((isNew || setChanged) && this.connection.hasCredentials()) {
-      const problems = await this.validator(this.connection.validateSession(props, deadlineAt)).validate({ declared, toAdd: declared });
+      let live: { attribute: ListenerAttribute; rows: readonly ListenerCertificate[] } | undefined;
+      const observe = (attribute: ListenerAttribute, rows: readonly ListenerCertificate[]) => (live = { attribute, rows });
+      const problems = await this.validator(this.connection.validateSession(props, deadlineAt)).validate({ declared, toAdd: declared, observe });
       if (problems.length > 0) return { inputs: props, failures: problems.map(failure) };
+      if (live && this.details && readsDetails(props)) {
+        const previous = isNew ? [] : declaredIds(olds);
+        const claimedByOthers = this.deps.coordinator.claimedByOthers(props.listenerId, ownerOf(props));
+        const failures = await this.details.review({ props, previous, ...live, claimedByOthers, deadlineAt });
+        if (failures.length > 0) return { inputs: props, failures };
+      }
     }
     return { inputs: props };
   }
@@ -187,7 +212,9 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       const result = await this.deps.coordinator.forApply({ ...ticket, refuse: (conflicts) => ownershipProblems(props, conflicts)[0]! }, (protectedIds) =>
         this.reconciler(session).apply({ ...request, protectedIds }),
       );
-      return appliedOutputs(props, result);
+      const outputs = appliedOutputs(props, result);
+      const certificateInfo = this.details?.info(props, Object.keys(outputs.certificates));
+      return certificateInfo ? { ...outputs, certificateInfo } : outputs;
     } catch (error) {
       if (!tracker.mutated) throw error;
       const message = redact(error instanceof Error ? error.message : String(error));
@@ -240,6 +267,8 @@ export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): Li
     warn: overrides.warn ?? ((line) => process.stderr.write(`${line}\n`)),
     environment: overrides.environment ?? processEnvironment,
     createApi: overrides.createApi ?? ((endpoint, credentials, info) => createAlbClient({ endpoint, credentials, endpointSource: info?.source, contact: info?.contact, credentialSource: info?.credentialSource })),
+    // A caller that replaces the ALB API (a test, a tool) and not this one reads no certificate details.
+    createCasApi: overrides.createCasApi ?? (overrides.createApi ? undefined : (endpoint, credentials, info) => createCasClient({ endpoint, credentials, endpointSource: info?.source, contact: info?.contact, credentialSource: info?.credentialSource })),
     coordinator: overrides.coordinator ?? new ListenerCoordinator(),
     credentials: overrides.credentials ?? new CredentialChain({ clock }),
     jobTimings: overrides.jobTimings ?? new JobTimings(),

@@ -4,7 +4,8 @@
  * only through this module.
  *
  * Format (current): `{ listenerId, certificates: { "<id>": "<status>" }, exclusive, region, endpoint?,
- * waitTimeoutSeconds, resourceName? }`. The certificate set is a map keyed by certificate ID so that the
+ * waitTimeoutSeconds, expiryWarningDays?, domainCoverage?, readCertificateDetails?, resourceName? }`, and in the
+ * outputs `certificateInfo?` (each certificate's domains and end date, when they were read). The certificate set is a map keyed by certificate ID so that the
  * engine's own diff names each added and removed ID (an array would show shifted positions). Values are
  * `Associated` in the desired inputs and the live status in the outputs.
  *
@@ -12,6 +13,7 @@
  */
 import { CertificateStatus } from "../../contract/alb-contract";
 import { DEFAULT_WAIT_TIMEOUT_SECONDS } from "../base/defaults";
+import type { DomainCoverage } from "../core/certificate-review";
 
 /**
  * The value the engine uses for "not known until apply" (`pulumi.runtime.unknownValue`); inputs
@@ -27,15 +29,39 @@ export type StoredProps = {
   readonly region: string;
   readonly endpoint?: string;
   readonly waitTimeoutSeconds: number;
+  /** Days before its end at which a certificate being added is warned about (set only when declared). */
+  readonly expiryWarningDays?: number;
+  /** What a domain left without a certificate does (set only when declared). */
+  readonly domainCoverage?: DomainCoverage;
+  /** `false` when the resource opts out of reading certificate details (set only then). */
+  readonly readCertificateDetails?: false;
+  /** Outputs only: what each certificate is, when its details were read (see {@link CertificateInfo}). */
+  readonly certificateInfo?: Readonly<Record<string, CertificateInfo>>;
   /** Logical name of the declaring resource, for ownership between resources of one stack. */
   readonly resourceName?: string;
 };
+
+/** An output entry per certificate: its domains and end of validity (ISO 8601, UTC). */
+export interface CertificateInfo {
+  readonly domains: readonly string[];
+  readonly notAfter: string;
+}
 
 /** Stored properties as the engine hands them back: untyped, possibly written by an older build. */
 export type RawProps = Readonly<Record<string, unknown>>;
 
 /** The settings kept beside the certificate map, in the order they are stored. */
-const SETTING_KEYS = ["listenerId", "exclusive", "region", "endpoint", "waitTimeoutSeconds", "resourceName"] as const;
+const SETTING_KEYS = [
+  "listenerId",
+  "exclusive",
+  "region",
+  "endpoint",
+  "waitTimeoutSeconds",
+  "expiryWarningDays",
+  "domainCoverage",
+  "readCertificateDetails",
+  "resourceName",
+] as const;
 
 /** A certificate set read from stored or planned props. */
 export interface DeclaredSet {

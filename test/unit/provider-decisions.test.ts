@@ -12,6 +12,7 @@ import { ListenerCoordinator } from "../../provider/core/coordinator";
 import { CredentialChain, processEnvironment, type Credentials } from "../../provider/credentials/credentials";
 import { PartialApplyError } from "../../provider/base/errors";
 import { JobTimings } from "../../provider/core/job-timing";
+import { CertificateCatalog } from "../../provider/core/certificate-catalog";
 import { createDefaultProvider, type ListenerCertificatesProvider, type ProviderDeps } from "../../provider/lifecycle/provider";
 import { ThrottleGate } from "../../provider/core/throttle-gate";
 import { VirtualClock } from "../kit/clock";
@@ -359,6 +360,10 @@ describe("createDefaultProvider", () => {
       credentials: new CredentialChain({ clock }),
       jobTimings: new JobTimings(),
       throttleGate: new ThrottleGate(clock, () => 0.25),
+      createCasApi: () => {
+        throw new Error("not called");
+      },
+      catalog: new CertificateCatalog({ clock, random: () => 0.25 }),
     } satisfies ProviderDeps;
     const deps = depsOf(createDefaultProvider(given));
     for (const key of Object.keys(given) as (keyof ProviderDeps)[]) expect(deps[key], key).toBe(given[key]);
