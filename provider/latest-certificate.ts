@@ -51,7 +51,8 @@ const programConfig: ConfigReader = { get: (key) => pulumi.runtime.getConfig(key
  *
  * @throws an `InvalidInputError` at once for an empty or wildcard `domain`, an unknown `site`, a `region` or
  *   `endpoint` that is none; the returned output fails with an `AlbProviderError` (a `NoValidCertificateError`
- *   naming the certificates seen when none is valid) for anything the lookup finds.
+ *   naming the certificates seen when none is valid) for anything the lookup finds, which fails the program's
+ *   run before the resource changes the listener.
  */
 export function latestCertificate(args: LatestCertificateArgs, opts: LatestCertificateOptions = {}): pulumi.Output<string> {
   checkLatestCertificateArgs(args);
