@@ -45,12 +45,16 @@ export interface UncoveredDomain {
   readonly certificateIds: readonly string[];
 }
 
+/** A remaining certificate: its names, or an object holding them (a {@link CertificateDomains}, say). */
+export type RemainingCertificate = readonly string[] | { readonly domains: readonly string[] };
+
 /**
  * The domains the `removed` certificates serve that none of the `remaining` ones covers, each with the
  * removed certificates it came from; sorted by domain, each domain once. A removed wildcard counts as covered
  * only by a remaining certificate with the same wildcard (see {@link covers}).
  */
-export function uncoveredDomains(removed: readonly CertificateDomains[], remaining: readonly { readonly domains: readonly string[] }[]): UncoveredDomain[] {
+export function uncoveredDomains(removed: readonly CertificateDomains[], remaining: readonly RemainingCertificate[]): UncoveredDomain[] {
+  const remainingNames = remaining.map((certificate) => (isNameList(certificate) ? certificate : certificate.domains));
   const sources = new Map<string, Set<string>>();
   for (const certificate of removed) {
     for (const raw of certificate.domains) {
@@ -63,10 +67,14 @@ export function uncoveredDomains(removed: readonly CertificateDomains[], remaini
   }
   const out: UncoveredDomain[] = [];
   for (const [domain, ids] of sources) {
-    if (remaining.some((certificate) => certificateCovers(certificate.domains, domain))) continue;
+    if (remainingNames.some((names) => certificateCovers(names, domain))) continue;
     out.push({ domain, certificateIds: [...ids].sort(compareText) });
   }
   return out.sort((a, b) => compareText(a.domain, b.domain));
+}
+
+function isNameList(certificate: RemainingCertificate): certificate is readonly string[] {
+  return Array.isArray(certificate);
 }
 
 /** Code-point order, the same on every machine (no locale). */

@@ -3,8 +3,8 @@
  * endpoint and credentials resolved the way the provider resolves the ALB's (`connection.ts`): region from
  * the argument, else stack config `alicloud:region` or the environment; endpoint from the argument, else the
  * provider's endpoint override (stack config `alb-listener-certificates:endpoint` or
- * `ALB_LISTENER_CERTIFICATES_ENDPOINT`: the simulator serves ALB and CAS on one URL), else the site's public
- * endpoint; credentials from the same {@link CredentialChain}, read from an {@link Environment} over the
+ * `ALB_LISTENER_CERTIFICATES_ENDPOINT`: the simulator serves ALB and CAS on one URL) unless it is one of the
+ * cloud's own hosts (an ALB endpoint), else the site's public endpoint; credentials from the same {@link CredentialChain}, read from an {@link Environment} over the
  * program's stack config. The decision itself is `core/latest-certificate.ts`.
  */
 import type { Clock } from "../base/clock";
@@ -74,9 +74,16 @@ export function casTarget(args: LatestCertificateArgs, env: Environment): CasTar
     if (!isHttpUrl(override.value)) {
       throw new AlbProviderError(`The endpoint override ${JSON.stringify(override.value)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
     }
-    return { site, endpoint: trim(override.value), endpointSource: `from ${override.from}` };
+    // An override on one of the cloud's own hosts (a VPC endpoint of ALB, say) is ALB's alone; the simulator's
+    // (any other host) serves CAS too.
+    if (!isCloudHost(override.value)) return { site, endpoint: trim(override.value), endpointSource: `from ${override.from}` };
   }
   return { site, endpoint: CAS_SITES[site], endpointSource: `the public endpoint of site ${site}` };
+}
+
+/** Whether a URL is on one of Alibaba Cloud's own hosts (`*.aliyuncs.com`). */
+function isCloudHost(url: string): boolean {
+  return /(^|\.)aliyuncs\.com$/i.test(new URL(url).hostname);
 }
 
 function trim(url: string): string {

@@ -38,6 +38,11 @@ describe("casTarget", () => {
     });
   });
 
+  it("an override on one of the cloud's own hosts (an ALB VPC endpoint) is ALB's alone: the site's public endpoint", () => {
+    const env = source({}, { "alicloud:region": "cn-shanghai", "alb-listener-certificates:endpoint": "https://alb-vpc.cn-shanghai.aliyuncs.com" });
+    expect(casTarget(args, env)).toEqual({ site: "cn-hangzhou", endpoint: "https://cas.aliyuncs.com", endpointSource: "the public endpoint of site cn-hangzhou" });
+  });
+
   it("no site and no region: says what to set", () => {
     const error = thrown(() => casTarget(args, source()));
     expect(error).toBeInstanceOf(AlbProviderError);

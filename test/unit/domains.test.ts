@@ -132,6 +132,11 @@ describe("uncoveredDomains", () => {
     ]);
   });
 
+  it("takes the remaining certificates as name lists too", () => {
+    expect(uncoveredDomains([{ certificateId: "1", domains: ["a.example.com", "b.example.com"] }], [["*.example.com"], ["nothing.example.org"]])).toEqual([]);
+    expect(uncoveredDomains([{ certificateId: "1", domains: ["a.example.com", "example.com"] }], [["*.example.com"]])).toEqual([{ domain: "example.com", certificateIds: ["1"] }]);
+  });
+
   it("a wildcard does not cover a multi-level or apex name that goes away", () => {
     expect(uncoveredDomains([{ certificateId: "1", domains: ["a.b.example.com", "example.com"] }], [{ domains: ["*.example.com"] }]).map((u) => u.domain)).toEqual([
       "a.b.example.com",
