@@ -12,3 +12,5 @@ export {
   MissingCredentialsError,
   WaitTimeoutError,
 } from "./base/errors";
+export { latestCertificate, type LatestCertificateArgs, type LatestCertificateOptions } from "./latest-certificate";
+export { NoValidCertificateError } from "./core/latest-certificate";

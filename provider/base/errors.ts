@@ -363,7 +363,8 @@ export function classify(error: unknown): ErrorClass {
 }
 
 /**
- * The endpoint could not be reached, or is not the ALB API, at the first contact this process had with it: a
+ * The endpoint could not be reached, or is not the API it should be (ALB, or the Certificate Management
+ * Service), at the first contact this process had with it: a
  * configuration error, not a passing fault, so nothing retries it. Names the endpoint, where it came from,
  * what happened and what to check.
  */
@@ -376,10 +377,12 @@ export class EndpointError extends AlbProviderError {
     /** What happened, e.g. `the connection was refused`. */
     readonly what: string,
     options?: { cause?: unknown },
+    /** Which API it is, e.g. `the Certificate Management Service API`. @default "the ALB API" */
+    api = "the ALB API",
   ) {
     const local = /^https?:\/\/(127\.|localhost|\[::1\])/i.test(endpoint);
     super(
-      `Cannot reach the ALB API at ${endpoint} (${source}): ${what}; check that the endpoint is right` +
+      `Cannot reach ${api} at ${endpoint} (${source}): ${what}; check that the endpoint is right` +
         `${local ? " and that the simulator is running (npx alb-simulator)" : " and reachable from this machine"}.`,
       options,
     );
@@ -398,7 +401,7 @@ const CREDENTIAL_REFUSALS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The ALB API refused the credentials: a credential error, no property's problem and never retried. Names the
+ * The API (ALB, or the Certificate Management Service) refused the credentials: a credential error, no property's problem and never retried. Names the
  * credential source that was used, what the service said in one clause, and the fix; never the service's
  * string to sign, never a secret.
  */
@@ -409,10 +412,12 @@ export class CredentialsRejectedError extends AlbProviderError {
     /** The credential source, e.g. `the access key from environment ALIBABA_CLOUD_ACCESS_KEY_ID + …`. */
     readonly source: string,
     options?: { cause?: unknown },
+    /** Which API refused them, e.g. `the Certificate Management Service API`. @default "the ALB API" */
+    api = "the ALB API",
   ) {
     const said = CREDENTIAL_REFUSALS[code];
     const fix = said === undefined ? "check the credentials there" : fixClause(code);
-    super(`The ALB API rejected the credentials (${source}): ${said ?? "it refused them"} (${code}); ${fix}.`, options);
+    super(`${api.charAt(0).toUpperCase()}${api.slice(1)} rejected the credentials (${source}): ${said ?? "it refused them"} (${code}); ${fix}.`, options);
   }
 }
 
@@ -435,6 +440,9 @@ const HINTS: Readonly<Record<string, (d: AlbApiErrorDetails) => string>> = {
   [ErrorCode.listenerQuotaExceeded]: (d) => `listener ${d.listenerId} would exceed its quota of additional certificates. ${fixOf(d.code)}`,
   [ErrorCode.forbidden]: (d) => `the credentials lack permission (RAM) for this ALB action. ${fixOf(d.code)}`,
   [ErrorCode.forbiddenLoadBalancer]: (d) => `the credentials lack permission (RAM) for this load balancer. ${fixOf(d.code)}`,
+  [ErrorCode.casNotFound]: (d) =>
+    `the Certificate Management Service has no certificate ${d.certificateIds?.length ? d.certificateIds.join(", ") : "with that ID"} (on this site, for this account). ${fixOf(d.code)}`,
+  [ErrorCode.forbiddenRam]: (d) => `the credentials lack permission (RAM) for ${d.action}. ${fixOf(d.code)}`,
   // The client turns these two into a CredentialsRejectedError naming the credential source; an error built
   // with them elsewhere still says what to check.
   [ErrorCode.invalidAccessKeyId]: () => "the access key ID is unknown. Check the configured credentials.",

@@ -117,8 +117,32 @@ export function defaultEndpoint(region: string): string {
   return `https://alb.${region}.aliyuncs.com`;
 }
 
-type Params = Record<string, unknown>;
-type RawResponse = Record<string, unknown>;
+/** A request's parameters, as pop-core takes them. */
+export type Params = Record<string, unknown>;
+/** A response body, as pop-core parses it. */
+export type RawResponse = Record<string, unknown>;
+
+/** What an error names besides the action: the listener and certificates the call was about. */
+export interface ErrorContext {
+  readonly listenerId?: string;
+  readonly certificateIds?: readonly string[];
+}
+
+/** Which RPC API a caller speaks: its version, and how messages name it. */
+export interface RpcApi {
+  /** The `Version` parameter, e.g. `2020-06-16`. */
+  readonly version: string;
+  /** The API as a message names it, with its article: `the ALB API`. */
+  readonly name: string;
+  /** One of its answers as a message names it: `an ALB API response`. */
+  readonly response: string;
+}
+
+/** The ALB API, as {@link createRpcCaller} speaks it. */
+const ALB_RPC: RpcApi = { version: ALB_API_VERSION, name: "the ALB API", response: "an ALB API response" };
+
+/** One signed POST of an action with its parameters; failures are thrown as this module's errors. */
+export type RpcCall = (action: string, params: Params, context: ErrorContext) => Promise<RawResponse>;
 
 /** pop-core's client surface, as far as this module uses it. */
 interface RpcClient {
@@ -130,47 +154,7 @@ interface RpcClient {
  * credentials: pop-core asks `options.credentials` on every request.
  */
 export function createAlbClient(options: AlbClientOptions): AlbApi {
-  // Loaded here rather than at module top so that the serialized provider never captures it.
-  const RPCClient = require("@alicloud/pop-core") as new (config: object) => RpcClient;
-  let lastSecrets: readonly string[] = [];
-  const client = new RPCClient({
-    endpoint: options.endpoint,
-    apiVersion: ALB_API_VERSION,
-    credentialsProvider: {
-      getCredentials: async () => {
-        const c = await options.credentials();
-        lastSecrets = [c.accessKeySecret, c.securityToken ?? ""];
-        return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken };
-      },
-    },
-  });
-  const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
-  const contact = options.contact ?? { answered: false };
-
-  async function call(action: string, params: Params, context: { listenerId?: string; certificateIds?: readonly string[] }): Promise<RawResponse> {
-    const clean: Params = {};
-    for (const [key, value] of Object.entries(params)) {
-      // pop-core sends undefined/null literally as "undefined"/"null" (docs/alb-api-facts.md, "Always POST").
-      if (value !== undefined && value !== null) clean[key] = value;
-    }
-    try {
-      const response = await client.request<RawResponse>(action, clean, { method: "POST", timeout });
-      contact.answered = true;
-      return response;
-    } catch (error) {
-      const apiError = toApiError(error, action, context, lastSecrets);
-      // An error envelope is an answer of the API: the endpoint is the right one.
-      if ((error as { data?: { Code?: unknown } } | null)?.data?.Code !== undefined) contact.answered = true;
-      if (isCredentialRefusal(apiError.code)) {
-        throw new CredentialsRejectedError(apiError.code, options.credentialSource ?? "the configured credentials", { cause: apiError });
-      }
-      if (!contact.answered) {
-        const what = unhealable(error, apiError);
-        if (what !== undefined) throw new EndpointError(options.endpoint, options.endpointSource ?? "the endpoint", what, { cause: apiError });
-      }
-      throw apiError;
-    }
-  }
+  const call = createRpcCaller(options, ALB_RPC);
 
   async function mutate(action: string, listenerId: string, certificateIds: readonly string[], opts: MutationOptions): Promise<MutationResult> {
     if (opts.clientToken.length > Limits.clientTokenMaxLength || !/^[\x20-\x7e]+$/.test(opts.clientToken)) {
@@ -273,17 +257,69 @@ export function createAlbClient(options: AlbClientOptions): AlbApi {
   };
 }
 
+/**
+ * The request function of an RPC API client over `@alicloud/pop-core`, shared by the ALB and the Certificate
+ * Management Service clients: always POST, parameters without undefined or null values, credentials asked
+ * per request, and every failure an {@link AlbApiError} (or a {@link CredentialsRejectedError} or
+ * {@link EndpointError}) whose message is free of the secrets it was signed with.
+ */
+export function createRpcCaller(options: AlbClientOptions, api: RpcApi): RpcCall {
+  // Loaded here rather than at module top so that the serialized provider never captures it.
+  const RPCClient = require("@alicloud/pop-core") as new (config: object) => RpcClient;
+  let lastSecrets: readonly string[] = [];
+  const client = new RPCClient({
+    endpoint: options.endpoint,
+    apiVersion: api.version,
+    credentialsProvider: {
+      getCredentials: async () => {
+        const c = await options.credentials();
+        lastSecrets = [c.accessKeySecret, c.securityToken ?? ""];
+        return { accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken };
+      },
+    },
+  });
+  const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const contact = options.contact ?? { answered: false };
+
+  return async function call(action, params, context) {
+    const clean: Params = {};
+    for (const [key, value] of Object.entries(params)) {
+      // pop-core sends undefined/null literally as "undefined"/"null" (docs/alb-api-facts.md, "Always POST").
+      if (value !== undefined && value !== null) clean[key] = value;
+    }
+    try {
+      const response = await client.request<RawResponse>(action, clean, { method: "POST", timeout });
+      contact.answered = true;
+      return response;
+    } catch (error) {
+      const apiError = toApiError(error, action, context, lastSecrets, api.response);
+      // An error envelope is an answer of the API: the endpoint is the right one.
+      if ((error as { data?: { Code?: unknown } } | null)?.data?.Code !== undefined) contact.answered = true;
+      if (isCredentialRefusal(apiError.code)) {
+        throw new CredentialsRejectedError(apiError.code, options.credentialSource ?? "the configured credentials", { cause: apiError }, api.name);
+      }
+      if (!contact.answered) {
+        const what = unhealable(error, apiError, api.name);
+        if (what !== undefined) throw new EndpointError(options.endpoint, options.endpointSource ?? "the endpoint", what, { cause: apiError }, api.name);
+      }
+      throw apiError;
+    }
+  };
+}
+
 /** A timestamp in ms (a number, or digits as a string); undefined for anything else. */
-function millis(value: unknown): number | undefined {
+export function millis(value: unknown): number | undefined {
   const n = typeof value === "number" ? value : typeof value === "string" && /^[0-9]+$/.test(value) ? Number(value) : NaN;
   return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
-function str(value: unknown): string {
+/** A string field of an answer: a string as it is, another value as text, nothing as `""`. */
+export function str(value: unknown): string {
   return typeof value === "string" ? value : value === undefined || value === null ? "" : String(value);
 }
 
-function arr(value: unknown): unknown[] {
+/** An array field of an answer, or `[]`. */
+export function arr(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
@@ -295,29 +331,27 @@ const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SI
 
 /**
  * What a failure at the first contact with an endpoint says about the endpoint itself, when waiting cannot
- * change it: nothing listens there, the host name does not resolve, TLS fails, or what answers is not the ALB
- * API. Undefined for anything that may pass (a reset, a timeout, a 5xx, throttling).
+ * change it: nothing listens there, the host name does not resolve, TLS fails, or what answers is not the API
+ * (`api`, e.g. `the ALB API`). Undefined for anything that may pass (a reset, a timeout, a 5xx, throttling).
  */
-function unhealable(error: unknown, apiError: AlbApiError): string | undefined {
+function unhealable(error: unknown, apiError: AlbApiError, api: string): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "ECONNREFUSED") return "the connection was refused";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "its host name does not resolve";
   if (typeof code === "string" && TLS_CODE.test(code)) return `the TLS handshake failed (${code})`;
-  if (apiError.code === ErrorCode.invalidResponse) return "what answered is not the ALB API (the answer is not an API response)";
-  if (apiError.httpStatus === 404) return "what answered is not the ALB API (HTTP 404)";
+  if (apiError.code === ErrorCode.invalidResponse) return `what answered is not ${api} (the answer is not an API response)`;
+  if (apiError.httpStatus === 404) return `what answered is not ${api} (HTTP 404)`;
   return undefined;
 }
 
 /** What pop-core appends to a failed request's message: the method, the URL and "failed.". */
 const POP_CORE_SUFFIX = /\s*(?:GET|POST|PUT|DELETE|HEAD|PATCH) https?:\/\/\S* failed\.?\s*$/;
 
-/** Maps whatever pop-core (or the network) threw to an {@link AlbApiError}. */
-export function toApiError(
-  error: unknown,
-  action: string,
-  context: { listenerId?: string; certificateIds?: readonly string[] },
-  secrets: readonly string[] = [],
-): AlbApiError {
+/**
+ * Maps whatever pop-core (or the network) threw to an {@link AlbApiError}; `response` names an answer of the
+ * API for the message of an answer that is none.
+ */
+export function toApiError(error: unknown, action: string, context: ErrorContext, secrets: readonly string[] = [], response = ALB_RPC.response): AlbApiError {
   const e = (error ?? {}) as {
     code?: unknown;
     name?: unknown;
@@ -342,7 +376,7 @@ export function toApiError(
   } else if (e.name === "SyntaxError") {
     // json-bigint throws a plain object for a body that is not JSON (e.g. a proxy's HTML page).
     code = ErrorCode.invalidResponse;
-    apiMessage = "the endpoint answered with something that is not an ALB API response";
+    apiMessage = `the endpoint answered with something that is not ${response}`;
   } else if (typeof e.code === "string" && e.code.length > 0) {
     code = e.code;
     apiMessage = rawMessage;
