@@ -273,6 +273,7 @@ export function createDefaultProvider(overrides: Partial<ProviderDeps> = {}): Li
     credentials: overrides.credentials ?? new CredentialChain({ clock }),
     jobTimings: overrides.jobTimings ?? new JobTimings(),
     throttleGate: overrides.throttleGate ?? new ThrottleGate(clock, random),
+    catalog: overrides.catalog ?? new CertificateCatalog({ clock, random }),
   });
 }
 
