@@ -82,7 +82,7 @@ export function casTarget(args: LatestCertificateArgs, env: Environment): CasTar
 }
 
 /** Whether a URL is on one of Alibaba Cloud's own hosts (`*.aliyuncs.com`). */
-function isCloudHost(url: string): boolean {
+export function isCloudHost(url: string): boolean {
   return /(^|\.)aliyuncs\.com$/i.test(new URL(url).hostname);
 }
 

@@ -20,6 +20,7 @@ import { CONFIG_NAMESPACE, DEFAULT_MAX_CERTIFICATES_PER_LISTENER, MAX_CERTIFICAT
 import { AlbProviderError, MissingCredentialsError } from "../base/errors";
 import { APPLY_POLICY, ListenerSession, VALIDATE_POLICY, type RetryPolicy } from "../core/listener-session";
 import { isHttpUrl } from "./inputs";
+import { isCloudHost } from "./cas-lookup";
 import { storedWaitTimeoutSeconds, type RawProps, type StoredProps } from "./state";
 
 /** What the connection takes from the outside world. */
@@ -91,7 +92,7 @@ export class Connection {
    */
   casApi(props: RawProps, site: CasSite, create: NonNullable<ConnectionDeps["createCasApi"]>): CasApi {
     const { endpoint, override, source } = this.endpointOf(props);
-    if (override && endpoint && !/\.aliyuncs\.com(:\d+)?$/i.test(new URL(endpoint).host)) return this.client(endpoint, source, create);
+    if (override && endpoint && !isCloudHost(endpoint)) return this.client(endpoint, source, create);
     return this.client(CAS_SITES[site], `the Certificate Management Service endpoint of site ${site}`, create);
   }
 
