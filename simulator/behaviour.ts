@@ -46,7 +46,10 @@ function profile(value: (entry: BehaviourSwitch) => unknown): Behaviour {
   return Object.freeze(Object.fromEntries(SWITCHES.map((entry) => [entry.name, value(entry)]))) as Behaviour;
 }
 
-/** The default behaviour: every switch off except the load-balancer quota (the better-documented reading). */
+/**
+ * The default behaviour: every switch off except the load-balancer quota (the better-documented reading) and
+ * CAS's empty `SubjectAlternativeNames` (the reading reported on the real service, the safer one for a client).
+ */
 export const DEFAULT_BEHAVIOUR: Behaviour = profile((entry) => entry.default);
 
 /** Every switch on (`--behaviour all`), the timed ones with their default values. */
