@@ -363,9 +363,20 @@ export interface FixtureBehaviourContext {
 const DAY_MS = 86_400_000;
 /** Relative dates reach at most this many days from now (about 270 years). */
 const MAX_RELATIVE_DAYS = 99_999;
-/** The latest accepted certificate date: the end of year 9999 (ISO-8601's four-digit years). */
-const MAX_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** The accepted certificate dates: ISO-8601's four-digit years (a test clock may start at the epoch, 0). */
+const MIN_DATE_MS = Date.parse("0000-01-01T00:00:00Z");
+const MAX_DATE_MS = Date.parse("9999-12-31T23:59:59.999Z");
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO-8601 date-time as epoch ms, or NaN (also for a day its month lacks, or hour 24, which `Date.parse` rolls over). */
+function parseIsoDateTime(value: string): number {
+  const match = ISO_DATE_TIME.exec(value);
+  if (match === null) return Number.NaN;
+  const [year, month, day, hour] = match.slice(1, 5).map(Number) as [number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0);
+  if (day < 1 || day > daysInMonth || hour > 23) return Number.NaN;
+  return Date.parse(value);
+}
 const RELATIVE_DATE = /^now([+-])(\d{1,5})d$/;
 
 /** A certificate date: an ISO-8601 date-time with a time zone, or `now±Nd`; as epoch ms. */
@@ -379,10 +390,10 @@ function certificateDate(value: unknown, field: string, nowMs: number): number {
     if (days > MAX_RELATIVE_DAYS) throw invalidFixture(field, `reaches more than ${MAX_RELATIVE_DAYS} days from now`);
     ms = nowMs + (relative[1] === "-" ? -days : days) * DAY_MS;
   } else {
-    ms = ISO_DATE_TIME.test(value) ? Date.parse(value) : Number.NaN;
+    ms = parseIsoDateTime(value);
     if (Number.isNaN(ms)) throw invalidFixture(field, reason);
   }
-  if (ms < 0 || ms > MAX_DATE_MS) throw invalidFixture(field, "must lie between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z");
+  if (ms < MIN_DATE_MS || ms > MAX_DATE_MS) throw invalidFixture(field, "must lie between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z");
   return ms;
 }
 
