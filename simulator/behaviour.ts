@@ -1,8 +1,9 @@
 /**
  * Behaviour profiles: one switch per point where Alibaba's documents are silent or disagree, so the
- * simulator can play each plausible reading of the real ALB API. Switches combine freely. Each is off by
- * default unless it is the better-documented reading; `simulator/README.md` has the table of every
- * behaviour, its default and its sources (`docs/alb-api-facts.md`).
+ * simulator can play each plausible reading of the real ALB API (and of the CAS reads served beside it).
+ * Switches combine freely. Each is off by default unless it is the better-documented reading, or the safer
+ * one for a client (`casSansEmpty`); `simulator/README.md` has the table of every behaviour, its default and
+ * its sources (`docs/alb-api-facts.md`, `docs/cas-api-facts.md`).
  *
  * The switches themselves are the entries of `BEHAVIOUR_SWITCHES` (`behaviour-registry.ts`); this module
  * derives the profiles, the parsers and the descriptions from them. Adding a behaviour switch is one entry

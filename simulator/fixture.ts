@@ -430,8 +430,9 @@ function resolveDetails(value: unknown, field: string, certificateId: string, no
  *
  * @throws AlbErrorResponse `InvalidFixture` naming the offending field (e.g. `listeners[1].defaultCertificateId`),
  *   for wrong types, unknown fields, duplicate IDs, references to unknown or CA certificates (or a server
- *   certificate as a CA certificate), certificates on HTTP listeners, an invalid behaviour, and more additional
- *   certificates than the quota.
+ *   certificate as a CA certificate), certificates on HTTP listeners, an invalid behaviour, more additional
+ *   certificates than the quota, invalid certificate `details` (a field, a date, `notAfter` not after
+ *   `notBefore`, an ID not of CAS shape, a CAS ID given details twice) and unknown or repeated `deniedActions`.
  */
 export function resolveFixture(input: unknown, context: FixtureBehaviourContext = {}): ResolvedFixture {
   const root = record(input, "", ["regionId", "accessKeys", "certificates", "listeners", "limits", "faults", "sts", "behaviour"]);
