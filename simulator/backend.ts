@@ -18,6 +18,7 @@
  */
 import { randomInt } from "node:crypto";
 import { Action, CertificateStatus, ErrorCode, Limits as ApiLimits, type MutationAction } from "../contract/alb-contract";
+import { casReferenceOf, type CasSite } from "../contract/cas-contract";
 import { DEFAULT_BEHAVIOUR, jobDurationMs, resolveBehaviour, type Behaviour, type BehaviourInput } from "./behaviour";
 import { AlbErrorResponse, albError, invalidParameter, missingParameter } from "./errors";
 import { FaultInjector, type JobFaultEffect, type FaultRule, type FaultRuleState } from "./faults";
@@ -26,6 +27,7 @@ import {
   LISTENER_STATUSES,
   resolveFixture,
   type AccessKey,
+  type CertificateDetails,
   type CertificateType,
   type Limits,
   type ListenerProtocol,
@@ -141,6 +143,16 @@ export interface ListListenersFilter {
   readonly tags?: readonly { readonly key: string; readonly value?: string }[];
 }
 
+/** A certificate as the Certificate Management Service (CAS) knows it: one with details and an ID of CAS shape. */
+export interface CasCertificate {
+  /** The ALB certificate ID, CAS's `CertIdentifier` (`23759533-cn-hangzhou`). */
+  readonly certificateId: string;
+  /** The numeric CAS ID. */
+  readonly casId: number;
+  readonly site: CasSite;
+  readonly details: CertificateDetails;
+}
+
 /** Filters of ListAsynJobs. */
 export interface ListAsynJobsFilter {
   readonly jobIds?: readonly string[];
@@ -178,7 +190,11 @@ export class AlbBackend {
   private worldAccessKeys: readonly AccessKey[] = [];
   /** The accepted keys: ID → secret. */
   private accessKeys = new Map<string, string>();
+  /** The actions each accepted key's RAM policy denies (keys that deny nothing are absent). */
+  private deniedActions = new Map<string, ReadonlySet<string>>();
   private certificates = new Map<string, CertificateType>();
+  /** CAS details of the certificates that exist in CAS, by ALB certificate ID. */
+  private certificateDetails = new Map<string, CertificateDetails>();
   private listeners = new Map<string, ListenerRecord>();
   /** The listeners of each load balancer (for the load-balancer quota). */
   private listenersByLoadBalancer = new Map<string, ListenerRecord[]>();
@@ -238,6 +254,11 @@ export class AlbBackend {
   /** The secret of an accepted access key, or undefined. */
   accessKeySecret(accessKeyId: string): string | undefined {
     return this.accessKeys.get(accessKeyId);
+  }
+
+  /** Whether the RAM policy of an accepted key denies `action` (the key's `deniedActions`). */
+  isActionDenied(accessKeyId: string, action: string): boolean {
+    return this.deniedActions.get(accessKeyId)?.has(action) ?? false;
   }
 
   /** A new request ID: an upper-case GUID from the seeded generator. */
@@ -395,6 +416,22 @@ export class AlbBackend {
       .map(jobView);
   }
 
+  /**
+   * The certificates that exist in CAS: those of the catalogue with details and an ID of CAS shape, sorted
+   * by CAS ID (the CAS reads are answered from them, see `cas-handlers.ts`).
+   */
+  casCertificates(): CasCertificate[] {
+    return [...this.certificateDetails].flatMap(([certificateId, details]) => {
+      const reference = casReferenceOf(certificateId);
+      return reference === undefined ? [] : [{ certificateId, casId: reference.casId, site: reference.site, details }];
+    }).sort((a, b) => a.casId - b.casId);
+  }
+
+  /** The CAS certificate with numeric ID `casId`, or undefined. */
+  casCertificate(casId: number): CasCertificate | undefined {
+    return this.casCertificates().find((certificate) => certificate.casId === casId);
+  }
+
   // ---------------------------------------------------------------- inspection and test helpers
 
   /** The request log, oldest first (at most {@link REQUEST_LOG_CAPACITY} entries). */
@@ -421,6 +458,7 @@ export class AlbBackend {
       accessKeyIds: this.accessKeys.keys(),
       limits: this.limitsValue,
       certificates: this.certificates,
+      certificateDetails: this.certificateDetails,
       listeners: this.listeners.values(),
       jobs: this.jobs.values(),
       behaviour: this.behaviourValue,
@@ -558,7 +596,7 @@ export class AlbBackend {
 
   /** @param context the behaviour the world runs under: an override wins over the fixture's, a fallback does not. */
   private loadFixture(input: unknown, context: { readonly override?: Behaviour; readonly fallback: Behaviour }): void {
-    const fixture = resolveFixture(input, context);
+    const fixture = resolveFixture(input, { ...context, nowMs: this.clock.now() });
     if (fixture.faults !== undefined) this.faultInjector.setRules(fixture.faults);
     this.behaviourValue = context.override ?? fixture.behaviour ?? context.fallback;
     this.install(recordsFromFixture(fixture));
@@ -580,6 +618,7 @@ export class AlbBackend {
     this.limitsValue = records.limits;
     this.setAccessKeys(records.accessKeys);
     this.certificates = records.certificates;
+    this.certificateDetails = records.certificateDetails;
     this.listeners = records.listeners;
     this.indexLoadBalancers();
     this.lingeringListeners = new Set([...this.listeners.values()].filter((listener) => listener.lingering.size > 0));
@@ -596,6 +635,7 @@ export class AlbBackend {
       limits: this.limitsValue,
       accessKeys: this.worldAccessKeys,
       certificates: this.certificates,
+      certificateDetails: this.certificateDetails,
       listeners: this.listeners,
       jobs: this.jobs,
       clientTokens: this.clientTokens,
@@ -606,6 +646,9 @@ export class AlbBackend {
     this.worldAccessKeys = worldKeys.map((key) => ({ ...key }));
     const effective = this.accessKeyOverride ?? worldKeys;
     this.accessKeys = new Map(effective.map((key) => [key.accessKeyId, key.accessKeySecret]));
+    this.deniedActions = new Map(effective
+      .filter((key) => key.deniedActions !== undefined && key.deniedActions.length > 0)
+      .map((key) => [key.accessKeyId, new Set(key.deniedActions)]));
   }
 
   private indexLoadBalancers(): void {

@@ -379,6 +379,36 @@ export const BEHAVIOUR_SWITCHES = [
     unknown: "whether CA rows are listed; the code that refuses a CA certificate",
     chaos: ({ on }) => on(0.4),
   },
+  // The Certificate Management Service (CAS) reads; their facts and sources are in docs/cas-api-facts.md.
+  {
+    name: "casSansEmpty",
+    kind: "boolean",
+    default: true,
+    all: true,
+    meaning: "CAS GetCertificateDetail answers `SubjectAlternativeNames: []` (as reported on the real service); off: the certificate's SANs.",
+    point: "CAS GetCertificateDetail `SubjectAlternativeNames`",
+    defaultReading: "always `[]`: a client must read the domains from `Domain` (comma separated, common name first)",
+    otherReading: "the certificate's SANs, as documented",
+    sources: "GetCertificateDetail document (a string array of SANs); certimate issue 1323 (returned empty on real accounts, June 2026; certimate splits `Domain` instead)",
+    unknown: "whether the field is empty for every certificate, or only for some",
+    // Drawn last, from the scenario's generator: the draws of every earlier switch stay as they were.
+    chaos: ({ random }) => !random.chance(0.3),
+  },
+  {
+    name: "casSecondsTimestamps",
+    kind: "boolean",
+    default: false,
+    all: true,
+    meaning: "CAS GetCertificateDetail and GetUserCertificateDetail give `NotBefore` / `NotAfter` in epoch seconds instead of milliseconds.",
+    point: "CAS `NotBefore` / `NotAfter` unit",
+    defaultReading: "epoch milliseconds",
+    otherReading: "epoch seconds",
+    sources:
+      "GetCertificateDetail and GetUserCertificateDetail documents (no unit; 14-digit examples); ListUserCertificateOrder document " +
+      "(`CertStartTime` / `CertEndTime` in milliseconds); certimate divides GetCertificateDetail's `NotAfter` by 1000",
+    unknown: "the unit on the wire (milliseconds is the better-supported reading)",
+    chaos: ({ on }) => on(0.3),
+  },
 ] as const satisfies readonly AnySwitch[];
 
 type Switches = (typeof BEHAVIOUR_SWITCHES)[number];

@@ -1,8 +1,9 @@
 /**
  * Behaviour profiles: one switch per point where Alibaba's documents are silent or disagree, so the
- * simulator can play each plausible reading of the real ALB API. Switches combine freely. Each is off by
- * default unless it is the better-documented reading; `simulator/README.md` has the table of every
- * behaviour, its default and its sources (`docs/alb-api-facts.md`).
+ * simulator can play each plausible reading of the real ALB API (and of the CAS reads served beside it).
+ * Switches combine freely. Each is off by default unless it is the better-documented reading, or the safer
+ * one for a client (`casSansEmpty`); `simulator/README.md` has the table of every behaviour, its default and
+ * its sources (`docs/alb-api-facts.md`, `docs/cas-api-facts.md`).
  *
  * The switches themselves are the entries of `BEHAVIOUR_SWITCHES` (`behaviour-registry.ts`); this module
  * derives the profiles, the parsers and the descriptions from them. Adding a behaviour switch is one entry
@@ -46,7 +47,10 @@ function profile(value: (entry: BehaviourSwitch) => unknown): Behaviour {
   return Object.freeze(Object.fromEntries(SWITCHES.map((entry) => [entry.name, value(entry)]))) as Behaviour;
 }
 
-/** The default behaviour: every switch off except the load-balancer quota (the better-documented reading). */
+/**
+ * The default behaviour: every switch off except the load-balancer quota (the better-documented reading) and
+ * CAS's empty `SubjectAlternativeNames` (the reading reported on the real service, the safer one for a client).
+ */
 export const DEFAULT_BEHAVIOUR: Behaviour = profile((entry) => entry.default);
 
 /** Every switch on (`--behaviour all`), the timed ones with their default values. */

@@ -15,9 +15,14 @@
  * job (a rejected or idempotently replayed mutation leaves them unfired, with their count intact). The writer
  * stage (`concurrentWriter`) fires only on requests that carry a ListenerId, and only when the other writer's
  * job really starts on that listener.
+ *
+ * Rules may also target the CAS read actions (`GetCertificateDetail`, …): only request-stage kinds can fire on
+ * them (they name no listener and start no job), and a rule that pairs a CAS action with a job- or
+ * writer-stage kind is refused.
  */
 import { readFileSync } from "node:fs";
 import { ALB_ACTIONS, ErrorCode, MUTATION_ACTIONS as MUTATING_ACTIONS } from "../contract/alb-contract";
+import { CAS_ACTIONS } from "../contract/cas-contract";
 import { albError, internalError, invalidFaultRule, type AlbErrorResponse } from "./errors";
 import { SeededRandom, type ScenarioDraws } from "./random";
 
@@ -325,6 +330,9 @@ export interface ChosenFault {
 /** The fields only some kinds use, each with the kind it belongs to, in the table's order. */
 const KIND_FIELDS = FAULT_TABLE.flatMap((spec) => (spec.fields as readonly KindField[]).map((field) => ({ ...field, owner: spec.kind })));
 
+/** The actions a rule may target: every ALB action, then every CAS action. */
+const RULE_ACTIONS: readonly string[] = [...ALB_ACTIONS, ...CAS_ACTIONS];
+
 /** Every field a rule may carry, in the order they are checked and kept. */
 const RULE_FIELDS: readonly string[] = [...COMMON_FIELDS, ...KIND_FIELDS.map((field) => field.name)];
 
@@ -349,8 +357,11 @@ function parseRule(entry: unknown, at: string): FaultRule {
   }
   const kind = raw.kind as FaultKind;
   const action = optionalString(raw.action, `${at}.action`);
-  if (action !== undefined && !(ALB_ACTIONS as readonly string[]).includes(action)) {
-    throw invalidFaultRule(`${at}.action`, `must be one of ${ALB_ACTIONS.join(", ")}`);
+  if (action !== undefined && !(RULE_ACTIONS as readonly string[]).includes(action)) {
+    throw invalidFaultRule(`${at}.action`, `must be one of ${RULE_ACTIONS.join(", ")}`);
+  }
+  if (action !== undefined && (CAS_ACTIONS as readonly string[]).includes(action) && faultKindSpec(kind).stage === "writer") {
+    throw invalidFaultRule(`${at}.action`, `must be an ALB action for kind ${kind} (CAS actions name no listener)`);
   }
   if (action !== undefined && faultKindSpec(kind).stage === "job" && !MUTATING_ACTIONS.has(action)) {
     throw invalidFaultRule(`${at}.action`, `must be a mutating action for kind ${kind}`);

@@ -7,7 +7,9 @@ import { DEFAULT_BEHAVIOUR, resolveBehaviour, type Behaviour, type BehaviourInpu
 import { invalidFixture, isAlbError } from "./errors";
 import { parseFaultRules, type FaultRule } from "./faults";
 import { resolveStsFixture, type ResolvedStsFixture, type StsFixture } from "./sts";
+import { CAS_ACTIONS, casReferenceOf } from "../contract/cas-contract";
 import {
+  ALB_ACTIONS,
   CERTIFICATE_TYPES,
   LISTENER_PROTOCOLS,
   LISTENER_STATUSES,
@@ -38,6 +40,42 @@ export {
 export interface AccessKey {
   readonly accessKeyId: string;
   readonly accessKeySecret: string;
+  /**
+   * Actions (ALB or CAS, exact API spelling) the key's RAM policy does not allow: a request for one of them
+   * answers 403 `Forbidden.RAM`. @default none
+   */
+  readonly deniedActions?: readonly string[];
+}
+
+/** The issuer of a certificate whose details name none. */
+export const DEFAULT_CERTIFICATE_ISSUER = "Simulator Test CA";
+
+/**
+ * What the Certificate Management Service (CAS) knows about a certificate, as a fixture writes it. Dates are
+ * ISO-8601 date-times with a time zone (`2026-01-31T00:00:00Z`) or relative to the simulator's clock when the
+ * fixture is loaded: `now+Nd` / `now-Nd` (N whole days).
+ */
+export interface CertificateDetailsInput {
+  /** The certificate's common name (CAS `CommonName` / `Common`). */
+  readonly commonName: string;
+  /** Subject alternative names. @default [] */
+  readonly sans?: readonly string[];
+  /** @default "Simulator Test CA" */
+  readonly issuer?: string;
+  /** The certificate's name in CAS. @default `cert-<CAS ID>` */
+  readonly name?: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+}
+
+/** The details of a certificate in the world: every default filled in, the validity as epoch milliseconds. */
+export interface CertificateDetails {
+  readonly commonName: string;
+  readonly sans: readonly string[];
+  readonly issuer: string;
+  readonly name: string;
+  readonly notBeforeMs: number;
+  readonly notAfterMs: number;
 }
 
 /** A certificate in the catalogue, i.e. one that exists in the account. */
@@ -45,6 +83,36 @@ export interface FixtureCertificate {
   /** Opaque ID compared exactly, e.g. `23759533-cn-hangzhou`. */
   readonly certificateId: string;
   readonly type: CertificateType;
+  /**
+   * What CAS knows about it. Only an ID of CAS shape (`<digits>-cn-hangzhou`, `<digits>-ap-southeast-1`) may
+   * carry details; a certificate without them does not exist for the CAS actions. @default none
+   */
+  readonly details?: CertificateDetailsInput;
+}
+
+/**
+ * The details of a validated fixture: every default filled in, the dates absolute (`toISOString` form), so
+ * that a resolved fixture is still a fixture and resolves to itself.
+ */
+export type ResolvedCertificateDetailsInput = { readonly [K in keyof CertificateDetailsInput]-?: Exclude<CertificateDetailsInput[K], undefined> };
+
+/** A certificate of a validated fixture. */
+export interface ResolvedFixtureCertificate {
+  readonly certificateId: string;
+  readonly type: CertificateType;
+  readonly details?: ResolvedCertificateDetailsInput;
+}
+
+/** The details a world keeps for a resolved fixture's certificate: the dates as epoch milliseconds. */
+export function certificateDetailsOf(details: ResolvedCertificateDetailsInput): CertificateDetails {
+  return {
+    commonName: details.commonName,
+    sans: [...details.sans],
+    issuer: details.issuer,
+    name: details.name,
+    notBeforeMs: Date.parse(details.notBefore),
+    notAfterMs: Date.parse(details.notAfter),
+  };
 }
 
 /** A listener of the world. Its additional certificates start out `Associated`. */
@@ -125,7 +193,7 @@ export interface Fixture {
 export interface ResolvedFixture {
   readonly regionId: string;
   readonly accessKeys: readonly AccessKey[];
-  readonly certificates: readonly FixtureCertificate[];
+  readonly certificates: readonly ResolvedFixtureCertificate[];
   readonly listeners: readonly (Required<Omit<FixtureListener, "defaultCertificateId" | "caCertificateId">> & {
     readonly defaultCertificateId: string | null;
     readonly caCertificateId: string | null;
@@ -139,24 +207,32 @@ export interface ResolvedFixture {
   readonly behaviour?: Behaviour;
 }
 
-/** The built-in demo world: three listeners in cn-hangzhou and a catalogue of twelve server certificates and one CA. */
+/**
+ * The built-in demo world: three listeners in cn-hangzhou and a catalogue of thirteen server certificates
+ * (one of them expired, two expiring within 30 days) and one CA. Every server certificate has CAS details,
+ * dated relative to the clock when the world is loaded.
+ */
 export const DEMO_FIXTURE: Fixture = deepFreeze<Fixture>({
   regionId: DEMO_REGION_ID,
   accessKeys: [{ accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET }],
   certificates: [
-    { certificateId: "23759533-cn-hangzhou", type: "Server" },
-    { certificateId: "24664588-cn-hangzhou", type: "Server" },
-    { certificateId: "25112233-cn-hangzhou", type: "Server" },
-    { certificateId: "25209871-cn-hangzhou", type: "Server" },
-    { certificateId: "25346102-cn-hangzhou", type: "Server" },
-    { certificateId: "25481937-cn-hangzhou", type: "Server" },
-    { certificateId: "25590214-cn-hangzhou", type: "Server" },
-    { certificateId: "25677345-cn-hangzhou", type: "Server" },
-    { certificateId: "25768120-cn-hangzhou", type: "Server" },
-    { certificateId: "25843391-cn-hangzhou", type: "Server" },
-    { certificateId: "25917456-cn-hangzhou", type: "Server" },
-    { certificateId: "26004378-cn-hangzhou", type: "Server" },
+    demoServer("23759533-cn-hangzhou", "example.com", -200, 165, ["example.com", "*.example.com"]),
+    demoServer("24664588-cn-hangzhou", "api.example.com", -100, 265),
+    // Expiring soon: the certificate being renewed (by 25481937).
+    demoServer("25112233-cn-hangzhou", "shop.example.com", -340, 25),
+    demoServer("25209871-cn-hangzhou", "www.example.net", -60, 305, ["www.example.net", "example.net"]),
+    demoServer("25346102-cn-hangzhou", "*.example.org", -30, 335, ["*.example.org", "example.org"]),
+    // The renewal of 25112233.
+    demoServer("25481937-cn-hangzhou", "shop.example.com", -2, 363),
+    demoServer("25590214-cn-hangzhou", "static.example.com", -355, 10),
+    demoServer("25677345-cn-hangzhou", "mail.example.com", -90, 275),
+    demoServer("25768120-cn-hangzhou", "pay.example.com", -120, 245),
+    demoServer("25843391-cn-hangzhou", "cdn.example.com", -45, 320),
+    demoServer("25917456-cn-hangzhou", "login.example.com", -15, 350),
+    demoServer("26004378-cn-hangzhou", "docs.example.com", -5, 360),
     { certificateId: "139a00604bd-cn-east-hangzhou", type: "Ca" },
+    // Expired five days ago.
+    demoServer("26115002-cn-hangzhou", "old.example.com", -400, -5),
   ],
   listeners: [
     {
@@ -186,6 +262,19 @@ export const DEMO_FIXTURE: Fixture = deepFreeze<Fixture>({
     },
   ],
 });
+
+/**
+ * A demo server certificate with CAS details: valid from `fromDays` to `toDays` days relative to now; its
+ * SANs are its common name unless given.
+ */
+function demoServer(certificateId: string, commonName: string, fromDays: number, toDays: number, sans?: readonly string[]): FixtureCertificate {
+  const relative = (days: number): string => `now${days < 0 ? "-" : "+"}${Math.abs(days)}d`;
+  return {
+    certificateId,
+    type: "Server",
+    details: { commonName, sans: sans ?? [commonName], notBefore: relative(fromDays), notAfter: relative(toDays) },
+  };
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null) {
@@ -235,6 +324,17 @@ function array(value: unknown, field: string): readonly unknown[] {
   return value;
 }
 
+/** The actions a RAM policy can deny: every ALB and CAS action the simulator serves. */
+const DENIABLE_ACTIONS: readonly string[] = [...ALB_ACTIONS, ...CAS_ACTIONS];
+
+function deniedActions(value: unknown, field: string): string[] {
+  const actions = array(value, field).map((action, j) => oneOf(action, `${field}[${j}]`, DENIABLE_ACTIONS));
+  actions.forEach((action, j) => {
+    if (actions.indexOf(action) !== j) throw invalidFixture(`${field}[${j}]`, `duplicates ${action}`);
+  });
+  return actions;
+}
+
 function resolveLimits(value: unknown): Limits {
   if (value === undefined) return DEFAULT_LIMITS;
   const input = record(value, "limits", Object.keys(DEFAULT_LIMITS));
@@ -256,6 +356,71 @@ export interface FixtureBehaviourContext {
   readonly override?: Behaviour;
   /** The behaviour the world runs under when the fixture names none. @default DEFAULT_BEHAVIOUR */
   readonly fallback?: Behaviour;
+  /** The clock time relative certificate dates (`now+30d`) count from, ms. @default the wall clock */
+  readonly nowMs?: number;
+}
+
+const DAY_MS = 86_400_000;
+/** Relative dates reach at most this many days from now (about 270 years). */
+const MAX_RELATIVE_DAYS = 99_999;
+/** The accepted certificate dates: ISO-8601's four-digit years (a test clock may start at the epoch, 0). */
+const MIN_DATE_MS = Date.parse("0000-01-01T00:00:00Z");
+const MAX_DATE_MS = Date.parse("9999-12-31T23:59:59.999Z");
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO-8601 date-time as epoch ms, or NaN (also for a day its month lacks, or hour 24, which `Date.parse` rolls over). */
+function parseIsoDateTime(value: string): number {
+  const match = ISO_DATE_TIME.exec(value);
+  if (match === null) return Number.NaN;
+  const [year, month, day, hour] = match.slice(1, 5).map(Number) as [number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0);
+  if (day < 1 || day > daysInMonth || hour > 23) return Number.NaN;
+  return Date.parse(value);
+}
+const RELATIVE_DATE = /^now([+-])(\d{1,5})d$/;
+
+/** A certificate date: an ISO-8601 date-time with a time zone, or `now±Nd`; as epoch ms. */
+function certificateDate(value: unknown, field: string, nowMs: number): number {
+  const reason = "must be an ISO-8601 date-time with a time zone (2026-01-31T00:00:00Z) or now+Nd / now-Nd (N whole days)";
+  if (typeof value !== "string") throw invalidFixture(field, reason);
+  const relative = RELATIVE_DATE.exec(value);
+  let ms: number;
+  if (relative !== null) {
+    const days = Number(relative[2]);
+    if (days > MAX_RELATIVE_DAYS) throw invalidFixture(field, `reaches more than ${MAX_RELATIVE_DAYS} days from now`);
+    ms = nowMs + (relative[1] === "-" ? -days : days) * DAY_MS;
+  } else {
+    ms = parseIsoDateTime(value);
+    if (Number.isNaN(ms)) throw invalidFixture(field, reason);
+  }
+  if (ms < MIN_DATE_MS || ms > MAX_DATE_MS) throw invalidFixture(field, "must lie between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z");
+  return ms;
+}
+
+/** A domain name of a certificate: a non-empty string without spaces or commas (CAS lists domains comma separated). */
+function domainName(value: unknown, field: string): string {
+  if (typeof value !== "string" || value.trim() === "") throw invalidFixture(field, "must be a non-empty string");
+  if (/[\s,]/.test(value)) throw invalidFixture(field, "must be a domain name, without spaces or commas");
+  return value;
+}
+
+const DETAILS_FIELDS = ["commonName", "sans", "issuer", "name", "notBefore", "notAfter"];
+
+/** The CAS details of `certificates[i]`, validated, defaults filled in, dates absolute. */
+function resolveDetails(value: unknown, field: string, certificateId: string, nowMs: number): ResolvedCertificateDetailsInput {
+  const reference = casReferenceOf(certificateId);
+  if (reference === undefined) {
+    throw invalidFixture(field, `is set on ${certificateId}, whose ID is not of CAS shape (<digits>-cn-hangzhou or <digits>-ap-southeast-1); only such certificates exist in CAS`);
+  }
+  const input = record(value, field, DETAILS_FIELDS);
+  const commonName = domainName(input.commonName, `${field}.commonName`);
+  const sans = array(input.sans ?? [], `${field}.sans`).map((san, j) => domainName(san, `${field}.sans[${j}]`));
+  const issuer = input.issuer === undefined ? DEFAULT_CERTIFICATE_ISSUER : nonEmptyString(input.issuer, `${field}.issuer`);
+  const name = input.name === undefined ? `cert-${reference.casId}` : nonEmptyString(input.name, `${field}.name`);
+  const notBefore = certificateDate(input.notBefore, `${field}.notBefore`, nowMs);
+  const notAfter = certificateDate(input.notAfter, `${field}.notAfter`, nowMs);
+  if (notAfter <= notBefore) throw invalidFixture(`${field}.notAfter`, "must be after notBefore");
+  return { commonName, sans, issuer, name, notBefore: new Date(notBefore).toISOString(), notAfter: new Date(notAfter).toISOString() };
 }
 
 /**
@@ -265,8 +430,9 @@ export interface FixtureBehaviourContext {
  *
  * @throws AlbErrorResponse `InvalidFixture` naming the offending field (e.g. `listeners[1].defaultCertificateId`),
  *   for wrong types, unknown fields, duplicate IDs, references to unknown or CA certificates (or a server
- *   certificate as a CA certificate), certificates on HTTP listeners, an invalid behaviour, and more additional
- *   certificates than the quota.
+ *   certificate as a CA certificate), certificates on HTTP listeners, an invalid behaviour, more additional
+ *   certificates than the quota, invalid certificate `details` (a field, a date, `notAfter` not after
+ *   `notBefore`, an ID not of CAS shape, a CAS ID given details twice) and unknown or repeated `deniedActions`.
  */
 export function resolveFixture(input: unknown, context: FixtureBehaviourContext = {}): ResolvedFixture {
   const root = record(input, "", ["regionId", "accessKeys", "certificates", "listeners", "limits", "faults", "sts", "behaviour"]);
@@ -285,11 +451,12 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
 
   const accessKeys = root.accessKeys === undefined
     ? [{ accessKeyId: DEMO_ACCESS_KEY_ID, accessKeySecret: DEMO_ACCESS_KEY_SECRET }]
-    : array(root.accessKeys, "accessKeys").map((entry, i) => {
-      const key = record(entry, `accessKeys[${i}]`, ["accessKeyId", "accessKeySecret"]);
+    : array(root.accessKeys, "accessKeys").map((entry, i): AccessKey => {
+      const key = record(entry, `accessKeys[${i}]`, ["accessKeyId", "accessKeySecret", "deniedActions"]);
       return {
         accessKeyId: nonEmptyString(key.accessKeyId, `accessKeys[${i}].accessKeyId`),
         accessKeySecret: nonEmptyString(key.accessKeySecret, `accessKeys[${i}].accessKeySecret`),
+        ...(key.deniedActions === undefined ? {} : { deniedActions: deniedActions(key.deniedActions, `accessKeys[${i}].deniedActions`) }),
       };
     });
   if (accessKeys.length === 0) throw invalidFixture("accessKeys", "must hold at least one key");
@@ -299,15 +466,24 @@ export function resolveFixture(input: unknown, context: FixtureBehaviourContext 
     keyIds.add(key.accessKeyId);
   });
 
+  const nowMs = context.nowMs ?? Date.now();
   const certificateTypes = new Map<string, CertificateType>();
-  const certificates = array(root.certificates ?? [], "certificates").map((entry, i) => {
+  /** CAS IDs of the certificates with details, and where each was given. */
+  const casIds = new Map<number, string>();
+  const certificates = array(root.certificates ?? [], "certificates").map((entry, i): ResolvedFixtureCertificate => {
     const field = `certificates[${i}]`;
-    const cert = record(entry, field, ["certificateId", "type"]);
+    const cert = record(entry, field, ["certificateId", "type", "details"]);
     const certificateId = nonEmptyString(cert.certificateId, `${field}.certificateId`);
     const type = oneOf(cert.type, `${field}.type`, CERTIFICATE_TYPES);
     if (certificateTypes.has(certificateId)) throw invalidFixture(`${field}.certificateId`, `duplicates ${certificateId}`);
     certificateTypes.set(certificateId, type);
-    return { certificateId, type };
+    if (cert.details === undefined) return { certificateId, type };
+    const details = resolveDetails(cert.details, `${field}.details`, certificateId, nowMs);
+    const casId = casReferenceOf(certificateId)?.casId ?? 0;
+    const earlier = casIds.get(casId);
+    if (earlier !== undefined) throw invalidFixture(`${field}.details`, `gives CAS ID ${casId} details a second time (${earlier} has them); CAS IDs are unique`);
+    casIds.set(casId, field);
+    return { certificateId, type, details };
   });
 
   const serverCertificate = (value: unknown, field: string): string => {

@@ -1,6 +1,7 @@
 /**
- * A local, faithful ALB OpenAPI (2020-06-16) simulator for the listener additional-certificate actions.
- * Official clients (`@alicloud/pop-core`, `@alicloud/alb20200616`) work against it unchanged.
+ * A local, faithful ALB OpenAPI (2020-06-16) simulator for the listener additional-certificate actions, with
+ * the Certificate Management Service (CAS, 2020-04-07) read actions on the same port. Official clients
+ * (`@alicloud/pop-core`, `@alicloud/alb20200616`, `@alicloud/cas20200407`) work against it unchanged.
  *
  * @example
  * const sim = await startSimulator({ clock: fakeClock });
@@ -15,6 +16,7 @@ export {
   REQUEST_LOG_CAPACITY,
   systemClock,
   type AlbBackendOptions,
+  type CasCertificate,
   type Clock,
   type JobView,
   type ListenerAttributes,
@@ -27,6 +29,7 @@ export {
 } from "./backend";
 export {
   CERTIFICATE_TYPES,
+  DEFAULT_CERTIFICATE_ISSUER,
   DEFAULT_LIMITS,
   DEMO_ACCESS_KEY_ID,
   DEMO_ACCESS_KEY_SECRET,
@@ -37,6 +40,8 @@ export {
   LISTENER_STATUSES,
   resolveFixture,
   type AccessKey,
+  type CertificateDetails,
+  type CertificateDetailsInput,
   type CertificateType,
   type Fixture,
   type FixtureCertificate,
@@ -45,8 +50,11 @@ export {
   type Limits,
   type ListenerProtocol,
   type ListenerStatus,
+  type ResolvedCertificateDetailsInput,
   type ResolvedFixture,
+  type ResolvedFixtureCertificate,
 } from "./fixture";
+export { CAS_HANDLERS, CAS_MAX_SHOW_SIZE, CAS_WILL_EXPIRE_MS, casCertificateStatus, PLACEHOLDER_CERT, PLACEHOLDER_KEY } from "./cas-handlers";
 export {
   ALL_BEHAVIOUR,
   BEHAVIOUR_NAMES,

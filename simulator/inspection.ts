@@ -6,7 +6,7 @@
  */
 import type { MutationAction } from "../contract/alb-contract";
 import type { Behaviour } from "./behaviour";
-import type { CertificateType, FixtureCertificate, Limits, ListenerProtocol, ListenerStatus } from "./fixture";
+import type { CertificateDetails, CertificateType, Limits, ListenerProtocol, ListenerStatus } from "./fixture";
 import { compareStrings } from "./paging";
 import type { AdditionalCertificateStatus, JobRecord, JobStatus, ListenerRecord } from "./transitions";
 
@@ -49,7 +49,8 @@ export interface WorldSnapshot {
   readonly regionId: string;
   readonly accessKeyIds: readonly string[];
   readonly limits: Limits;
-  readonly certificates: readonly FixtureCertificate[];
+  /** The catalogue; a certificate that exists in CAS carries its `details` (dates as epoch ms). */
+  readonly certificates: readonly { readonly certificateId: string; readonly type: CertificateType; readonly details?: CertificateDetails }[];
   readonly listeners: readonly (ListenerView & { readonly loadBalancerId: string; readonly port: number })[];
   readonly jobs: readonly JobView[];
   readonly behaviour: Behaviour;
@@ -63,6 +64,7 @@ export interface SnapshotSource {
   readonly accessKeyIds: Iterable<string>;
   readonly limits: Limits;
   readonly certificates: ReadonlyMap<string, CertificateType>;
+  readonly certificateDetails: ReadonlyMap<string, CertificateDetails>;
   readonly listeners: Iterable<ListenerRecord>;
   readonly jobs: Iterable<JobRecord>;
   readonly behaviour: Behaviour;
@@ -112,7 +114,10 @@ export function worldSnapshot(source: SnapshotSource): WorldSnapshot {
     regionId: source.regionId,
     accessKeyIds: [...source.accessKeyIds],
     limits: source.limits,
-    certificates: [...source.certificates].map(([certificateId, type]) => ({ certificateId, type })),
+    certificates: [...source.certificates].map(([certificateId, type]) => {
+      const details = source.certificateDetails.get(certificateId);
+      return { certificateId, type, ...(details === undefined ? {} : { details }) };
+    }),
     listeners: [...source.listeners].map((listener) => ({
       ...listenerView(listener, source.statusOf(listener)),
       loadBalancerId: listener.loadBalancerId,

@@ -7,7 +7,7 @@
  * and request log are not persisted.
  */
 import type { Behaviour } from "./behaviour";
-import type { AccessKey, CertificateType, Limits, ResolvedFixture } from "./fixture";
+import { certificateDetailsOf, type AccessKey, type CertificateDetails, type CertificateType, type Limits, type ResolvedFixture } from "./fixture";
 import { SeededRandom } from "./random";
 import { STATE_FORMAT, STATE_VERSION, type PersistedState } from "./state";
 import type { JobRecord, ListenerRecord } from "./transitions";
@@ -28,6 +28,8 @@ export interface WorldRecords {
   /** The keys of the world itself (persisted even when the backend's `accessKeys` option overrides them). */
   readonly accessKeys: readonly AccessKey[];
   readonly certificates: Map<string, CertificateType>;
+  /** What CAS knows about the certificates that exist there (by ALB certificate ID). */
+  readonly certificateDetails: Map<string, CertificateDetails>;
   readonly listeners: Map<string, ListenerRecord>;
   readonly jobs: Map<string, JobRecord>;
   readonly clientTokens: Map<string, ClientTokenRecord>;
@@ -49,6 +51,7 @@ export function recordsFromFixture(fixture: ResolvedFixture): WorldRecords {
     limits: fixture.limits,
     accessKeys: fixture.accessKeys,
     certificates: new Map(fixture.certificates.map((cert) => [cert.certificateId, cert.type])),
+    certificateDetails: new Map(fixture.certificates.flatMap((cert) => (cert.details === undefined ? [] : [[cert.certificateId, certificateDetailsOf(cert.details)] as const]))),
     listeners: new Map(fixture.listeners.map((listener) => [listener.listenerId, {
       listenerId: listener.listenerId,
       loadBalancerId: listener.loadBalancerId,
@@ -76,6 +79,7 @@ export function restoreState(state: PersistedState): WorldRecords & WorldProgres
     limits: state.limits,
     accessKeys: state.accessKeys,
     certificates: new Map(state.certificates.map((cert) => [cert.certificateId, cert.type])),
+    certificateDetails: new Map(state.certificates.flatMap((cert) => (cert.details === undefined ? [] : [[cert.certificateId, { ...cert.details, sans: [...cert.details.sans] }] as const]))),
     listeners: new Map(state.listeners.map((listener) => [listener.listenerId, {
       ...listener,
       additional: new Map(listener.additional.map((row) => [row.certificateId, row.status])),
@@ -98,7 +102,10 @@ export function persistState(records: WorldRecords, progress: WorldProgress): Pe
     regionId: records.regionId,
     accessKeys: records.accessKeys,
     limits: records.limits,
-    certificates: [...records.certificates].map(([certificateId, type]) => ({ certificateId, type })),
+    certificates: [...records.certificates].map(([certificateId, type]) => {
+      const details = records.certificateDetails.get(certificateId);
+      return { certificateId, type, ...(details === undefined ? {} : { details }) };
+    }),
     listeners: [...records.listeners.values()].map((listener) => ({
       listenerId: listener.listenerId,
       loadBalancerId: listener.loadBalancerId,

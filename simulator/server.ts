@@ -3,9 +3,12 @@
  * authenticates, routes on `Action` (V1) or `x-acs-action` (ACS3), applies faults, dispatches to the
  * handler, and answers with JSON — a 200 with `RequestId`, or the real error envelope with a 4xx/5xx
  * status. Whatever arrives, the answer is an envelope (or, for an injected fault, a dropped socket),
- * never a stack trace. Every ALB request is recorded in the backend's request log. The STS actions the
+ * never a stack trace. Every ALB and CAS request is recorded in the backend's request log. The STS actions the
  * credentials chain calls (`Version=2015-04-01`) are handed to `sts.ts`, which also vets the SecurityToken
- * of the temporary keys it issued; TLS on the same port is `tls.ts`'s.
+ * of the temporary keys it issued; TLS on the same port is `tls.ts`'s. The Certificate Management Service
+ * (CAS) read actions (`Version=2020-04-07`, `cas-handlers.ts`) go through the same signature and credential
+ * checks, RAM check, request-stage faults, request log and error envelope as ALB ones (`HostId`
+ * `cas.aliyuncs.com`). A key's `deniedActions` answer 403 `Forbidden.RAM` for both products.
  *
  * Also serves the inspection routes under `/_simulator/` to loopback clients: the request log, the world, a
  * reset, fault rules, the behaviour, and a listener's own status.
@@ -22,11 +25,13 @@ import {
   SimulatorErrorCode,
   type ListenerStatus,
 } from "../contract/alb-contract";
-import type { AlbBackend, RequestLogEntry } from "./backend";
+import { isCasRequest } from "../contract/cas-contract";
+import type { AlbBackend, MutationHooks, RequestLogEntry } from "./backend";
+import { CAS_HANDLERS } from "./cas-handlers";
 import { AlbErrorResponse, albError, internalError, invalidBehaviour, invalidFaultRule, invalidFixture, invalidParameter, missingParameter } from "./errors";
 import { faultKindSpec, type ChosenFault, type FaultKind, type FaultRule } from "./faults";
 import type { BehaviourInput } from "./behaviour";
-import { HANDLERS } from "./handlers";
+import { HANDLERS, type HandlerResult } from "./handlers";
 import { parseFormEncoded, WireParams } from "./params";
 import { compareStrings } from "./paging";
 import { authenticate, headerValue, isAcs3Request, NonceRegistry, PROTOCOL_PARAMETERS } from "./signature";
@@ -118,14 +123,17 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(text);
 }
 
+/** The product whose envelope an error goes in: ALB (`alb.<region>.aliyuncs.com`) or CAS (`cas.aliyuncs.com`). */
+export type EnvelopeProduct = "Alb" | "cas";
+
 /** The Alibaba error envelope. */
-export function errorEnvelope(error: AlbErrorResponse, requestId: string, regionId: string): Record<string, string> {
+export function errorEnvelope(error: AlbErrorResponse, requestId: string, regionId: string, product: EnvelopeProduct = "Alb"): Record<string, string> {
   return {
     RequestId: requestId,
-    HostId: `alb.${regionId}.aliyuncs.com`,
+    HostId: product === "cas" ? "cas.aliyuncs.com" : `alb.${regionId}.aliyuncs.com`,
     Code: error.code,
     Message: error.message,
-    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=Alb&requestId=${requestId}`,
+    Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=${product}&requestId=${requestId}`,
   };
 }
 
@@ -164,6 +172,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
     let logParams: Record<string, string> = {};
     let fault: FaultKind | undefined;
     let jobId: string | undefined;
+    let product: EnvelopeProduct = "Alb";
     const record = (status: number | null, code: string | null): RequestLogEntry => backend.recordRequest({
       time, action, params: logParams, status, code, requestId,
       ...certificateIdsOf(logParams),
@@ -171,7 +180,7 @@ export function createAlbServer(options: AlbServerOptions): Server {
       ...(fault === undefined ? {} : { fault }),
     });
     const fail = (error: AlbErrorResponse, headers: Record<string, string> = {}): void => {
-      send(response, error.httpStatus, errorEnvelope(error, requestId, backend.regionId), { "x-acs-request-id": requestId, ...headers });
+      send(response, error.httpStatus, errorEnvelope(error, requestId, backend.regionId, product), { "x-acs-request-id": requestId, ...headers });
       record(error.httpStatus, error.code);
     };
 
@@ -208,14 +217,26 @@ export function createAlbServer(options: AlbServerOptions): Server {
         record(answer.status, answer.code);
         return;
       }
-      if (version !== API_VERSION) throw albError(ErrorCode.invalidVersion);
-      if (!isAlbAction(action)) throw albError(ErrorCode.invalidActionNotFound);
+      let handle: (hooks: MutationHooks) => HandlerResult;
+      if (isCasRequest(action, version)) {
+        product = "cas";
+        const casHandler = CAS_HANDLERS[action];
+        handle = () => casHandler({ backend, params: new WireParams(params) });
+      } else {
+        if (version !== API_VERSION) throw albError(ErrorCode.invalidVersion);
+        if (!isAlbAction(action)) throw albError(ErrorCode.invalidActionNotFound);
+        const albHandler = HANDLERS[action];
+        handle = (hooks) => albHandler({ backend, params: new WireParams(params), hooks });
+      }
+      const cas = product === "cas";
 
       const caller = authenticate(signed, context);
       sts?.checkSecurityToken(caller.accessKeyId, securityTokenOf(params, request.headers));
+      if (backend.isActionDenied(caller.accessKeyId, action)) throw albError(ErrorCode.forbiddenRam);
 
       // At most one fault per request: a request-level one acts here, a job-level one when (if) a job starts.
-      const chosen = backend.faults.choose({ action, listenerId: params.get("ListenerId") });
+      // A CAS read names no listener and starts no job: only request-level faults can fire on it.
+      const chosen = backend.faults.choose({ action, listenerId: cas ? undefined : params.get("ListenerId") });
       const fire = (fired: ChosenFault): void => {
         backend.faults.fire(fired);
         fault = fired.rule.kind;
@@ -246,14 +267,10 @@ export function createAlbServer(options: AlbServerOptions): Server {
         }
       }
 
-      const result = HANDLERS[action]({
-        backend,
-        params: new WireParams(params),
-        hooks: jobFault === undefined ? {} : {
-          drawJobFault: () => {
-            fire(jobFault.chosen);
-            return jobFault.act(jobFault.chosen.rule);
-          },
+      const result = handle(jobFault === undefined ? {} : {
+        drawJobFault: () => {
+          fire(jobFault.chosen);
+          return jobFault.act(jobFault.chosen.rule);
         },
       });
       jobId = result.jobId;

@@ -4,7 +4,7 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { AlbBackend, type Clock } from "./backend";
+import { AlbBackend, systemClock, type Clock } from "./backend";
 import { resolveBehaviour, type BehaviourInput } from "./behaviour";
 import { loadFaultFile, type FaultRule } from "./faults";
 import { loadFixtureFile, type AccessKey, type Fixture } from "./fixture";
@@ -102,7 +102,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const statePath = options.statePath;
   const state = statePath === undefined ? undefined : loadState(statePath);
   const behaviour = options.behaviour === undefined ? undefined : resolveBehaviour(options.behaviour);
-  const fixture = typeof options.fixture === "string" ? loadFixtureFile(options.fixture, { override: behaviour }) : options.fixture;
+  const fixture = typeof options.fixture === "string"
+    ? loadFixtureFile(options.fixture, { override: behaviour, nowMs: (options.clock ?? systemClock).now() })
+    : options.fixture;
   const faults = typeof options.faults === "string" ? loadFaultFile(options.faults) : options.faults;
 
   const persist = (): void => {

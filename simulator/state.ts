@@ -6,12 +6,18 @@
  * Version 2 added the behaviour, lingering `Dissociated` rows, CA certificates of listeners, the load-balancer
  * limit and the read-lag fields of jobs. A version-1 file still loads: it gets {@link LEGACY_BEHAVIOUR} (the
  * per-listener quota it was written under) and the defaults of the new fields.
+ *
+ * Certificates may carry their CAS details (`details`, dates as epoch ms) and access keys the actions their
+ * RAM policy denies (`deniedActions`): optional fields of the version-2 layout, so files written before them
+ * still load (their certificates have no CAS details, their keys deny nothing).
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { SimulatorErrorCode } from "../contract/alb-contract";
 import { LEGACY_BEHAVIOUR, resolveBehaviour, type Behaviour } from "./behaviour";
 import { isAlbError } from "./errors";
-import { DEFAULT_LIMITS, type AccessKey, type FixtureCertificate, type Limits, type ListenerProtocol, type ListenerStatus } from "./fixture";
+import { CAS_ACTIONS } from "../contract/cas-contract";
+import { ALB_ACTIONS } from "../contract/alb-contract";
+import { DEFAULT_LIMITS, type AccessKey, type CertificateDetails, type CertificateType, type Limits, type ListenerProtocol, type ListenerStatus } from "./fixture";
 import type { RandomState } from "./random";
 import type { AdditionalCertificateStatus, JobRecord } from "./transitions";
 
@@ -37,6 +43,13 @@ export interface PersistedListener {
   readonly caCertificateId: string | null;
 }
 
+/** A certificate of the catalogue in a state file, with its CAS details when it has any. */
+export interface PersistedCertificate {
+  readonly certificateId: string;
+  readonly type: CertificateType;
+  readonly details?: CertificateDetails;
+}
+
 /** An idempotency record in a state file. */
 export interface PersistedClientToken {
   readonly clientToken: string;
@@ -51,7 +64,7 @@ export interface PersistedState {
   readonly regionId: string;
   readonly accessKeys: readonly AccessKey[];
   readonly limits: Limits;
-  readonly certificates: readonly FixtureCertificate[];
+  readonly certificates: readonly PersistedCertificate[];
   readonly listeners: readonly PersistedListener[];
   readonly jobs: readonly JobRecord[];
   readonly clientTokens: readonly PersistedClientToken[];
@@ -113,6 +126,15 @@ export function loadState(path: string): PersistedState | undefined {
   check(state.jobRandom === undefined || (Array.isArray(state.jobRandom) && state.jobRandom.length === 4 && state.jobRandom.every((word) => Number.isInteger(word))),
     path, `field "jobRandom" is not four integers`);
   check(Number.isInteger(state.nextJobSeq), path, `field "nextJobSeq" is not an integer`);
+  (state.certificates as unknown[]).forEach((certificate, i) => {
+    check(isObject(certificate) && typeof certificate.certificateId === "string" && typeof certificate.type === "string"
+      && (certificate.details === undefined || wellFormedDetails(certificate.details)), path, `certificates[${i}] is malformed`);
+  });
+  (state.accessKeys as unknown[]).forEach((key, i) => {
+    check(isObject(key) && typeof key.accessKeyId === "string" && typeof key.accessKeySecret === "string"
+      && (key.deniedActions === undefined || (Array.isArray(key.deniedActions)
+        && key.deniedActions.every((action) => (DENIABLE_ACTIONS as readonly unknown[]).includes(action)))), path, `accessKeys[${i}] is malformed`);
+  });
   (state.listeners as unknown[]).forEach((listener, i) => {
     check(isObject(listener) && typeof listener.listenerId === "string" && Array.isArray(listener.additional)
       && typeof listener.configuringUntilMs === "number", path, `listeners[${i}] is malformed`);
@@ -134,6 +156,19 @@ export function loadState(path: string): PersistedState | undefined {
     throw error;
   }
   return { ...(parsed as PersistedState), limits: { ...DEFAULT_LIMITS, ...(state.limits as Partial<Limits>) }, behaviour };
+}
+
+/** The actions an access key's `deniedActions` may name. */
+const DENIABLE_ACTIONS: readonly string[] = [...ALB_ACTIONS, ...CAS_ACTIONS];
+
+/** Whether `value` is a certificate's CAS details as {@link persistState} writes them. */
+function wellFormedDetails(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const text = (field: unknown): boolean => typeof field === "string" && field !== "";
+  return text(value.commonName) && text(value.issuer) && text(value.name)
+    && Array.isArray(value.sans) && value.sans.every(text)
+    && Number.isSafeInteger(value.notBeforeMs) && Number.isSafeInteger(value.notAfterMs)
+    && (value.notAfterMs as number) > (value.notBeforeMs as number);
 }
 
 /** A version-1 state in the current layout: the behaviour it was written under, no lingering rows, no CA certificates. */

@@ -21,7 +21,7 @@ describe(AlbBackend.name, () => {
     const snapshot = backend.snapshot();
     expect(snapshot.regionId).toBe("cn-hangzhou");
     expect(snapshot.accessKeyIds).toEqual([DEMO_ACCESS_KEY_ID]);
-    expect(snapshot.certificates.filter((cert) => cert.type === "Server")).toHaveLength(12);
+    expect(snapshot.certificates.filter((cert) => cert.type === "Server")).toHaveLength(13);
     expect(snapshot.certificates.filter((cert) => cert.type === "Ca")).toEqual([{ certificateId: "139a00604bd-cn-east-hangzhou", type: "Ca" }]);
     expect(snapshot.listeners.map((listener) => [listener.listenerId, listener.protocol, listener.defaultCertificateId, listener.additional.length])).toEqual([
       ["lsn-demo-https-443", "HTTPS", "23759533-cn-hangzhou", 1],

@@ -33,10 +33,10 @@ function envelope(response: RawResponse): { status: number; code: unknown; messa
 }
 
 describe(resolveBehaviour.name, () => {
-  it("fills in the defaults: every switch off but the load-balancer quota", () => {
+  it("fills in the defaults: every switch off but the load-balancer quota and CAS's empty SANs", () => {
     expect(resolveBehaviour({})).toEqual({
       dissociateLimit15: false, requestLimits: false, unlistedJobs: false, readLagMs: 0, lingeringRowsMs: 0, metadataSpelling: false,
-      busyIncorrectStatus: false, jobDuration: null, loadBalancerQuota: true, mutualTls: false,
+      busyIncorrectStatus: false, jobDuration: null, loadBalancerQuota: true, mutualTls: false, casSansEmpty: true, casSecondsTimestamps: false,
     });
     expect(resolveBehaviour({ readLagMs: 250, jobDuration: true })).toMatchObject({ readLagMs: 250, jobDuration: { baseMs: 4_000, perCertificateMs: 3_000, jitter: 0.3 } });
     expect(resolveBehaviour({ jobDuration: { perCertificateMs: 10 } }).jobDuration).toEqual({ baseMs: 4_000, perCertificateMs: 10, jitter: 0.3 });
@@ -45,7 +45,7 @@ describe(resolveBehaviour.name, () => {
 
   it.each([
     [[], "Invalid behaviour: behaviour must be an object."],
-    [{ readLag: 5 }, "Invalid behaviour: behaviour.readLag is not a known behaviour (known: dissociateLimit15, requestLimits, unlistedJobs, readLagMs, lingeringRowsMs, metadataSpelling, busyIncorrectStatus, jobDuration, loadBalancerQuota, mutualTls)."],
+    [{ readLag: 5 }, "Invalid behaviour: behaviour.readLag is not a known behaviour (known: dissociateLimit15, requestLimits, unlistedJobs, readLagMs, lingeringRowsMs, metadataSpelling, busyIncorrectStatus, jobDuration, loadBalancerQuota, mutualTls, casSansEmpty, casSecondsTimestamps)."],
     [{ unlistedJobs: "yes" }, "Invalid behaviour: behaviour.unlistedJobs must be true or false."],
     [{ readLagMs: -1 }, "Invalid behaviour: behaviour.readLagMs must be an integer number of ms from 0 to 86400000."],
     [{ lingeringRowsMs: 1.5 }, "Invalid behaviour: behaviour.lingeringRowsMs must be an integer number of ms from 0 to 86400000."],

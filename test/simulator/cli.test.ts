@@ -49,7 +49,8 @@ const DEMO_WORLD = [
   "  lsn-demo-quic-443  QUIC:443  Running  default 23759533-cn-hangzhou, no additional certificates",
   "  lsn-demo-http-80  HTTP:80  Running  no certificates (HTTP)",
   "certificates free to declare: 25112233-cn-hangzhou, 25209871-cn-hangzhou, 25346102-cn-hangzhou, 25481937-cn-hangzhou, " +
-    "25590214-cn-hangzhou, 25677345-cn-hangzhou, 25768120-cn-hangzhou, 25843391-cn-hangzhou, 25917456-cn-hangzhou, 26004378-cn-hangzhou",
+    "25590214-cn-hangzhou, 25677345-cn-hangzhou, 25768120-cn-hangzhou, 25843391-cn-hangzhou, 25917456-cn-hangzhou, 26004378-cn-hangzhou, " +
+    "26115002-cn-hangzhou",
 ];
 
 function runCli(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
@@ -171,7 +172,7 @@ describe("alb-simulator CLI", () => {
   it("turns every switch on with --behaviour all", async () => {
     const running = await startCli(["--port", "0", "--behaviour", "all"]);
     children.push(running.child);
-    expect(running.line).toContain(", behaviour dissociateLimit15,requestLimits,unlistedJobs,readLagMs=3000,lingeringRowsMs=60000,metadataSpelling,busyIncorrectStatus,jobDuration=4000:3000:0.3,mutualTls)");
+    expect(running.line).toContain(", behaviour dissociateLimit15,requestLimits,unlistedJobs,readLagMs=3000,lingeringRowsMs=60000,metadataSpelling,busyIncorrectStatus,jobDuration=4000:3000:0.3,mutualTls,casSecondsTimestamps)");
     expect((await rawRequest(running.endpoint, { path: "/_simulator/behaviour" })).json).toEqual({ behaviour: ALL_BEHAVIOUR });
     running.child.kill("SIGTERM");
     expect(await running.exit).toBe(0);

@@ -15,7 +15,8 @@ const JOB_DURATION_VALUE = "takes on, off or BASE_MS:PER_CERTIFICATE_MS[:JITTER]
 const KINDS = FAULT_KINDS.join(", ");
 /** The rule fields today's messages list, in order; a new kind's own fields would follow them. */
 const FIELDS = "action, listenerId, kind, probability, count, delayMs, errorCode, errorMessage, durationMs, certificateIds";
-const ACTIONS = "AssociateAdditionalCertificatesWithListener, DissociateAdditionalCertificatesFromListener, ListListenerCertificates, GetListenerAttribute, ListListeners, ListAsynJobs";
+const ACTIONS = "AssociateAdditionalCertificatesWithListener, DissociateAdditionalCertificatesFromListener, ListListenerCertificates, GetListenerAttribute, ListListeners, ListAsynJobs, " +
+  "GetCertificateDetail, GetUserCertificateDetail, ListUserCertificateOrder";
 
 /** The message `run` throws. */
 function thrown(run: () => unknown): string {

@@ -225,6 +225,7 @@ describe("simulator inspection routes", () => {
       expect(index.json?.freeCertificates).toEqual([
         "25112233-cn-hangzhou", "25209871-cn-hangzhou", "25346102-cn-hangzhou", "25481937-cn-hangzhou", "25590214-cn-hangzhou",
         "25677345-cn-hangzhou", "25768120-cn-hangzhou", "25843391-cn-hangzhou", "25917456-cn-hangzhou", "26004378-cn-hangzhou",
+        "26115002-cn-hangzhou",
       ]);
     }
   });
