@@ -20,6 +20,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Action } from "../../contract/alb-contract";
 import { createAlbClient, toApiError, type AlbApi } from "../../provider/transport/alb-client";
+import { createCasClient } from "../../provider/transport/cas-client";
+import type { CasApi } from "../../provider/transport/cas-types";
+import type { Credentials } from "../../provider/credentials/credentials";
+import { CasAction } from "../../contract/cas-contract";
 import { ListenerCoordinator } from "../../provider/core/coordinator";
 import { JobTimings } from "../../provider/core/job-timing";
 import { createDefaultProvider, type ListenerCertificatesProvider } from "../../provider/lifecycle/provider";
@@ -80,6 +84,8 @@ export interface ProcessOptions {
    * @default "sequence"
    */
   readonly clientTokens?: "sequence" | "provider";
+  /** Read certificate details from the simulator's CAS (GetCertificateDetail) as production does. @default false */
+  readonly details?: boolean;
 }
 
 /**
@@ -227,6 +233,24 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     const handedOut = new Set<string>();
     const coordinator = new ListenerCoordinator();
     let tokens = 0;
+    const recorded = (credentials: () => Promise<Credentials>) => async () => {
+      const handed = await credentials();
+      handedOut.add(handed.accessKeySecret);
+      if (handed.securityToken) handedOut.add(handed.securityToken);
+      return handed;
+    };
+    /** A client method whose calls are counted, tracked by the clock, and (with serialized requests) gated. */
+    const wrap = <A extends unknown[], R>(action: string, api: object, method: (...args: A) => Promise<R>) =>
+      (...args: A): Promise<R> => {
+        calls.count++;
+        if (!gate) return clock.track(() => method.apply(api, args));
+        return clock.track(() => gate.run(() => new Promise<R>((resolve, reject) => {
+          stall = () => reject(toApiError({ name: "RequestTimeoutError", message: `ReadTimeout(${timeoutMs})` }, action, {}));
+          method.apply(api, args).then(resolve, reject);
+        }).finally(() => {
+          stall = undefined;
+        })));
+      };
     const provider = createDefaultProvider({
       clock,
       random: settings.random ?? seededRandom(settings.seed ?? 1),
@@ -237,33 +261,26 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       coordinator,
       jobTimings: settings.learnJobTimings === false ? new ColdJobTimings() : new JobTimings(),
       createApi: (endpoint, credentials, info) => {
-        const recorded = async () => {
-          const handed = await credentials();
-          handedOut.add(handed.accessKeySecret);
-          if (handed.securityToken) handedOut.add(handed.securityToken);
-          return handed;
-        };
-        const api = createAlbClient({ endpoint, credentials: recorded, timeoutMs, endpointSource: info?.source, contact: info?.contact, credentialSource: info?.credentialSource });
-        const wrap = <A extends unknown[], R>(action: string, method: (...args: A) => Promise<R>) =>
-          (...args: A): Promise<R> => {
-            calls.count++;
-            if (!gate) return clock.track(() => method.apply(api, args));
-            return clock.track(() => gate.run(() => new Promise<R>((resolve, reject) => {
-              stall = () => reject(toApiError({ name: "RequestTimeoutError", message: `ReadTimeout(${timeoutMs})` }, action, {}));
-              method.apply(api, args).then(resolve, reject);
-            }).finally(() => {
-              stall = undefined;
-            })));
-          };
+        const api = createAlbClient({ endpoint, credentials: recorded(credentials), timeoutMs, endpointSource: info?.source, contact: info?.contact, credentialSource: info?.credentialSource });
         const tracked: AlbApi = {
-          listListenerCertificates: wrap(Action.listListenerCertificates, api.listListenerCertificates),
-          getListenerAttribute: wrap(Action.getListenerAttribute, api.getListenerAttribute),
-          associateAdditionalCertificates: wrap(Action.associate, api.associateAdditionalCertificates),
-          dissociateAdditionalCertificates: wrap(Action.dissociate, api.dissociateAdditionalCertificates),
-          listAsyncJobs: wrap(Action.listAsynJobs, api.listAsyncJobs),
+          listListenerCertificates: wrap(Action.listListenerCertificates, api, api.listListenerCertificates),
+          getListenerAttribute: wrap(Action.getListenerAttribute, api, api.getListenerAttribute),
+          associateAdditionalCertificates: wrap(Action.associate, api, api.associateAdditionalCertificates),
+          dissociateAdditionalCertificates: wrap(Action.dissociate, api, api.dissociateAdditionalCertificates),
+          listAsyncJobs: wrap(Action.listAsynJobs, api, api.listAsyncJobs),
         };
         return tracked;
       },
+      createCasApi: settings.details
+        ? (endpoint, credentials, info) => {
+            const api = createCasClient({ endpoint, credentials: recorded(credentials), timeoutMs, endpointSource: info?.source, contact: info?.contact, credentialSource: info?.credentialSource });
+            const tracked: CasApi = {
+              getCertificateDetail: wrap(CasAction.getCertificateDetail, api, api.getCertificateDetail),
+              listCertificates: wrap(CasAction.listUserCertificateOrder, api, api.listCertificates),
+            };
+            return tracked;
+          }
+        : undefined,
     });
     void provider.configure({ config: { get: (k: string) => stackConfig[k], require: (k: string) => stackConfig[k]! } });
     return { name, provider, coordinator, logs, warnings, calls, handedOut, home, stack: new EngineStack(provider) };
