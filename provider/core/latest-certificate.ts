@@ -2,7 +2,7 @@
  * Which Certificate Management Service (CAS) certificate serves a host now: the decision behind
  * `latestCertificate`. It lists the site's certificates by keyword (the host's parent domain, so that
  * `*.example.com` is found for `api.example.com`, and the host itself), keeps those valid now that cover the
- * host, takes the one valid longest (the newest renewal), and confirms it with the certificate's details
+ * host, takes the one made for the host (before a wildcard one) valid longest (the newest renewal), and confirms it with the certificate's details
  * before it names it. Throttling and passing failures are retried on the injected clock. How renewals are
  * picked up, for users: `docs/renewals.md`.
  */
@@ -129,8 +129,9 @@ function invalidity(notBefore: number, notAfter: number, now: number): string | 
 
 /**
  * The ALB certificate ID of the newest certificate of `site` that is valid now and covers `domain`: listed
- * by {@link keywordsFor}, kept when `notBefore ≤ now < notAfter` and one of its names covers the host, the
- * latest `notAfter` first (a tie: the greater CAS ID, the later upload), and confirmed by its details (that
+ * by {@link keywordsFor}, kept when `notBefore ≤ now < notAfter` and one of its names covers the host; one that
+ * names the host itself before one that covers it only by a wildcard, then the latest `notAfter` first (a tie:
+ * the greater CAS ID, the later upload); confirmed by its details (that
  * it still exists, covers the host and is valid now); the next one when the confirmation fails.
  *
  * @throws {@link InvalidInputError} for a domain that is empty, a wildcard or no domain name, or an unknown site
@@ -169,7 +170,10 @@ export async function findLatestCertificate(api: CasApi, domain: string, site: C
     if (why === undefined) valid.push(summary);
     else unusable.push({ casId: summary.casId, commonName: summary.commonName, why });
   }
-  valid.sort((a, b) => b.notAfter - a.notAfter || b.casId - a.casId);
+  // The certificate made for the host before a wildcard that also covers it (often the listener's default
+  // certificate, which the listener refuses as an additional one); then the one valid longest.
+  const exact = (c: CertificateSummary) => (c.domains.includes(host) ? 1 : 0);
+  valid.sort((a, b) => exact(b) - exact(a) || b.notAfter - a.notAfter || b.casId - a.casId);
 
   for (const candidate of valid) {
     let detail;

@@ -122,6 +122,12 @@ describe("findLatestCertificate: which certificate", () => {
     expect(calls).toEqual(["list example.com", "list api.example.com", "detail 500"]);
   });
 
+  it("a certificate naming the host comes before a wildcard one that lasts longer; the wildcard when it is all there is", async () => {
+    const { api } = fakeCas([valid(500, ["*.example.com", "example.com"], 300), valid(100, ["shop.example.com"], 20)]);
+    expect((await findLatestCertificate(api, "shop.example.com", "cn-hangzhou", deps())).certificateId).toBe("100-cn-hangzhou");
+    expect((await findLatestCertificate(api, "mail.example.com", "cn-hangzhou", deps())).certificateId).toBe("500-cn-hangzhou");
+  });
+
   it("a wildcard certificate does not serve two labels below it", async () => {
     const { api } = fakeCas([valid(500, ["*.example.com"], 90)]);
     await expect(findLatestCertificate(api, "a.shop.example.com", "cn-hangzhou", deps())).rejects.toBeInstanceOf(NoValidCertificateError);
@@ -133,9 +139,11 @@ describe("findLatestCertificate: which certificate", () => {
     expect(calls).toEqual(["list example.com", "detail 400"]);
   });
 
-  it("a tie on notAfter goes to the greater CAS ID", async () => {
+  it("a tie on notAfter goes to the greater CAS ID (a wildcard one comes after those naming the host)", async () => {
     const { api } = fakeCas([valid(300, ["shop.example.com"], 90), valid(301, ["*.example.com"], 90), valid(299, ["shop.example.com"], 90)]);
-    expect((await findLatestCertificate(api, "shop.example.com", "cn-hangzhou", deps())).casId).toBe(301);
+    expect((await findLatestCertificate(api, "shop.example.com", "cn-hangzhou", deps())).casId).toBe(300);
+    const wildcards = fakeCas([valid(300, ["*.example.com"], 90), valid(301, ["*.example.com"], 90)]);
+    expect((await findLatestCertificate(wildcards.api, "shop.example.com", "cn-hangzhou", deps())).casId).toBe(301);
   });
 
   it("an IDN host matches the certificate's punycode name", async () => {
