@@ -90,11 +90,16 @@ describe("the README's first program", () => {
     const stackLines = commands(stack!);
     // The first line sets the local backend and passphrase: the workspace has its own.
     expect(stackLines[0]).toMatch(/^export PULUMI_CONFIG_PASSPHRASE=\S+ PULUMI_BACKEND_URL=/);
+    let upOutput = "";
     for (const line of stackLines.slice(1)) {
       const args = pulumiArgs(line.replace("http://127.0.0.1:9400", sim.endpoint));
       if (args[0] === "up") args.push("--yes");
-      await ws.runOrThrow(args);
+      const result = await ws.runOrThrow(args);
+      if (args[0] === "up") upOutput = result.stdout + result.stderr;
     }
+    // "`pulumi up` warns that `25112233-cn-hangzhou` (shop.example.com) expires in 25 days".
+    expect(first).toContain("`pulumi up` warns that `25112233-cn-hangzhou` (shop.example.com) expires in 25 days");
+    expect(upOutput).toMatch(/certificate 25112233-cn-hangzhou \(shop\.example\.com\) added to listener lsn-demo-https-443 expires on \d{4}-\d\d-\d\d, in 25 days/);
     expect(liveAdditional(sim, HTTPS)).toEqual({
       "24664588-cn-hangzhou": "Associated",
       "25112233-cn-hangzhou": "Associated",
@@ -105,7 +110,7 @@ describe("the README's first program", () => {
 
     // "To rotate, replace `A` in `index.ts` with its renewal `B`".
     const [, from, to] = /To rotate, replace `(\S+)` in `index\.ts` with its renewal `(\S+)`/.exec(first) ?? [];
-    expect([from, to]).toEqual(["25112233-cn-hangzhou", "25346102-cn-hangzhou"]);
+    expect([from, to]).toEqual(["25112233-cn-hangzhou", "25481937-cn-hangzhou"]);
     const index = path.join(ws.programDir, "index.ts");
     fs.writeFileSync(index, fs.readFileSync(index, "utf8").replace(from!, to!));
 
@@ -114,7 +119,9 @@ describe("the README's first program", () => {
     const diff = (await ws.runOrThrow(pulumiArgs(preview!))).stdout;
     // What its comment promises: the one certificate out and the one in, by ID.
     expect(diff).toMatch(/-\s+"?25112233-cn-hangzhou"?/);
-    expect(diff).toMatch(/\+\s+"?25346102-cn-hangzhou"?/);
+    expect(diff).toMatch(/\+\s+"?25481937-cn-hangzhou"?/);
+    // "each with its domains and end date".
+    expect(diff).toMatch(/lsn-demo-https-443: adds 25481937-cn-hangzhou \(shop\.example\.com; until \d{4}-\d\d-\d\d\); removes 25112233-cn-hangzhou \(shop\.example\.com; until \d{4}-\d\d-\d\d\); keeps 25209871-cn-hangzhou \(www\.example\.net, example\.net; until \d{4}-\d\d-\d\d\)/);
     expect(diff).not.toMatch(/[-+]\s+"?25209871-cn-hangzhou"?/);
     expect(diff).not.toMatch(/\[\d+\]/);
 
@@ -122,7 +129,7 @@ describe("the README's first program", () => {
     expect(liveAdditional(sim, HTTPS)).toEqual({
       "24664588-cn-hangzhou": "Associated",
       "25209871-cn-hangzhou": "Associated",
-      "25346102-cn-hangzhou": "Associated",
+      "25481937-cn-hangzhou": "Associated",
     });
     await ws.runOrThrow([...pulumiArgs(destroy!), "--yes"]);
     // "24664588-cn-hangzhou, which it did not [declare], stays".
