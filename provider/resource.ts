@@ -190,7 +190,8 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
         expiryWarningDays: args.expiryWarningDays,
         domainCoverage: args.domainCoverage,
         readCertificateDetails: args.readCertificateDetails,
-        certificateInfo: undefined,
+        // Names the certificates, so it is as secret as the set (see `secrecyOf`).
+        certificateInfo: secrecyOf(args.certificateIds),
         resourceName: name,
         certificates: secrecyOf(args.certificateIds),
       },

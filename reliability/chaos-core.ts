@@ -360,9 +360,17 @@ export function buildScenario(seed: number, index: number): Scenario {
     moves,
     fixture: {
       regionId: "cn-hangzhou",
-      accessKeys: [{ accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET }],
+      // Some scenarios' credentials may not read the certificate service (a RAM policy without it): drawn
+      // apart from the scenario's own draws, which stay as they were before details were read.
+      accessKeys: [{ accessKeyId: CHAOS_ACCESS_KEY_ID, accessKeySecret: CHAOS_SECRET, ...(new Rng(own + 7919).chance(0.1) ? { deniedActions: ["GetCertificateDetail"] } : {}) }],
       certificates: [
-        ...certificates.map((certificateId) => ({ certificateId, type: "Server" as const })),
+        // Each certificate in the certificate service too (its own domain, valid throughout), so that every
+        // change reads details and the request-level faults reach those reads as well.
+        ...certificates.map((certificateId) => ({
+          certificateId,
+          type: "Server" as const,
+          details: { commonName: `c${certificateId.split("-")[0]}.chaos.example`, notBefore: "now-30d", notAfter: "now+300d" },
+        })),
         { certificateId: CHAOS_CA_CERTIFICATE, type: "Ca" as const },
       ],
       listeners: fixtureListeners,
@@ -397,6 +405,9 @@ export function chaosWorldOptions(scenario: Scenario): WorldOptions {
       // The provider makes its own ClientTokens (random UUIDs, as in production): no invariant may depend
       // on what they look like, and a provider bug in making them must show.
       clientTokens: "provider",
+      // Certificate details read as in production: the reads take faults like every request, and must never
+      // change what an apply does.
+      details: true,
     },
   };
 }

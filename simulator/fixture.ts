@@ -410,7 +410,7 @@ const DETAILS_FIELDS = ["commonName", "sans", "issuer", "name", "notBefore", "no
 function resolveDetails(value: unknown, field: string, certificateId: string, nowMs: number): ResolvedCertificateDetailsInput {
   const reference = casReferenceOf(certificateId);
   if (reference === undefined) {
-    throw invalidFixture(field, `is set on ${certificateId}, whose ID is not of CAS shape (<digits>-cn-hangzhou or <digits>-ap-southeast-1); only such certificates exist in CAS`);
+    throw invalidFixture(field, `is set on ${certificateId}, whose ID is not of CAS shape (<digits>-<region>, e.g. 23759533-cn-hangzhou); only such certificates exist in CAS`);
   }
   const input = record(value, field, DETAILS_FIELDS);
   const commonName = domainName(input.commonName, `${field}.commonName`);

@@ -19,6 +19,7 @@ import {
   inSequence,
   PREEXISTING_CERT,
   previewFixture,
+  sanitizePreviewJson,
   progressLines,
   QUIC_LISTENER,
   startE2eSimulator,
@@ -77,7 +78,7 @@ describe("e2e: validation, renames and adoption", () => {
     expect(report.errors).toEqual([
       { resource: "sni", message: expect.stringMatching(/^listenerId: Listener lsn-demo-http-80 is an HTTP listener/) },
     ]);
-    const markdown = previewReport(httpJson.raw);
+    const markdown = previewReport(JSON.stringify(sanitizePreviewJson(httpJson.json, sim.endpoint)));
     expect(markdown).toContain("**❌ Preview failed** with 1 error.");
     expect(markdown).toBe(previewReport(JSON.stringify(previewFixture("error-http-listener", httpJson.json, sim.endpoint))));
 
@@ -167,7 +168,7 @@ describe("e2e: validation, renames and adoption", () => {
     // The report sees through the create + delete: the listener keeps its certificates.
     const report = buildReport(preview.json);
     expect(report.listeners).toEqual([expect.objectContaining({ listenerId: HTTPS_LISTENER, associate: [], dissociate: [], keep: [c, f, g] })]);
-    expect(previewReport(preview.raw)).toBe(previewReport(JSON.stringify(previewFixture("rename", preview.json, sim.endpoint))));
+    expect(previewReport(JSON.stringify(sanitizePreviewJson(preview.json, sim.endpoint)))).toBe(previewReport(JSON.stringify(previewFixture("rename", preview.json, sim.endpoint))));
 
     const out = await s.up();
     expect(out).toMatch(/\+ 1 created/);

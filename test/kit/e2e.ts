@@ -301,13 +301,17 @@ export function upgradeToCurrentBuild(stack: E2eStack): void {
 /** Committed preview JSON captured from the real CLI by this suite (test/unit/preview-report.test.ts reads it). */
 export const PREVIEW_FIXTURES_DIR = path.join(REPO_ROOT, "test", "fixtures", "preview");
 
+/** The one instant every date of a captured preview becomes (see {@link sanitizePreviewJson}). */
+const FIXED_INSTANT = "2027-01-01T00:00:00.000Z";
+
 /** Set to 1 to (re)write the preview fixtures from this run instead of comparing against them. */
 export const CAPTURE_FIXTURES = process.env.E2E_CAPTURE_PREVIEW_FIXTURES === "1";
 
 /**
  * Makes captured preview JSON stable and small: the serialized provider shim (a few KB of code, the same in
  * every step) becomes a placeholder, source positions and stack traces (absolute paths of this machine)
- * go, the simulator's ephemeral port becomes 9400, the default provider's random ID zeros and the duration 0.
+ * go, the simulator's ephemeral port becomes 9400, the default provider's random ID zeros, every date one fixed
+ * day and the duration 0.
  * Everything the report reads stays.
  */
 export function sanitizePreviewJson(json: PreviewJson, endpoint: string): PreviewJson {
@@ -322,8 +326,14 @@ export function sanitizePreviewJson(json: PreviewJson, endpoint: string): Previe
       return out;
     }
     if (typeof value !== "string") return value;
-    // The default provider's ID is a random UUID per stack.
-    return value.split(endpoint).join("http://127.0.0.1:9400").replace(/(::pulumi:providers:[\w-]+::default)::[0-9a-f-]{36}/g, "$1::00000000-0000-0000-0000-000000000000");
+    // The default provider's ID is a random UUID per stack; the demo certificates' validity counts from the
+    // day the simulator starts (and "in N days" with it), so every date becomes one fixed day.
+    return value
+      .split(endpoint)
+      .join("http://127.0.0.1:9400")
+      .replace(/(::pulumi:providers:[\w-]+::default)::[0-9a-f-]{36}/g, "$1::00000000-0000-0000-0000-000000000000")
+      .replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\b/g, FIXED_INSTANT)
+      .replace(/\b\d{4}-\d\d-\d\d\b/g, FIXED_INSTANT.slice(0, 10));
   };
   const clean = scrub(json) as PreviewJson & { duration?: number };
   if ("duration" in clean) clean.duration = 0;
