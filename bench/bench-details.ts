@@ -23,7 +23,7 @@ import { startSimulator, type RunningSimulator } from "../simulator";
 import { albRequests, apiSpan, casCallsByAction, certificateDetailReads, countCalls, holdsExactly, isCasRequest, liveIds, logMark, realMutations, requestsOf } from "../test/kit/request-log";
 import { EngineWorkspace } from "./bench-engine";
 import { benchCertificates, benchFixture, benchListenerId } from "./bench-fixture";
-import { secs } from "./bench-report";
+import { centisecs, secs } from "./bench-report";
 import { DETAILS_COMMANDS, type DetailsCommand, type DetailsResult, type DetailsRun, type DetailsVariant } from "./details-types";
 import { auditDetailReads, detailReadSet } from "./targets";
 
@@ -142,7 +142,7 @@ export async function detailsScenario(options: {
             runs.push(r);
             say(
               `certificate details, K=${r.k}, ${variant}, ${command} #${repetition}: ${secs(r.wallMs)}; ` +
-                `GetCertificateDetail ${r.detailReads.asked} (≤ ${r.detailReads.bound}), CAS span ${secs(r.casSpanMs)}; ${r.alb.total} ALB requests`,
+                `GetCertificateDetail ${r.detailReads.asked} (≤ ${r.detailReads.bound}), CAS span ${centisecs(r.casSpanMs)}; ${r.alb.total} ALB requests`,
             );
           }
           stack.generation = to;

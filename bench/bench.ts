@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: how close the provider converges to the floor the cloud sets.
  *
- *   npm run bench                 everything (~12 min on 2 cores): writes BENCHMARKS.md,
+ *   npm run bench                 everything (~16 min on 2 cores): writes BENCHMARKS.md,
  *                                 bench-results/latest.json and bench-results/wall-time.svg
- *   npm run bench -- --quick      smaller engine runs (K = 1, 20; a fleet of 50); writes bench-results/tmp/
+ *   npm run bench -- --quick      smaller engine runs (K = 1, 20; a fleet of 50; one round of the CLI scenarios); writes bench-results/tmp/
  *   npm run bench -- --no-engine  the provider-direct scenarios and the model only (seconds); bench-results/tmp/
  *   npm run bench -- --out DIR    write the results to DIR instead
  *   npm run bench -- --only first-hour[,engine,…]

@@ -220,6 +220,8 @@ export function casRequestCount(run: DetailsRun): number {
 export interface DetailsVariantSummary {
   readonly runs: readonly DetailsRun[];
   readonly wall: { readonly medianMs: number; readonly maxMs: number };
+  /** Median of the runs' provider spans (first to last API request), ms. */
+  readonly spanMedianMs: number;
   readonly casSpanMedianMs: number;
 }
 
@@ -242,7 +244,7 @@ export function detailsSummaries(result: DetailsResult): DetailsSummary[] {
         const runs = result.runs.filter((r) => r.k === k && r.command === command && r.variant === variant);
         if (runs.length === 0) throw new Error(`details result: no runs of ${command} for K=${k}, ${variant}`);
         const walls = runs.map((r) => r.wallMs);
-        variants[variant] = { runs, wall: { medianMs: median(walls), maxMs: Math.max(...walls) }, casSpanMedianMs: median(runs.map((r) => r.casSpanMs)) };
+        variants[variant] = { runs, wall: { medianMs: median(walls), maxMs: Math.max(...walls) }, spanMedianMs: median(runs.map((r) => r.spanMs)), casSpanMedianMs: median(runs.map((r) => r.casSpanMs)) };
       }
       out.push({ k, command, variants, costMs: variants.details.wall.medianMs - variants["no-details"].wall.medianMs });
     }

@@ -39,7 +39,7 @@ export function detailsRun(k: number, variant: DetailsVariant, command: DetailsC
     to: 1 - (repetition % 2),
     exitCode: 0,
     wallMs: wallOf(k, variant, command, repetition),
-    spanMs: 1_000,
+    spanMs: 1_000 + (details ? 50 * k : 0),
     casSpanMs: details ? 20 * k : 0,
     cas: details ? { GetCertificateDetail: bound } : {},
     alb: command === "pulumi preview" ? ALB : { ...ALB, associate: 1, dissociate: 1, accepted: 2, dryRun: 0, listAsynJobs: 2, jobs: 2, total: 6 },
