@@ -3,7 +3,7 @@
  * provider-direct world built on them with the test kit.
  */
 import { REQUEST_TIMEOUT_MS } from "../provider/base/defaults";
-import type { BehaviourInput, Fixture } from "../simulator";
+import type { BehaviourInput, CertificateDetailsInput, Fixture, FixtureCertificate } from "../simulator";
 import { startWorld, type World } from "../test/kit/world";
 
 export const REGION = "cn-hangzhou";
@@ -16,7 +16,9 @@ export const REGION = "cn-hangzhou";
 export const BENCH_BEHAVIOUR = Object.freeze({ dissociateLimit15: true });
 /** Quota of additional certificates per listener in the benchmark's worlds: the largest ALB grants. */
 export const BENCH_QUOTA = 300;
-const DEFAULT_CERTIFICATE = "30000000-cn-hangzhou";
+/** Every benchmark listener's default certificate. */
+export const BENCH_DEFAULT_CERTIFICATE = "30000000-cn-hangzhou";
+const DEFAULT_CERTIFICATE = BENCH_DEFAULT_CERTIFICATE;
 
 /** Listener `index` of a benchmark world. Also computed by bench/programs/fleet/index.ts: keep in step. */
 export function benchListenerId(index: number): string {
@@ -45,19 +47,47 @@ export interface WorldShape {
   readonly mutationsPerWindow?: number;
   /** Throttling window, ms. @default 60000 */
   readonly rateWindowMs?: number;
+  /**
+   * Every certificate has details in the Certificate Management Service ({@link benchCertificateDetails}), so
+   * that a provider reading them finds each one. @default false: CAS knows none of them (it answers NotFound)
+   */
+  readonly details?: boolean;
+}
+
+/** The common name of certificate `j` of listener `index` (both generations: generation 1 renews generation 0). */
+export function benchCommonName(index: number, j: number): string {
+  return `site-${j}.lsn-${String(index).padStart(4, "0")}.bench.example`;
+}
+
+/** The common name of the listeners' default certificate. */
+export const BENCH_DEFAULT_COMMON_NAME = "default.bench.example";
+
+/**
+ * CAS details of a benchmark certificate, valid now and far from expiry: generation 1 is the renewal of
+ * generation 0 (the same domain, issued 30 days later), so that a rotation either way leaves no domain
+ * uncovered and adds no certificate close to its end. Dates relative to the simulator's clock.
+ */
+export function benchCertificateDetails(index: number, generation: number, j: number): CertificateDetailsInput {
+  return { commonName: benchCommonName(index, j), notBefore: `now-${60 - 30 * generation}d`, notAfter: `now+${270 + 30 * generation}d` };
 }
 
 /**
- * N HTTPS listeners, each holding generation 0 of its certificates; the catalogue also has generation 1.
+ * N HTTPS listeners, each holding generation 0 of its certificates; the catalogue also has generation 1
+ * (and, with `details`, CAS knows every certificate).
  * The quota is raised to {@link BENCH_QUOTA} so that a rotation (new set associated before the old one
  * goes) of up to 150 certificates fits.
  */
 export function benchFixture(shape: WorldShape): Fixture {
-  const certificates: { certificateId: string; type: "Server" }[] = [{ certificateId: DEFAULT_CERTIFICATE, type: "Server" }];
+  const withDetails = (details: CertificateDetailsInput): { details?: CertificateDetailsInput } => (shape.details ? { details } : {});
+  const certificates: FixtureCertificate[] = [
+    { certificateId: DEFAULT_CERTIFICATE, type: "Server", ...withDetails({ commonName: BENCH_DEFAULT_COMMON_NAME, notBefore: "now-30d", notAfter: "now+300d" }) },
+  ];
   const listeners = [];
   for (let i = 0; i < shape.listeners; i++) {
     for (const generation of [0, 1]) {
-      for (const certificateId of benchCertificates(i, generation, shape.certificates)) certificates.push({ certificateId, type: "Server" });
+      for (let j = 0; j < shape.certificates; j++) {
+        certificates.push({ certificateId: benchCertificateId(i, generation, j), type: "Server", ...withDetails(benchCertificateDetails(i, generation, j)) });
+      }
     }
     listeners.push({
       listenerId: benchListenerId(i),

@@ -11,6 +11,8 @@ import type { EngineRunResult } from "./bench-engine";
 import { centisecs, checkLines, fillTemplate, ratio, secs, table, type Check, type TemplateValues } from "./bench-report";
 import type { CallCounts } from "../test/kit/request-log";
 import type { FirstHourResult } from "./first-hour-types";
+import { DETAILS_VARIANTS, type DetailsResult, type DetailsVariant } from "./details-types";
+import { casRequestCount, detailsSummaries, type DetailsSummary } from "./targets";
 import { FIRST_CALL_BUDGET_MS, firstHourBaselineMs, firstHourSummaries, firstHourWallCeilingMs, wallTargetMs, type FirstHourSummary, type JitteredSummary } from "./targets";
 import { provenanceLine } from "../test/kit/figures";
 import { REPO_ROOT } from "../test/kit/paths";
@@ -50,12 +52,18 @@ export interface BenchSettings {
   readonly jitterSeeds: readonly number[];
   /** Runs of each command of the first-hour scenario (and of its no-op baseline); 0: not run. */
   readonly firstHourRepetitions: number;
+  /** K of the certificate-details scenario's rotations (none: not run). */
+  readonly detailsKs: readonly number[];
+  /** Rounds of the certificate-details scenario; 0: not run. */
+  readonly detailsRepetitions: number;
+  /** T of the certificate-details scenario, real ms. */
+  readonly detailsJobMs: number;
   /** With `--only`: the scenarios this run was limited to (a partial run, never the published one). */
   readonly only?: readonly BenchScenario[];
 }
 
 /** The scenarios `--only` can name. */
-export const BENCH_SCENARIOS = ["direct", "engine", "fleets", "first-hour"] as const;
+export const BENCH_SCENARIOS = ["direct", "engine", "fleets", "first-hour", "details"] as const;
 export type BenchScenario = (typeof BENCH_SCENARIOS)[number];
 
 /** One rotation of the per-certificate model. */
@@ -104,6 +112,8 @@ export interface BenchResults {
   readonly noop: readonly EngineRow[];
   /** Absent when the run did not measure it (a quick run without it, `--no-engine`, or the scenario failed). */
   readonly firstHour?: FirstHourResult;
+  /** Absent when the run did not measure it (`--no-engine`, not among `--only`, or the scenario failed). */
+  readonly details?: DetailsResult;
   readonly engineErrors: readonly string[];
   readonly checks: readonly Check[];
 }
@@ -301,9 +311,70 @@ function firstHourBaselineTable(result: FirstHourResult): string {
   );
 }
 
+/** `+0.4 s` / `−0.1 s`: a difference of times. */
+export function signedSecs(ms: number): string {
+  return `${ms < 0 ? "−" : "+"}${secs(Math.abs(ms))}`;
+}
+
+/** The distinct values of some numbers in order of appearance, `a/b`: what every run of a row made. */
+function distinct(values: readonly number[]): string {
+  return [...new Set(values)].join("/");
+}
+
+/** `5.1 s (5.0 s, 5.1 s, 5.3 s)`: the median wall of a variant's runs, then each run's in round order. */
+export function detailsWallCell(s: DetailsSummary, variant: DetailsVariant): string {
+  const v = s.variants[variant];
+  return `${secs(v.wall.medianMs)} (${v.runs.map((r) => secs(r.wallMs)).join(", ")})`;
+}
+
+/** The CAS requests of a variant's runs: GetCertificateDetail against its bound, then any other action, or `0`. */
+export function detailsCasCell(s: DetailsSummary, variant: DetailsVariant): string {
+  const runs = s.variants[variant].runs;
+  if (runs.every((r) => casRequestCount(r) === 0)) return "0";
+  const actions = [...new Set(runs.flatMap((r) => Object.keys(r.cas)))].sort();
+  return actions
+    .map((action) => {
+      const counts = distinct(runs.map((r) => r.cas[action] ?? 0));
+      return action === "GetCertificateDetail" ? `${counts} ${action} (≤ ${distinct(runs.map((r) => r.detailReads.bound))})` : `${counts} ${action}`;
+    })
+    .join(", ");
+}
+
+function detailsTable(result: DetailsResult): string {
+  const [on, off] = DETAILS_VARIANTS;
+  return table(
+    [
+      "K",
+      "command",
+      "runs",
+      "wall with details: median (each run)",
+      "wall with `readCertificateDetails: false`: median (each run)",
+      "details cost (difference of medians)",
+      "provider span: with / without (medians)",
+      "CAS span with details: median",
+      "CAS requests per run with details",
+      "CAS requests per run without",
+      "ALB requests per run: with / without",
+    ],
+    detailsSummaries(result).map((s) => [
+      String(s.k),
+      `\`${s.command}\``,
+      String(s.variants[on].runs.length),
+      detailsWallCell(s, on),
+      detailsWallCell(s, off),
+      signedSecs(s.costMs),
+      `${centisecs(s.variants[on].spanMedianMs)} / ${centisecs(s.variants[off].spanMedianMs)}`,
+      centisecs(s.variants[on].casSpanMedianMs),
+      detailsCasCell(s, on),
+      detailsCasCell(s, off),
+      `${distinct(s.variants[on].runs.map((r) => r.alb.total))} / ${distinct(s.variants[off].runs.map((r) => r.alb.total))}`,
+    ]),
+  );
+}
+
 /** The tables as plain text, for the terminal. */
 export function tablesText(results: BenchResults): string {
-  const { settings, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop, firstHour } = results;
+  const { settings, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop, firstHour, details } = results;
   const parts: string[] = [];
   if (direct.length) {
     parts.push(
@@ -321,6 +392,7 @@ export function tablesText(results: BenchResults): string {
   if (fleets.length) parts.push("", `Fleets, one pulumi up each (T = ${secs(settings.fleetJobMs)}, ${settings.fleetLimit.mutationsPerWindow} mutations per ${secs(settings.fleetLimit.rateWindowMs)})`, fleetTable(fleets));
   if (noop.length) parts.push("", "No-op runs", noopTable(noop));
   if (firstHour) parts.push("", "First-hour failures", firstHourTable(firstHour), "", firstHourBaselineTable(firstHour));
+  if (details) parts.push("", `Certificate details: a rotation's preview and up with and without them (T = ${secs(details.jobMs)}, ${details.repetitions} round(s))`, detailsTable(details));
   return parts.join("\n");
 }
 
@@ -333,7 +405,7 @@ export const BENCHMARKS_TEMPLATE = "bench/BENCHMARKS.md.template";
  * bench/peer-markdown.ts), stands after section 5.
  */
 export function renderBenchmarks(results: BenchResults, peerSection?: string): string {
-  const { settings, machine: info, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop, firstHour, checks, engineErrors } = results;
+  const { settings, machine: info, direct, directColdSchedule: cold, directJittered: jittered, perCertificateModel: model, engineSingle, fleets, noop, firstHour, details, checks, engineErrors } = results;
   const relative = (target: string): string => path.relative(path.dirname(settings.markdownPath), target);
   const failed = checks.filter((c) => !c.pass).length;
   const lim = settings.fleetLimit;
@@ -391,6 +463,13 @@ export function renderBenchmarks(results: BenchResults, peerSection?: string): s
     firstHourTable: firstHour === undefined ? "" : firstHourTable(firstHour),
     firstHourBaselineTable: firstHour === undefined ? "" : firstHourBaselineTable(firstHour),
     peerSection: peerSection ?? "",
+    // The certificate details (their section is left out when the run has none).
+    detailsDoc: relative("docs/certificate-details.md"),
+    detailsProgram: details?.program ?? "",
+    detailsJob: details === undefined ? "" : secs(details.jobMs),
+    detailsKs: details?.ks.join(" and ") ?? "",
+    detailsRepetitions: String(details?.repetitions ?? ""),
+    detailsTable: details === undefined ? "" : detailsTable(details),
     // What the provider does (its settings).
     associateBatchMax: String(ASSOCIATE_BATCH_MAX),
     dissociateBatchMax: String(DISSOCIATE_BATCH_MAX),
@@ -411,6 +490,7 @@ export function renderBenchmarks(results: BenchResults, peerSection?: string): s
     fleets: fleets.length > 0,
     noop: noop.length > 0,
     firstHour: firstHour !== undefined,
+    details: details !== undefined,
     peer: peerSection !== undefined,
   };
   return fillTemplate(fs.readFileSync(path.join(REPO_ROOT, BENCHMARKS_TEMPLATE), "utf8"), values, sections);

@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: how close the provider converges to the floor the cloud sets.
  *
- *   npm run bench                 everything (~12 min on 2 cores): writes BENCHMARKS.md,
+ *   npm run bench                 everything (~16 min on 2 cores): writes BENCHMARKS.md,
  *                                 bench-results/latest.json and bench-results/wall-time.svg
- *   npm run bench -- --quick      smaller engine runs (K = 1, 20; a fleet of 50); writes bench-results/tmp/
+ *   npm run bench -- --quick      smaller engine runs (K = 1, 20; a fleet of 50; one round of the CLI scenarios); writes bench-results/tmp/
  *   npm run bench -- --no-engine  the provider-direct scenarios and the model only (seconds); bench-results/tmp/
  *   npm run bench -- --out DIR    write the results to DIR instead
  *   npm run bench -- --only first-hour[,engine,…]
- *                                 only the named scenarios (direct, engine, fleets, first-hour; with --quick,
+ *                                 only the named scenarios (direct, engine, fleets, first-hour, details; with --quick,
  *                                 their quick size); a partial run: writes bench-results/tmp/ unless --out
  *                                 says otherwise, and never renders the published documents
  *
@@ -15,7 +15,9 @@
  * T = 10 s) and through `pulumi up` (real time, T = 10 s); (2) fleets of listeners each rotating 10
  * certificates in one `pulumi up` (T = 1 s) against a scaled-down rate limit; (3) a no-op `pulumi preview` and
  * `pulumi up` of the largest fleet; (4) a model of the per-certificate tools on the same simulator; (5) a
- * user's first-hour mistakes failing `pulumi preview` and `pulumi up` (bench/bench-first-hour.ts).
+ * user's first-hour mistakes failing `pulumi preview` and `pulumi up` (bench/bench-first-hour.ts); (7) what
+ * reading certificate details costs a rotation's `pulumi preview` and `pulumi up`, with and without
+ * `readCertificateDetails: false` (bench/bench-details.ts).
  * Exits 1 when a target is missed.
  */
 import { execFileSync } from "node:child_process";
@@ -35,7 +37,9 @@ import { publish as publishFigures } from "../figures/publish";
 import { BENCH_SCENARIOS, reads, readsCell, renderBenchmarks, tablesText, type BenchResults, type BenchScenario, type BenchSettings, type ModelResult } from "./bench-markdown";
 import { FIRST_HOUR_MISTAKES, type FirstHourResult } from "./first-hour-types";
 import { firstHourScenario } from "./bench-first-hour";
-import { directChecks, engineChecks, firstHourChecks, jitteredChecks, summarizeJittered, type JitteredSummary } from "./targets";
+import { detailsScenario } from "./bench-details";
+import type { DetailsResult } from "./details-types";
+import { detailsChecks, directChecks, engineChecks, firstHourChecks, jitteredChecks, summarizeJittered, type JitteredSummary } from "./targets";
 import { PER_CERTIFICATE_TIMINGS, runPerCertificateModel } from "./per-certificate-model";
 
 /** The run's settings (paths absolute while running; the result document stores them relative). */
@@ -92,6 +96,11 @@ function parseSettings(argv: readonly string[]): Settings {
     jitterSeeds: [1, 2, 3, 4, 5],
     // Three runs of each command give a median and a max; a quick run makes one.
     firstHourRepetitions: noEngine || !runs("first-hour") ? 0 : quick ? 1 : 3,
+    // One listener replacing 1 and 10 certificates; rounds as the first hour's (three give a median).
+    detailsKs: noEngine || !runs("details") ? [] : [1, 10],
+    detailsRepetitions: noEngine || !runs("details") ? 0 : quick ? 1 : 3,
+    // Jobs as short as the fleets': the job waits are the same with and without details, and only lengthen the runs.
+    detailsJobMs: 1_000,
     markdownPath: published && outIndex < 0 ? path.join(REPO_ROOT, "BENCHMARKS.md") : path.join(outDir, "BENCHMARKS.md"),
   };
 }
@@ -215,7 +224,8 @@ async function main(): Promise<void> {
   const noop: EngineRunResult[] = [];
   const engineErrors: string[] = [];
   let firstHour: FirstHourResult | undefined;
-  if (settings.engineKs.length + settings.fleets.length + settings.firstHourRepetitions > 0) {
+  let details: DetailsResult | undefined;
+  if (settings.engineKs.length + settings.fleets.length + settings.firstHourRepetitions + settings.detailsRepetitions > 0) {
     const cliDir = await ensurePulumiCli();
     info.pulumiCli = execFileSync(path.join(cliDir, "pulumi"), ["version"], { env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" }, encoding: "utf8" }).trim();
     say(`pulumi ${info.pulumiCli} from ${cliDir}; engine parallelism ${settings.engineParallelism} (4 × ${info.cpus} CPUs)`);
@@ -278,6 +288,16 @@ async function main(): Promise<void> {
         checks.push({ name: "first-hour failures", pass: false, detail: `not measured: ${String(error).split("\n")[0]!}` });
       }
     }
+    // 7. What certificate details cost a rotation, through the real CLI: a run that did not go the expected way fails the scenario.
+    if (settings.detailsRepetitions > 0) {
+      try {
+        details = await detailsScenario({ ks: settings.detailsKs, repetitions: settings.detailsRepetitions, jobMs: settings.detailsJobMs, say });
+        checks.push(...detailsChecks(details));
+      } catch (error) {
+        engineErrors.push(`certificate details: ${String(error)}`);
+        checks.push({ name: "certificate details", pass: false, detail: `not measured: ${String(error).split("\n")[0]!}` });
+      }
+    }
   }
 
   const finished = new Date();
@@ -302,6 +322,7 @@ async function main(): Promise<void> {
     })),
     noop: noop.map(({ providerMemory, ...r }) => ({ ...r, providerMemory: memorySummary(providerMemory) })),
     ...(firstHour === undefined ? {} : { firstHour }),
+    ...(details === undefined ? {} : { details }),
     engineErrors,
     checks,
   };

@@ -8,6 +8,7 @@ import type { RotationResult } from "./bench-direct";
 import type { EngineRunResult } from "./bench-engine";
 import { centisecs, secs, ratio, type Check } from "./bench-report";
 import type { FirstHourCommand, FirstHourMistake, FirstHourResult } from "./first-hour-types";
+import { DETAILS_COMMANDS, DETAILS_VARIANTS, type DetailReadAudit, type DetailReadSet, type DetailsCommand, type DetailsResult, type DetailsRun, type DetailsVariant } from "./details-types";
 
 /** Wall (or provider span) target: at most this factor of the floor… */
 export const WALL_FACTOR = 1.1;
@@ -167,6 +168,128 @@ export function firstHourChecks(result: FirstHourResult): Check[] {
       pass: s.wall.maxMs <= ceiling,
       detail: `max ${secs(s.wall.maxMs)} ≤ ${secs(ceiling)} (median ${secs(s.wall.medianMs)}, ${s.runs} runs; no-op ${secs(firstHourBaselineMs(result, s.command))})`,
     });
+  }
+  return checks;
+}
+
+// ------------------------------------------------------------------ certificate details
+
+/**
+ * The certificates one provider process may read the details of for a change on one listener, from the world:
+ * the resource's declared sets before and after the change, the listener's default certificate(s) and the
+ * additional certificates the listener serves before the change. Reading each once is one round of CAS calls
+ * for the listener; nothing here comes from the provider's code or settings.
+ */
+export function detailReadSet(world: {
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+  readonly defaults: readonly (string | null)[];
+  readonly served: readonly string[];
+}): DetailReadSet {
+  const touched = [...new Set([...world.before, ...world.after])].sort();
+  const defaults = [...new Set(world.defaults.filter((id): id is string => id !== null && !touched.includes(id)))].sort();
+  const others = [...new Set(world.served.filter((id) => !touched.includes(id) && !defaults.includes(id)))].sort();
+  return { touched, defaults, others };
+}
+
+/** The CAS ID the service knows a certificate by: the digits of the listener's `<digits>-<region>` ID (undefined for another shape). */
+export function casIdOf(certificateId: string): string | undefined {
+  return /^(\d+)-[a-z0-9-]+$/.exec(certificateId)?.[1];
+}
+
+/** What GetCertificateDetail asked for (`asked`: the CAS IDs of the requests, repeats kept) against a read set. */
+export function auditDetailReads(asked: readonly string[], set: DetailReadSet): DetailReadAudit {
+  const allowed = new Set([...set.touched, ...set.defaults, ...set.others].map(casIdOf).filter((id): id is string => id !== undefined));
+  const seen = new Map<string, number>();
+  for (const id of asked) seen.set(id, (seen.get(id) ?? 0) + 1);
+  return {
+    bound: set.touched.length + set.defaults.length + set.others.length,
+    asked: asked.length,
+    distinct: seen.size,
+    twice: [...seen].filter(([, n]) => n > 1).map(([id]) => id).sort(),
+    outside: [...seen.keys()].filter((id) => !allowed.has(id)).sort(),
+  };
+}
+
+/** CAS requests of a run, every action together. */
+export function casRequestCount(run: DetailsRun): number {
+  return Object.values(run.cas).reduce((sum, n) => sum + n, 0);
+}
+
+/** One variant's runs of one K and command: medians and what every run called. */
+export interface DetailsVariantSummary {
+  readonly runs: readonly DetailsRun[];
+  readonly wall: { readonly medianMs: number; readonly maxMs: number };
+  /** Median of the runs' provider spans (first to last API request), ms. */
+  readonly spanMedianMs: number;
+  readonly casSpanMedianMs: number;
+}
+
+/** One K and command: both variants side by side, and what the details cost (the difference of the median walls). */
+export interface DetailsSummary {
+  readonly k: number;
+  readonly command: DetailsCommand;
+  readonly variants: Readonly<Record<DetailsVariant, DetailsVariantSummary>>;
+  /** Median wall with details minus median wall without, ms (negative when the runs with details happened to be quicker). */
+  readonly costMs: number;
+}
+
+/** Every K × command of a details result, in the result's order of K and {@link DETAILS_COMMANDS}. */
+export function detailsSummaries(result: DetailsResult): DetailsSummary[] {
+  const out: DetailsSummary[] = [];
+  for (const k of result.ks) {
+    for (const command of DETAILS_COMMANDS) {
+      const variants = {} as Record<DetailsVariant, DetailsVariantSummary>;
+      for (const variant of DETAILS_VARIANTS) {
+        const runs = result.runs.filter((r) => r.k === k && r.command === command && r.variant === variant);
+        if (runs.length === 0) throw new Error(`details result: no runs of ${command} for K=${k}, ${variant}`);
+        const walls = runs.map((r) => r.wallMs);
+        variants[variant] = { runs, wall: { medianMs: median(walls), maxMs: Math.max(...walls) }, spanMedianMs: median(runs.map((r) => r.spanMs)), casSpanMedianMs: median(runs.map((r) => r.casSpanMs)) };
+      }
+      out.push({ k, command, variants, costMs: variants.details.wall.medianMs - variants["no-details"].wall.medianMs });
+    }
+  }
+  return out;
+}
+
+/**
+ * The targets of the details scenario, per K, command and variant over every run: with details, each
+ * GetCertificateDetail names a certificate of the run's {@link detailReadSet} and none twice (so there are at
+ * most as many as the set holds: one round of CAS calls for the changed listener); with
+ * `readCertificateDetails: false`, no CAS request at all; never a GetUserCertificateDetail (it returns the
+ * private key).
+ */
+export function detailsChecks(result: DetailsResult): Check[] {
+  const checks: Check[] = [];
+  for (const s of detailsSummaries(result)) {
+    for (const variant of DETAILS_VARIANTS) {
+      const runs = s.variants[variant].runs;
+      const keyReads = runs.reduce((sum, r) => sum + (r.cas.GetUserCertificateDetail ?? 0), 0);
+      const failedExit = runs.filter((r) => r.exitCode !== 0).length;
+      const tail = `in each of ${runs.length} run(s); ${keyReads} GetUserCertificateDetail${failedExit > 0 ? `; ${failedExit} run(s) did not exit 0` : ""}`;
+      if (variant === "details") {
+        const worst = runs.reduce((a, b) => (b.detailReads.asked - b.detailReads.bound > a.detailReads.asked - a.detailReads.bound ? b : a));
+        const twice = [...new Set(runs.flatMap((r) => r.detailReads.twice))];
+        const outside = [...new Set(runs.flatMap((r) => r.detailReads.outside))];
+        const within = runs.every((r) => r.detailReads.asked <= r.detailReads.bound && r.detailReads.twice.length === 0 && r.detailReads.outside.length === 0);
+        const parts = `${worst.readSet.touched} the change touches + ${worst.readSet.defaults} default + ${worst.readSet.others} other served`;
+        checks.push({
+          name: `certificate details, K=${s.k}, ${s.command}: at most one GetCertificateDetail per certificate of the listener, no GetUserCertificateDetail`,
+          pass: within && keyReads === 0 && failedExit === 0,
+          detail:
+            `at most ${Math.max(...runs.map((r) => r.detailReads.asked))} ≤ ${worst.detailReads.bound} (${parts}) ${tail}` +
+            (twice.length > 0 ? `; asked twice: ${twice.join(", ")}` : "") +
+            (outside.length > 0 ? `; not of the listener: ${outside.join(", ")}` : ""),
+        });
+      } else {
+        const cas = Math.max(...runs.map(casRequestCount));
+        checks.push({
+          name: `readCertificateDetails: false, K=${s.k}, ${s.command}: no CAS request`,
+          pass: cas === 0 && keyReads === 0 && failedExit === 0,
+          detail: `at most ${cas} CAS request(s) ${tail}`,
+        });
+      }
+    }
   }
   return checks;
 }

@@ -17,6 +17,12 @@ const LIST_LISTENER_CERTIFICATES = "ListListenerCertificates";
 const GET_LISTENER_ATTRIBUTE = "GetListenerAttribute";
 const DRY_RUN_OPERATION = "DryRunOperation";
 
+/** The Certificate Management Service's read actions the simulator answers (on the ALB port). */
+export const GET_CERTIFICATE_DETAIL = "GetCertificateDetail";
+export const GET_USER_CERTIFICATE_DETAIL = "GetUserCertificateDetail";
+export const LIST_USER_CERTIFICATE_ORDER = "ListUserCertificateOrder";
+export const CAS_ACTIONS: readonly string[] = Object.freeze([GET_CERTIFICATE_DETAIL, GET_USER_CERTIFICATE_DETAIL, LIST_USER_CERTIFICATE_ORDER]);
+
 /** A request log, or anything holding a simulator backend (a running simulator). */
 export type RequestSource =
   | readonly RequestLogEntry[]
@@ -290,6 +296,33 @@ export function faultCounts(source: RequestSource, afterSeq = 0): Partial<Record
   const out: Partial<Record<FaultKind, number>> = {};
   for (const entry of requestsOf(source, afterSeq)) if (entry.fault !== undefined) out[entry.fault] = (out[entry.fault] ?? 0) + 1;
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The Certificate Management Service
+
+/** Whether an entry is a request of a CAS action (not of the ALB API). */
+export function isCasRequest(entry: RequestLogEntry): boolean {
+  return entry.action !== null && CAS_ACTIONS.includes(entry.action);
+}
+
+/** The ALB API's requests of a log (every request that is not a CAS action), for {@link countCalls}. */
+export function albRequests(source: RequestSource, afterSeq = 0): RequestLogEntry[] {
+  return requestsOf(source, afterSeq).filter((entry) => !isCasRequest(entry));
+}
+
+/** The CAS requests of a log, by action (actions never called left out). */
+export function casCallsByAction(source: RequestSource, afterSeq = 0): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of requestsOf(source, afterSeq)) if (isCasRequest(entry)) out[entry.action!] = (out[entry.action!] ?? 0) + 1;
+  return out;
+}
+
+/** The CAS IDs (`CertificateId`, the numeric ID) of a log's GetCertificateDetail requests, in arrival order, repeats kept. */
+export function certificateDetailReads(source: RequestSource, afterSeq = 0): string[] {
+  return requestsOf(source, afterSeq)
+    .filter((entry) => entry.action === GET_CERTIFICATE_DETAIL)
+    .map((entry) => entry.params.CertificateId ?? "");
 }
 
 // ---------------------------------------------------------------------------------------------------------

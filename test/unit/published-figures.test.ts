@@ -15,6 +15,7 @@ import { describe, expect, it } from "vitest";
 import { DECISION_MODULES, DECISION_MODULES_BAR, NOT_MUTATED, OVERALL_BAR, expectedDocuments, mutatedSourceFiles, linkFrom, publish, publishedDocuments, readResults, renderBlocks, staleDocuments, type MutationFigures } from "../../figures/publish";
 import { figureSourceFiles, publishedDigest, sourcesDigest } from "../kit/figures";
 import { REPO_ROOT } from "../kit/paths";
+import { detailsResult } from "./bench-details-result";
 
 /** A copy of what the documents are rendered from, to edit. */
 function copyOfDocuments(): string {
@@ -122,6 +123,25 @@ describe("published figures", () => {
         expect(staleDocuments(copy), `${from} → ${to} in ${doc}`).toEqual([doc]);
         fs.writeFileSync(path.join(copy, doc), before);
       }
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it("a hand-edited certificate-details figure is found (BENCHMARKS.md section 7, from a result that has the scenario)", () => {
+    const copy = copyOfDocuments();
+    try {
+      // The committed result with the details scenario's figures (synthetic until a run records them), rendered first.
+      const { details: _committed, ...bench } = results.bench;
+      fs.writeFileSync(path.join(copy, "bench-results/latest.json"), JSON.stringify({ ...bench, details: detailsResult() }, null, 2) + "\n");
+      publish(copy);
+      expect(staleDocuments(copy)).toEqual([]);
+      const text = fs.readFileSync(path.join(copy, "BENCHMARKS.md"), "utf8");
+      expect(text).toContain("## 7. What certificate details cost");
+      const cost = /\| ([+−]\d+\.\d) s \| (\d+\.\d\d) s \/ (\d+\.\d\d) s \|/.exec(text);
+      expect(cost, "BENCHMARKS.md's details table has a cost cell and a provider-span cell").not.toBeNull();
+      edit(copy, "BENCHMARKS.md", cost![0], `| ${cost![1] === "+9.9" ? "+9.8" : "+9.9"} s | ${cost![2]} s / ${cost![3]} s |`);
+      expect(staleDocuments(copy)).toEqual(["BENCHMARKS.md"]);
     } finally {
       fs.rmSync(copy, { recursive: true, force: true });
     }
