@@ -49,7 +49,8 @@ export interface WorldShape {
   readonly rateWindowMs?: number;
   /**
    * Every certificate has details in the Certificate Management Service ({@link benchCertificateDetails}), so
-   * that a provider reading them finds each one. @default false: CAS knows none of them (it answers NotFound)
+   * that a provider reading them finds each one, as a user's certificates are; `false`: CAS knows none of them
+   * (it answers NotFound). @default true
    */
   readonly details?: boolean;
 }
@@ -78,7 +79,7 @@ export function benchCertificateDetails(index: number, generation: number, j: nu
  * goes) of up to 150 certificates fits.
  */
 export function benchFixture(shape: WorldShape): Fixture {
-  const withDetails = (details: CertificateDetailsInput): { details?: CertificateDetailsInput } => (shape.details ? { details } : {});
+  const withDetails = (details: CertificateDetailsInput): { details?: CertificateDetailsInput } => ((shape.details ?? true) ? { details } : {});
   const certificates: FixtureCertificate[] = [
     { certificateId: DEFAULT_CERTIFICATE, type: "Server", ...withDetails({ commonName: BENCH_DEFAULT_COMMON_NAME, notBefore: "now-30d", notAfter: "now+300d" }) },
   ];

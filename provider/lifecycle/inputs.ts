@@ -187,6 +187,9 @@ export function canonicalize(news: Record<string, unknown>, options: Canonicaliz
       ...(expiryWarningDays !== undefined ? { expiryWarningDays } : {}),
       ...(domainCoverage !== undefined ? { domainCoverage } : {}),
       ...(rawDetails === false ? { readCertificateDetails: false } : {}),
+      // A secret set sends this input, without a value, only to make the output of the same name secret
+      // (resource.ts, `secrecyOf`): it must come back from check for the engine to keep that secrecy.
+      ...("certificateInfo" in news ? { certificateInfo: {} } : {}),
       ...(resourceName ? { resourceName } : {}),
     },
   };

@@ -48,9 +48,15 @@ describe("e2e: a secret certificate set", () => {
     for (const id of [a, b]) expect(elsewhere).not.toContain(id);
 
     const masked = JSON.parse((await s.runOrThrow(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
-    expect(masked).toEqual({ listenerId: HTTPS_LISTENER, certificates: "[secret]", certificateIds: "[secret]" });
+    expect(masked).toEqual({ listenerId: HTTPS_LISTENER, certificates: "[secret]", certificateIds: "[secret]", certificateInfo: "[secret]" });
     const shown = JSON.parse((await s.runOrThrow(["stack", "output", "--json", "--show-secrets"])).stdout) as Record<string, unknown>;
-    expect(shown).toEqual({ listenerId: HTTPS_LISTENER, certificates: { [a]: "Associated", [b]: "Associated" }, certificateIds: [a, b] });
+    expect(shown).toEqual({
+      listenerId: HTTPS_LISTENER,
+      certificates: { [a]: "Associated", [b]: "Associated" },
+      certificateIds: [a, b],
+      // What each certificate is names it too, so it is as secret as the set.
+      certificateInfo: { [a]: { domains: ["shop.example.com"], notAfter: expect.any(String) }, [b]: { domains: ["www.example.net", "example.net"], notAfter: expect.any(String) } },
+    });
 
     await s.runOrThrow(["preview", "--expect-no-changes"]);
     await s.destroy();

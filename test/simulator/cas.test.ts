@@ -388,7 +388,7 @@ describe("certificate details in fixtures", () => {
   });
 
   it.each([
-    [withDetails("cert-123"), "Invalid fixture: certificates[0].details is set on cert-123, whose ID is not of CAS shape (<digits>-cn-hangzhou or <digits>-ap-southeast-1); only such certificates exist in CAS."],
+    [withDetails("cert-123"), "Invalid fixture: certificates[0].details is set on cert-123, whose ID is not of CAS shape (<digits>-<region>, e.g. 23759533-cn-hangzhou); only such certificates exist in CAS."],
     [withDetails("cert-123"), "Invalid fixture: certificates[0].details is set on cert-123, whose ID is not of CAS shape (<digits>-<region>, e.g. 23759533-cn-hangzhou); only such certificates exist in CAS."],
     [{ certificates: [{ certificateId: "1-cn-hangzhou", type: "Server", details: "x" }] }, "Invalid fixture: certificates[0].details must be an object."],
     [withDetails("1-cn-hangzhou", { commonName: "" }), "Invalid fixture: certificates[0].details.commonName must be a non-empty string."],
