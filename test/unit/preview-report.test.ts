@@ -46,8 +46,14 @@ describe("preview report on captured preview JSON", () => {
     expect(report.project).toBe("e2e-sni");
     expect(report.stack).toBe("e2e");
     expect(report.listeners).toEqual([
-      { listenerId: HTTPS, associate: [a, b, c], dissociate: [], keep: [], unknown: false, resources: [expect.objectContaining({ name: "sni", op: "create" })] },
+      { listenerId: HTTPS, associate: [a, b, c], dissociate: [], keep: [], unknown: false, resources: [expect.objectContaining({ name: "sni", op: "create" })], uncovered: [] },
     ]);
+    // What each certificate is, from the provider's review (the captured dates are fixed by the sanitizer).
+    expect(report.certificates).toEqual({
+      [a]: { id: a, domains: ["shop.example.com"], notAfter: "2027-01-01T00:00:00.000Z" },
+      [b]: { id: b, domains: ["www.example.net", "example.net"], notAfter: "2027-01-01T00:00:00.000Z" },
+      [c]: { id: c, domains: ["*.example.org", "example.org"], notAfter: "2027-01-01T00:00:00.000Z" },
+    });
     expect(report.errors).toEqual([]);
     expect(report.summary).toEqual({ create: 2 });
   });
@@ -64,10 +70,35 @@ describe("preview report on captured preview JSON", () => {
         "",
         "| Listener | ➕ Associate | ➖ Dissociate | Keep | Resources |",
         "|---|---|---|---|---|",
-        `| \`${HTTPS}\` | \`${d}\`<br>\`${e}\` | \`${a}\` | \`${b}\`<br>\`${c}\` | \`sni\` (update) |`,
+        `| \`${HTTPS}\` | \`${d}\` shop.example.com · until 2027-01-01<br>\`${e}\` static.example.com · until 2027-01-01 | ` +
+          `\`${a}\` shop.example.com · until 2027-01-01 | \`${b}\` www.example.net, example.net · until 2027-01-01<br>\`${c}\` *.example.org, example.org · until 2027-01-01 | \`sni\` (update) |`,
         "",
       ].join("\n"),
     );
+  });
+
+  it("names the domains a change leaves without a certificate, and shows a certificate without details by its ID", () => {
+    const doc = structuredClone(fixture("update")) as { diagnostics: { urn?: string; message: string; severity: string }[] };
+    const event = {
+      v: 1,
+      kind: "certificates",
+      listenerId: HTTPS,
+      added: [],
+      removed: [{ id: b, domains: ["www.example.net", "example.net"], notAfter: "2027-10-09T00:00:00.000Z" }, { id: "cert-9", missing: "notCas" }],
+      kept: [],
+      uncovered: [{ domain: "example.net", certificateIds: [b] }],
+    };
+    doc.diagnostics = [{ message: `alb-listener-certificates: ${HTTPS}: removes … event=${JSON.stringify(event)}\n`, severity: "info#err" }];
+    const report = buildReport(doc as PreviewDocument);
+    expect(report.listeners[0]!.uncovered).toEqual([{ domain: "example.net", certificateIds: [b] }]);
+    expect(report.certificates["cert-9"]).toEqual({ id: "cert-9", missing: "notCas" });
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain(
+      ["#### ⚠️ Domains left without a certificate", "", `- \`example.net\` on \`${HTTPS}\`: served until now by \`${b}\`, which this change removes; no remaining certificate covers it.`].join("\n"),
+    );
+    // A malformed event is ignored rather than half read.
+    doc.diagnostics = [{ message: `x event=${JSON.stringify({ ...event, removed: [{ id: b, domains: "example.net" }] })}`, severity: "info#err" }];
+    expect(buildReport(doc as PreviewDocument).certificates).toEqual({});
   });
 
   it("update: the same result without detailedDiff (recomputed from old and new inputs, __provider ignored)", () => {
