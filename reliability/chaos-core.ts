@@ -90,6 +90,11 @@ export interface ScenarioResult {
   readonly moves: number;
   readonly converged: boolean;
   readonly requests: number;
+  /** Of `requests`, the certificate-service reads (GetCertificateDetail), and how many of them took a fault. */
+  readonly casRequests: number;
+  readonly casFaults: number;
+  /** Whether this scenario's credentials may not read the certificate service. */
+  readonly casDenied: boolean;
   readonly faults: Record<FaultKind, number>;
   /** Mutations refused because the listener was busy. */
   readonly refusedBusy: number;
@@ -518,6 +523,8 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
   const errorKinds: Record<string, number> = {};
   const applyMs: number[] = [];
   let requests = 0;
+  let casRequests = 0;
+  let casFaults = 0;
   let refusedBusy = 0;
   let applies = 0;
   let failedApplies = 0;
@@ -550,6 +557,9 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     const log: RequestLogEntry[] = sim.backend.requestLog();
     sim.backend.clearRequestLog();
     requests += log.length;
+    const casLog = log.filter((entry) => entry.action === "GetCertificateDetail");
+    casRequests += casLog.length;
+    casFaults += casLog.filter((entry) => entry.fault !== undefined).length;
     for (const [kind, n] of Object.entries(faultCounts(log))) faults[kind as FaultKind] += n;
     refusedBusy += mutationCalls(log).filter((call) => isBusyCode(call.code)).length;
     // The simulator's own record of every job (ListAsynJobs may not list them under some readings).
@@ -681,6 +691,9 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     moves: scenario.moves,
     converged,
     requests,
+    casRequests,
+    casFaults,
+    casDenied: (scenario.fixture.accessKeys ?? []).some((key) => (key.deniedActions ?? []).includes("GetCertificateDetail")),
     faults,
     refusedBusy,
     applies,
@@ -698,6 +711,10 @@ export interface ChaosSummary {
   readonly scenarios: number;
   readonly converged: number;
   readonly requests: number;
+  /** Certificate-service reads among the requests, those of them that took a fault, and the scenarios without the permission. */
+  readonly casRequests: number;
+  readonly casFaults: number;
+  readonly casDeniedScenarios: number;
   readonly faultsInjected: number;
   readonly faults: Record<FaultKind, number>;
   /** Scenarios run with each behaviour switch on. */
@@ -740,6 +757,9 @@ export function summarize(seed: number, results: readonly ScenarioResult[], wall
     scenarios: results.length,
     converged: results.filter((r) => r.converged && Object.values(r.violations).every((n) => n === 0)).length,
     requests: results.reduce((n, r) => n + r.requests, 0),
+    casRequests: results.reduce((n, r) => n + r.casRequests, 0),
+    casFaults: results.reduce((n, r) => n + r.casFaults, 0),
+    casDeniedScenarios: results.filter((r) => r.casDenied).length,
     faultsInjected: Object.values(faults).reduce((a, b) => a + b, 0),
     faults,
     behaviours,
@@ -770,6 +790,10 @@ export function formatTable(summary: ChaosSummary, settings: string): string {
     ["scenarios", `${summary.scenarios} (${settings})`],
     ["applies (failed, then re-run)", `${summary.applies} (${summary.failedApplies})`],
     ["API requests", String(summary.requests)],
+    [
+      "  certificate-service reads",
+      `${summary.casRequests} (${summary.casFaults} with a fault; ${summary.casDeniedScenarios} scenario(s) without the permission)`,
+    ],
     ["request fault rate drawn per scenario", `10-30 %, mean ${(summary.meanFaultRate * 100).toFixed(1)} % (every action, reads included)`],
     ["faults injected", `${summary.faultsInjected} (${pct(summary.faultsInjected)} of requests)`],
     ...FAULT_KINDS.map((kind): [string, string] => [`  ${kind}`, String(summary.faults[kind])]),
