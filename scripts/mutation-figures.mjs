@@ -5,7 +5,8 @@
 //                                     [--measured-at ISO-DATE] [--node VERSION] [--out docs/figures/mutation.json]
 //
 // Each REPORT is a Stryker JSON report (default: reports/mutation/mutation.json). Every file a report
-// covers replaces that file's entry; the entries of other files are kept, so one-file runs add up to the
+// covers replaces that file's entry, except, when the command's `--mutate` names plain paths, a file it does
+// not name (an incremental file's earlier results ride along in the report); the entries of other files are kept, so one-file runs add up to the
 // whole record. Per file: mutants (valid ones: neither ignored nor a compile or run-time error), killed,
 // timedOut, survived, noCoverage, detected (killed + timedOut) and score (detected / mutants, in %), with
 // the commit, command, wall time and date of the run that measured it. The top-level commit, command,
@@ -76,6 +77,18 @@ export function figuresOf(mutants) {
   };
 }
 
+/**
+ * The files a run's command names with `--mutate` as plain paths, or undefined (no `--mutate`, or globs).
+ * Stryker's report after a run with an incremental file also carries the files an earlier run of that file
+ * recorded; only the files this run mutated are this run's to record.
+ */
+export function mutatedFiles(command) {
+  const match = /--mutate[ =](\S+)/.exec(command ?? "");
+  if (!match) return undefined;
+  const files = match[1].split(",").filter(Boolean);
+  return files.every((file) => !/[*!{}?[\]]/.test(file)) ? new Set(files) : undefined;
+}
+
 function main() {
   const options = parseArgs(process.argv.slice(2));
   const out = path.resolve(root, options.out ?? "docs/figures/mutation.json");
@@ -89,11 +102,16 @@ function main() {
     measuredAt: options.measuredAt ?? new Date().toISOString(),
   };
   const files = { ...record.files };
+  const mutated = mutatedFiles(run.command);
   for (const report of options.reports) {
     const parsed = JSON.parse(fs.readFileSync(path.resolve(root, report), "utf8"));
     for (const [file, { mutants }] of Object.entries(parsed.files ?? {})) {
-      const name = path.isAbsolute(file) ? path.relative(root, file) : file;
-      files[name.split(path.sep).join("/")] = {
+      const name = (path.isAbsolute(file) ? path.relative(root, file) : file).split(path.sep).join("/");
+      if (mutated !== undefined && !mutated.has(name)) {
+        console.log(`mutation figures: ${name}: in the report, not mutated by this run: its recorded figures stay`);
+        continue;
+      }
+      files[name] = {
         ...figuresOf(mutants),
         commit: run.commit,
         command: run.command,
