@@ -156,8 +156,8 @@ export interface AlbApiErrorDetails {
   readonly httpStatus?: number;
   readonly listenerId?: string;
   readonly certificateIds?: readonly string[];
-  /** Whether the retry table (`isRetryable` of the API contract) allows another attempt. */
-  readonly retryable: boolean;
+  /** Whether the retry table (`isRetryable` of the API contract) allows another attempt; unused when `retryKind` is given. */
+  readonly retryable?: boolean;
   /**
    * How it may be retried, when the caller knows (the client takes it from the contract's catalogue, or from a
    * credential fetch that failed). Absent: the catalogue's kind of `code` when `retryable`, else `never`.

@@ -207,9 +207,17 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     const session = this.connection.applySession(props, props.listenerId);
     const tracker = new ApplyTracker();
     const request = { desired, previouslyDeclared, exclusive: props.exclusive, onPlanned: tracker.onPlanned, onMutated: tracker.onMutated };
-    const ticket = { listenerId: props.listenerId, owner, desired, clock: this.deps.clock, quietMs: REGISTRATION_QUIET_MS, deadlineAt: session.deadlineAt };
+    const ticket = {
+      listenerId: props.listenerId,
+      owner,
+      desired,
+      clock: this.deps.clock,
+      quietMs: REGISTRATION_QUIET_MS,
+      deadlineAt: session.deadlineAt,
+      refuse: (conflicts: Parameters<typeof ownershipProblems>[1]) => ownershipProblems(props, conflicts)[0]!,
+    };
     try {
-      const result = await this.deps.coordinator.forApply({ ...ticket, refuse: (conflicts) => ownershipProblems(props, conflicts)[0]! }, (protectedIds) =>
+      const result = await this.deps.coordinator.forApply(ticket, (protectedIds) =>
         this.reconciler(session).apply({ ...request, protectedIds }),
       );
       const outputs = appliedOutputs(props, result);

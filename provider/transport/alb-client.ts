@@ -395,7 +395,7 @@ export function toApiError(error: unknown, action: string, context: ErrorContext
       listenerId: context.listenerId,
       certificateIds: context.certificateIds,
       // A credential fetch that failed is a transport failure of this call, with its own retry kind.
-      ...(error instanceof CredentialsFetchError ? { retryable: error.retryKind !== "never", retryKind: error.retryKind } : { retryable: isRetryable(code, httpStatus) }),
+      ...(error instanceof CredentialsFetchError ? { retryKind: error.retryKind } : { retryable: isRetryable(code, httpStatus) }),
     },
     // The cause is kept for debugging but stripped of the request entry (it holds signed headers).
     { cause: { name: typeof e.name === "string" ? e.name : "Error", code, httpStatus } },
