@@ -58,13 +58,14 @@ export class CertificateDetails {
     const declared = Object.keys(props.certificates).sort();
     const before = new Set(previous);
     const added = declared.filter((id) => !before.has(id));
-    const removed = previous.filter((id) => !declared.includes(id));
     const kept = declared.filter((id) => before.has(id));
-    // What the listener serves besides this resource's set after the change: its default certificates and,
-    // unless this resource is exclusive, the other additional certificates it serves now.
-    const mine = new Set([...declared, ...removed]);
-    const others = [...presentIds(rows)].filter((id) => !mine.has(id) && (!props.exclusive || request.claimedByOthers.has(id)));
-    const alsoServed = [...defaultCertificates(rows, attribute), ...others];
+    // The other additional certificates the listener serves now: they stay, unless this resource is exclusive
+    // and no other resource of the program declares them (then the apply dissociates them too).
+    const mine = new Set([...declared, ...previous]);
+    const others = [...presentIds(rows)].filter((id) => !mine.has(id));
+    const othersStaying = others.filter((id) => !props.exclusive || request.claimedByOthers.has(id));
+    const removed = [...previous.filter((id) => !declared.includes(id)), ...others.filter((id) => !othersStaying.includes(id))];
+    const alsoServed = [...defaultCertificates(rows, attribute), ...othersStaying];
 
     const lookups = await this.deps.catalog.lookupAll([...added, ...removed, ...kept, ...alsoServed], {
       api: (site) => this.deps.casApi(props, site),

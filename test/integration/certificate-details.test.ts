@@ -148,6 +148,18 @@ describe("certificate details against the simulator", () => {
     expect(proc.warnings).toEqual([]);
   });
 
+  it("an exclusive resource's review counts the undeclared certificates it will dissociate as removed", async () => {
+    const fixture: Fixture = { ...DEMO_FIXTURE, listeners: DEMO_FIXTURE.listeners!.map((l) => (l.listenerId === L ? { ...l, additionalCertificateIds: [FOREIGN, NET] } : l)) };
+    const stack = await start(fixture);
+    await stack.previewOrThrow(set([MAIL], { exclusive: true }));
+    expect(reviewEvents()[0]).toMatchObject({ added: [{ id: MAIL }], removed: [{ id: FOREIGN }, { id: NET }], kept: [] });
+    // api.example.com (the foreign certificate) stays covered by the default certificate; example.net does not.
+    expect(reviewEvents()[0]!.uncovered).toEqual([
+      { domain: "example.net", certificateIds: [NET] },
+      { domain: "www.example.net", certificateIds: [NET] },
+    ]);
+  });
+
   it("without permission to read CAS: one warning per process naming the RAM action, and the deployment proceeds", async () => {
     const fixture: Fixture = {
       ...DEMO_FIXTURE,
