@@ -6,7 +6,9 @@
  */
 import type { CertificateDetail } from "../transport/cas-types";
 import type { CertificateLookup } from "./certificate-catalog";
-import { uncoveredDomains } from "./domains";
+import { uncoveredDomains, type UncoveredDomain } from "./domains";
+
+export type { UncoveredDomain } from "./domains";
 
 /** How a domain left without a certificate is treated. */
 export type DomainCoverage = "warn" | "error" | "off";
@@ -22,12 +24,6 @@ export interface CertificateFacts {
   readonly notAfter?: string;
   /** Why there are no details: `notCas`, `notFound`, `denied` or `unavailable`. */
   readonly missing?: Exclude<CertificateLookup["kind"], "found">;
-}
-
-/** A domain a change leaves without a certificate, and the removed certificates that served it. */
-export interface UncoveredDomain {
-  readonly domain: string;
-  readonly certificateIds: readonly string[];
 }
 
 /** The change to review: the listener, the certificates on each side, and the guards' settings. */

@@ -6,11 +6,12 @@
  * code with HTTP 500), so these tests pin down what the client sends and how it reads every answer.
  * Codes, action and parameter names are spelled literally: they are the wire, not the contract module.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createAlbClient, type AlbApi } from "../../provider/transport/alb-client";
 import { AlbApiError } from "../../provider/base/errors";
+import { readBody } from "../kit/http-stub";
 
 const SECRET = "wire-test-secret-7f3a9c1d";
 const TOKEN = "wire-test-sts-token-0b8e2d4f";
@@ -41,14 +42,6 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
 
 /** An endpoint that answers each request with `answer(seen)`; every request is recorded first. */
 async function scripted(answer: (seen: Seen) => Answer): Promise<Scripted> {

@@ -5,12 +5,13 @@
  * failure becomes. Action, parameter and code names are spelled literally: they are the wire, not the
  * contract module.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCasClient } from "../../provider/transport/cas-client";
 import type { CasApi } from "../../provider/transport/cas-types";
 import { AlbApiError, CredentialsRejectedError, EndpointError } from "../../provider/base/errors";
+import { readBody } from "../kit/http-stub";
 
 const SECRET = "cas-wire-secret-5e1b7a2c";
 const TOKEN = "cas-wire-sts-token-9d4f0c6e";
@@ -34,14 +35,6 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
 
 /** An endpoint that answers each request with `answer(seen)`; every request is recorded first. */
 async function scripted(answer: (seen: Seen) => Answer): Promise<{ endpoint: string; seen: Seen[] }> {

@@ -4,7 +4,7 @@
  * against a scripted endpoint on 127.0.0.1 named by the provider's endpoint override (as the simulator serves
  * ALB and CAS on one URL). Action and parameter names are spelled literally: they are the wire.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { latestCertificate, NoValidCertificateError } from "../../provider/index
 import { lookupLatestCertificate } from "../../provider/lifecycle/cas-lookup";
 import { CredentialChain, processEnvironment } from "../../provider/credentials/credentials";
 import { systemClock } from "../../provider/base/clock";
+import { readBody } from "../kit/http-stub";
 
 const DAY = 86_400_000;
 const NOW = Date.now();
@@ -25,14 +26,6 @@ let server: Server;
 let endpoint: string;
 const seen: Seen[] = [];
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
-}
 
 /** The account's certificates: an old one for shop, its renewal, and a wildcard that ended yesterday. */
 const CERTIFICATES = [
