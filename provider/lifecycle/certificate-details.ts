@@ -67,8 +67,15 @@ export class CertificateDetails {
     const removed = [...previous.filter((id) => !declared.includes(id)), ...others.filter((id) => !othersStaying.includes(id))];
     const alsoServed = [...defaultCertificates(rows, attribute), ...othersStaying];
 
+    // One client per site for the whole review (a lookup per certificate must not build a client each).
+    const clients = new Map<CasSite, CasApi>();
+    const api = (site: CasSite): CasApi => {
+      let client = clients.get(site);
+      if (client === undefined) clients.set(site, (client = this.deps.casApi(props, site)));
+      return client;
+    };
     const lookups = await this.deps.catalog.lookupAll([...added, ...removed, ...kept, ...alsoServed], {
-      api: (site) => this.deps.casApi(props, site),
+      api,
       deadlineAt: request.deadlineAt,
       policy: VALIDATE_POLICY,
     });

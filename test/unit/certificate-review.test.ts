@@ -114,4 +114,31 @@ describe("reviewChange", () => {
     expect(review.uncovered).toEqual([]);
     expect(review.warnings).toEqual([]);
   });
+
+  it("the validity bounds: expired at notAfter itself, valid from notBefore itself", () => {
+    const lookups = new Map<string, CertificateLookup>([found("10-cn-hangzhou", ["a.example.com"], -1, 0), found("11-cn-hangzhou", ["b.example.com"], 0, 100)]);
+    const review = reviewChange(request({ added: ["10-cn-hangzhou", "11-cn-hangzhou"], lookups, alsoServed: [] }));
+    expect(review.failures.map((f) => f.reason.split(":")[0])).toEqual(["Certificate 10-cn-hangzhou (a.example.com) expired on 2026-12-08"]);
+    expect(review.warnings).toEqual([]);
+  });
+
+  it("lists each certificate once, sorted, and names one without domains by its ID alone", () => {
+    const lookups = new Map<string, CertificateLookup>([...WORLD, found("12-cn-hangzhou", [], -10, -1)]);
+    const review = reviewChange(request({ added: ["3-cn-hangzhou", "12-cn-hangzhou", "3-cn-hangzhou"], lookups }));
+    expect(review.added.map((c) => c.id)).toEqual(["12-cn-hangzhou", "3-cn-hangzhou"]);
+    expect(review.failures.map((f) => f.reason.split(":")[0])).toEqual(["Certificate 12-cn-hangzhou expired on 2026-12-07"]);
+  });
+
+  it("a removed certificate that could not be read leaves no verdict about its own domains, and no false alarm", () => {
+    const review = reviewChange(request({ removed: ["8-cn-hangzhou", "cert-9"] }));
+    expect(review).toMatchObject({ uncovered: [], warnings: [], failures: [] });
+    expect(review.removed).toEqual([
+      { id: "8-cn-hangzhou", missing: "denied" },
+      { id: "cert-9", missing: "notCas" },
+    ]);
+  });
+
+  it("a certificate no lookup was made for is described as unavailable", () => {
+    expect(reviewChange(request({ kept: ["13-cn-hangzhou"] })).kept).toEqual([{ id: "13-cn-hangzhou", missing: "unavailable" }]);
+  });
 });
