@@ -11,7 +11,7 @@ import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_FIXTURE, type Fixture,
 import { previewReport } from "../../report/preview-report";
 import { E2eStack, HTTPS_LISTENER, startE2eSimulator } from "../kit/e2e";
 import { ensurePulumiCli } from "../kit/pulumi";
-import { realMutations } from "../kit/request-log";
+import { liveSet, logMark, mutationLog } from "../kit/request-log";
 
 const TEST_TIMEOUT = 6 * 60_000;
 const L = HTTPS_LISTENER;
@@ -33,10 +33,10 @@ async function stackOn(fixture: Fixture, certificateIds: string[], extra: Record
   const stack = await E2eStack.create(sim, { listenerId: L, certificateIds });
   stacks.push(stack);
   if (Object.keys(extra).length > 0) await stack.setConfig(extra);
-  const mark = () => sim.backend.requestLog().at(-1)?.seq ?? 0;
-  const mutations = (since: number) =>
-    realMutations(sim.backend.requestLog().filter((e) => e.seq > since)).map((m) => `${m.kind} ${m.certificateIds.join(",")}${m.code ? ` !${m.code}` : ""}`);
-  const live = () => sim.backend.listenerView(L).additional.map((r) => `${r.certificateId}:${r.status}`);
+  const mark = () => logMark(sim);
+  /** Associate and Dissociate calls after `since`, dry runs left out, as `associate a,b` / `dissociate c !Code`. */
+  const mutations = (since: number) => mutationLog(sim, since).filter((m) => !m.startsWith("dry-"));
+  const live = () => liveSet(sim, L);
   return { sim, stack, mark, mutations, live };
 }
 

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_FIXTURE, type Fixture } from "../../simulator";
 import { CheckFailedError, EngineStack } from "../kit/engine";
-import { liveSet, mutationLog } from "../kit/request-log";
+import { isCasRequest, liveSet, mutationLog } from "../kit/request-log";
 import { startWorldWithProcess, type ProviderProcess, type World } from "../kit/world";
 
 const L = "lsn-demo-https-443"; // default 23759533 (example.com, *.example.com), additional 24664588 (api.example.com, not ours)
@@ -34,7 +34,7 @@ const set = (certificateIds: string[], extra: Record<string, unknown> = {}) => [
 function casRequests(): string[] {
   return world.sim.backend
     .requestLog()
-    .filter((e) => e.params.Version === "2020-04-07" || ["GetCertificateDetail", "GetUserCertificateDetail", "ListUserCertificateOrder"].includes(e.action ?? ""))
+    .filter(isCasRequest)
     .map((e) => `${e.action} ${Object.entries(e.params).filter(([k]) => !["Version", "Action", "Format", "RegionId"].includes(k)).map(([k, v]) => `${k}=${v}`).join(" ")}`);
 }
 
