@@ -175,6 +175,11 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
    * Service when the set last changed; undefined when the details were not read (no permission, opted out).
    */
   declare public readonly certificateInfo: pulumi.Output<Record<string, CertificateInfo> | undefined>;
+  /**
+   * The listener's recent jobs (`ms`, batch size `certificates`), oldest first, as the last apply timed
+   * them: the next update or delete of this resource waits for its first job on that schedule.
+   */
+  declare public readonly jobDurations: pulumi.Output<{ ms: number; certificates?: number }[] | undefined>;
 
   constructor(name: string, args: ListenerAdditionalCertificatesArgs, opts?: pulumi.CustomResourceOptions) {
     super(
@@ -194,6 +199,7 @@ export class ListenerAdditionalCertificates extends pulumi.dynamic.Resource {
         certificateInfo: secrecyOf(args.certificateIds),
         resourceName: name,
         certificates: secrecyOf(args.certificateIds),
+        jobDurations: undefined,
       },
       opts,
       "alb",

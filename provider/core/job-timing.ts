@@ -5,7 +5,11 @@
  *
  * One instance per provider process (all resources of a deployment share it). Estimates are kept
  * per listener, with the most recent job of any listener as the fallback for a listener not seen
- * yet; a process that has seen no job at all polls on the cold schedule (the waiter's backoff). A job's
+ * yet; a process that has seen no job at all polls on the cold schedule (the waiter's backoff). Each
+ * apply keeps its listener's samples in the resource's state (output `jobDurations`), and the next
+ * process's update or delete of that resource starts from them (`seed`), so that even its first job is
+ * waited for on the learned schedule. Should the service's jobs have become much faster since, that one
+ * wait oversleeps by at most the old duration and the samples then follow the new ones. A job's
  * duration is what the service's own timestamps say when it reports them, else the middle of the two looks
  * that bracket its end.
  */
@@ -45,11 +49,12 @@ export interface JobObservation {
   readonly serviceMs?: number;
 }
 
-/** One learned duration. */
-interface Sample {
+/** One learned duration: how long a job took, ms, and how many certificates its batch had (when known). */
+export interface JobSample {
   readonly ms: number;
   readonly size?: number;
 }
+type Sample = JobSample;
 
 /** The schedule of a process that knows nothing yet: look at once, then the waiter's backoff. */
 export const COLD_SCHEDULE: PollSchedule = Object.freeze({ firstDelayMs: 0, minDelayMs: POLL_MIN_DELAY_MS, maxDelayMs: POLL_MAX_DELAY_MS });
@@ -143,6 +148,28 @@ export class JobTimings {
     };
   }
 
+  /** The listener's own recent samples, oldest first (what an apply keeps in state for the next process). */
+  samplesOf(listenerId: string): readonly JobSample[] {
+    return [...(this.samples.get(listenerId) ?? [])];
+  }
+
+  /**
+   * Starts a listener this process has not timed yet from the samples an earlier process kept (the
+   * resource's state): the first job's wait then sleeps to its expected end as a later one does. A listener
+   * already timed here keeps its own, fresher samples. Samples that are not a duration (negative, not finite)
+   * are left out; at most the most recent {@link JOB_TIMING_SAMPLES} are kept.
+   */
+  seed(listenerId: string, samples: readonly JobSample[]): void {
+    if ((this.samples.get(listenerId)?.length ?? 0) > 0) return;
+    const valid = samples
+      .filter((s) => Number.isFinite(s.ms) && s.ms >= 0 && (s.size === undefined || (Number.isInteger(s.size) && s.size > 0)))
+      .map((s) => (s.size === undefined ? { ms: s.ms } : { ms: s.ms, size: s.size }))
+      .slice(-JOB_TIMING_SAMPLES);
+    if (valid.length === 0) return;
+    this.samples.set(listenerId, valid);
+    this.evictOldest();
+  }
+
   /** The listener's own recent samples, else the last job of any listener, else none. */
   private recentSamples(listenerId: string): readonly Sample[] {
     const own = this.samples.get(listenerId);
@@ -174,10 +201,15 @@ export class JobTimings {
     own.push(sample);
     if (own.length > JOB_TIMING_SAMPLES) own.splice(0, own.length - JOB_TIMING_SAMPLES);
     this.samples.set(listenerId, own);
+    this.evictOldest();
+    this.lastSample = sample;
+  }
+
+  /** Forgets the least recently used listener when more than `maxListeners` are kept. */
+  private evictOldest(): void {
     if (this.samples.size > this.maxListeners) {
       const oldest = this.samples.keys().next().value;
       if (oldest !== undefined) this.samples.delete(oldest);
     }
-    this.lastSample = sample;
   }
 }

@@ -8,7 +8,7 @@ import { isPresentStatus, type LiveCertificate, type Plan } from "../core/plan";
 import type { ReconcileResult } from "../core/reconcile";
 import type { Direction } from "../core/batch-verdict";
 import type { ListenerCertificate } from "../transport/alb-client";
-import { certificateMap, declaredIds, upgradeStored, withCertificates, type RawProps, type StoredProps } from "./state";
+import { certificateMap, declaredIds, jobDurationsOf, storedJobDurations, upgradeStored, withCertificates, type RawProps, type StoredProps } from "./state";
 
 /**
  * Outputs of a finished apply: the stored inputs with the certificate map carrying live statuses (for an
@@ -105,6 +105,9 @@ export function readOutcome(listenerId: string, props: RawProps, rows: readonly 
     const still = Object.entries(info as Record<string, unknown>).filter(([id]) => kept.some((c) => c.certificateId === id));
     if (still.length > 0) outputs.certificateInfo = Object.fromEntries(still);
   }
+  // How long the listener's jobs took is not something a read sees: the recorded durations stay.
+  const durations = storedJobDurations(props);
+  if (durations.length > 0) outputs.jobDurations = jobDurationsOf(durations);
   const inputs = upgradeStored(listenerId, props, certificateMap(kept.map((c) => c.certificateId)));
   return { id: listenerId, props: outputs, inputs };
 }

@@ -23,7 +23,7 @@ import { ownerOf, ownershipProblems } from "./ownership";
 import { Reconciler } from "../core/reconcile";
 import { Connection, type ConnectionDeps } from "./connection";
 import { appliedOutputs, ApplyTracker, partialOutcome, readOutcome } from "./outcome";
-import { declaredIds, sameIds, storedListenerId, UNKNOWN, unsettledIds, type RawProps, type StoredProps } from "./state";
+import { declaredIds, jobDurationsOf, sameIds, storedJobDurations, storedListenerId, UNKNOWN, unsettledIds, type RawProps, type StoredProps } from "./state";
 import { ThrottleGate } from "../core/throttle-gate";
 import { CertificateCatalog } from "../core/certificate-catalog";
 import type { ListenerAttribute, ListenerCertificate } from "../transport/alb-client";
@@ -179,7 +179,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
   }
 
   async update(_id: string, olds: RawProps, news: RawProps): Promise<pulumi.dynamic.UpdateResult> {
-    return { outs: await this.whileApplying(() => this.apply(stored(news), declaredIds(olds))) };
+    return { outs: await this.whileApplying(() => this.apply(stored(news), declaredIds(olds), olds)) };
   }
 
   private async whileApplying<T>(work: () => Promise<T>): Promise<T> {
@@ -198,8 +198,9 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
    * {@link PartialApplyError} (the engine's "failed to initialize" shape, honoured for create and update
    * alike) carrying {@link partialOutcome}, so the next `up` finishes the job.
    */
-  private async apply(props: StoredProps, previouslyDeclared: readonly string[]): Promise<StoredProps> {
+  private async apply(props: StoredProps, previouslyDeclared: readonly string[], olds?: RawProps): Promise<StoredProps> {
     this.connection.requireCredentials();
+    this.deps.jobTimings?.seed(props.listenerId, storedJobDurations(olds));
     const owner = ownerOf(props);
     // A create follows its check without a diff: the check's validation budget ends here.
     this.validations.delete(owner);
@@ -222,15 +223,21 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
       );
       const outputs = appliedOutputs(props, result);
       const certificateInfo = this.details?.info(props, Object.keys(outputs.certificates));
-      return certificateInfo ? { ...outputs, certificateInfo } : outputs;
+      return this.withJobDurations(certificateInfo ? { ...outputs, certificateInfo } : outputs);
     } catch (error) {
       if (!tracker.mutated) throw error;
       const message = redact(error instanceof Error ? error.message : String(error));
       // The rows as they are now, within the validation budget (the apply's own deadline may have passed).
       const rows = await this.connection.applySession(props, props.listenerId, this.connection.validationDeadline(props)).rows().catch(() => undefined);
       const { outputs, progress } = partialOutcome(props, tracker.failed([...previouslyDeclared, ...desired]), rows);
-      throw new PartialApplyError(props.listenerId, progress, message, outputs, { cause: error });
+      throw new PartialApplyError(props.listenerId, progress, message, this.withJobDurations(outputs), { cause: error });
     }
+  }
+
+  /** `outputs` with their listener's recent job durations, when this process knows any (timed or seeded). */
+  private withJobDurations(outputs: StoredProps): StoredProps {
+    const samples = this.deps.jobTimings?.samplesOf(outputs.listenerId) ?? [];
+    return samples.length > 0 ? { ...outputs, jobDurations: jobDurationsOf(samples) } : outputs;
   }
 
   async read(id: string, props: RawProps): Promise<pulumi.dynamic.ReadResult> {
@@ -248,6 +255,7 @@ export class ListenerCertificatesProvider implements pulumi.dynamic.ResourceProv
     this.connection.requireCredentials();
     const listener = { listenerId: storedListenerId(id, props), region: String(props.region ?? "") };
     const request = { desired: [], previouslyDeclared: declaredIds(props), exclusive: false };
+    this.deps.jobTimings?.seed(listener.listenerId, storedJobDurations(props));
     try {
       // The deadline starts when the listener's turn comes, not while earlier work on it runs.
       await this.whileApplying(() =>

@@ -5,7 +5,9 @@
  *
  * Format (current): `{ listenerId, certificates: { "<id>": "<status>" }, exclusive, region, endpoint?,
  * waitTimeoutSeconds, expiryWarningDays?, domainCoverage?, readCertificateDetails?, resourceName? }`, and in the
- * outputs `certificateInfo?` (each certificate's domains and end date, when they were read). The certificate set is a map keyed by certificate ID so that the
+ * outputs `certificateInfo?` (each certificate's domains and end date, when they were read) and `jobDurations?` (the
+ * listener's recent jobs: `[{ ms, certificates }]`, oldest first, from which the next process times its first
+ * wait). The certificate set is a map keyed by certificate ID so that the
  * engine's own diff names each added and removed ID (an array would show shifted positions). Values are
  * `Associated` in the desired inputs and the live status in the outputs.
  *
@@ -14,6 +16,7 @@
 import { CertificateStatus } from "../../contract/alb-contract";
 import { DEFAULT_WAIT_TIMEOUT_SECONDS } from "../base/defaults";
 import type { DomainCoverage } from "../core/certificate-review";
+import type { JobSample } from "../core/job-timing";
 
 /**
  * The value the engine uses for "not known until apply" (`pulumi.runtime.unknownValue`); inputs
@@ -39,7 +42,18 @@ export type StoredProps = {
   readonly certificateInfo?: Readonly<Record<string, CertificateInfo>>;
   /** Logical name of the declaring resource, for ownership between resources of one stack. */
   readonly resourceName?: string;
+  /** Outputs only: the listener's recent jobs as this package timed them (see {@link StoredJobDuration}). */
+  readonly jobDurations?: readonly StoredJobDuration[];
 };
+
+/**
+ * One recent job of the listener: how long it took, ms (the service's own timestamps when it gave them),
+ * and how many certificates its batch had, when known.
+ */
+export interface StoredJobDuration {
+  readonly ms: number;
+  readonly certificates?: number;
+}
 
 /** An output entry per certificate: its domains and end of validity (ISO 8601, UTC). */
 export interface CertificateInfo {
@@ -125,6 +139,28 @@ export function storedListenerId(id: string, props: RawProps): string {
 /** The operation deadline stored with the resource, in seconds. */
 export function storedWaitTimeoutSeconds(props: RawProps): number {
   return typeof props.waitTimeoutSeconds === "number" ? props.waitTimeoutSeconds : DEFAULT_WAIT_TIMEOUT_SECONDS;
+}
+
+/**
+ * The recent job durations stored with the resource, as job-timing samples; entries that are not a
+ * duration (any build may have written the state, or a hand edit) are left out.
+ */
+export function storedJobDurations(props: RawProps | undefined): JobSample[] {
+  const list = props?.jobDurations;
+  if (!Array.isArray(list)) return [];
+  const samples: JobSample[] = [];
+  for (const entry of list as unknown[]) {
+    if (entry === null || typeof entry !== "object") continue;
+    const { ms, certificates } = entry as Record<string, unknown>;
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) continue;
+    samples.push(typeof certificates === "number" && Number.isInteger(certificates) && certificates > 0 ? { ms, size: certificates } : { ms });
+  }
+  return samples;
+}
+
+/** Job-timing samples as stored in the outputs (`jobDurations`), ms rounded to whole milliseconds. */
+export function jobDurationsOf(samples: readonly JobSample[]): StoredJobDuration[] {
+  return samples.map((s) => (s.size === undefined ? { ms: Math.round(s.ms) } : { ms: Math.round(s.ms), certificates: s.size }));
 }
 
 /** The logical name stored with the resource, if any. */

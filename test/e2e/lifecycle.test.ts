@@ -27,7 +27,7 @@ import {
   waitUntilIdle,
 } from "../kit/e2e";
 import { ensurePulumiCli } from "../kit/pulumi";
-import { liveAdditional, liveIds, logMark, mutationCalls, realMutations } from "../kit/request-log";
+import { liveAdditional, liveIds, logMark, mutationCalls, realMutations, requestsOf } from "../kit/request-log";
 
 const { a, b, c, d, e, f } = CERT;
 // Steps of one scenario wait for each other; the two scenarios run side by side.
@@ -160,9 +160,22 @@ describe.each(READINGS)("e2e: a stack's lifecycle on one listener, under $name",
     expect(realMutations(sim, mark)).toEqual([]);
     expect(mutationCalls(sim, mark).every((m) => m.dryRun && m.kind === "associate" && m.certificateIds.join() === [d, e].join())).toBe(true);
 
+    // What test 1's up kept in state of its one job (three certificates): by the service's own timestamps
+    // when its job listing shows them (the simulator's job record is the oracle), else as the provider saw it.
+    const [before] = await s.certificateResources();
+    const firstJob = sim.backend.snapshot().jobs.find((j) => j.apiName === "AssociateAdditionalCertificatesWithListener" && j.certificateIds.join() === [a, b, c].join())!;
+    const recorded = before!.outputs!.jobDurations as { ms: number; certificates: number }[];
+    expect(recorded.map((r) => r.certificates)).toEqual([3]);
+    if (!("unlistedJobs" in behaviour)) expect(recorded).toEqual([{ ms: firstJob.modifyTime - firstJob.createTime, certificates: 3 }]);
+
     const upMark = logMark(sim);
     const out = await s.up();
     const calls = realMutations(sim, upMark);
+    // This up's provider process is a new one, yet it waited for its first job on what the state taught it:
+    // its first request after the association came after half the recorded duration, not at once.
+    const upLog = requestsOf(sim, upMark);
+    const associateAt = upLog.findIndex((r) => r.action === "AssociateAdditionalCertificatesWithListener" && r.params.DryRun !== "true" && r.jobId !== undefined);
+    expect(upLog[associateAt + 1]!.time - upLog[associateAt]!.time).toBeGreaterThanOrEqual(0.5 * recorded[0]!.ms);
     expect(calls.map((m) => [m.kind, m.certificateIds])).toEqual([
       ["associate", [d, e]],
       ["dissociate", [a]],

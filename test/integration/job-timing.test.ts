@@ -60,3 +60,46 @@ describe("learned job timing", () => {
     expect([first!.lookups, second!.lookups, third!.lookups]).toEqual([7, 4, 4]);
   });
 });
+
+describe("job timing carried in state", () => {
+  it("a new provider process (each CLI run is one) starts from the durations the last apply kept in state", async () => {
+    const started = await startWorldWithProcess({ jobMs: JOB_MS });
+    world = started.world;
+    // Every operation in a process of its own, as `pulumi up` after `pulumi up` runs them.
+    const stack = new EngineStack(() => world.newProcess().provider);
+    await stack.upOrThrow([sni([A])]);
+    // The service's own account of the job: 4 s, one certificate.
+    expect(stack.state.get("sni")!.outputs.jobDurations).toEqual([{ ms: 4000, certificates: 1 }]);
+    await stack.upOrThrow([sni([B])]);
+    expect(stack.state.get("sni")!.outputs.jobDurations).toEqual([
+      { ms: 4000, certificates: 1 },
+      { ms: 4000, certificates: 1 },
+      { ms: 4000, certificates: 1 },
+    ]);
+    // A refresh reads no job: the durations stay.
+    await stack.refreshOrThrow();
+    expect(stack.state.get("sni")!.outputs.jobDurations).toHaveLength(3);
+    await stack.destroyOrThrow();
+    const [create, associate, dissociate, destroy] = waits(world.sim.backend.requestLog());
+    // The create's process knows nothing: it looks at once and backs off (six looks with this process's jitter).
+    expect(create!.firstLookMs).toBe(0);
+    // The update's and the destroy's processes are new, yet their first jobs are waited for on the learned
+    // schedule: with one or two jobs recorded, the first look comes a fifth before the 4 s (a job may run
+    // that much shorter); with three that all took exactly 4 s, no shortfall was ever seen: at 4 s.
+    expect([associate!.firstLookMs, dissociate!.firstLookMs, destroy!.firstLookMs]).toEqual([0.8 * JOB_MS, 0.8 * JOB_MS, JOB_MS]);
+    expect([create!.lookups, associate!.lookups, dissociate!.lookups, destroy!.lookups]).toEqual([6, 4, 4, 1]);
+  });
+
+  it("durations in state that are not durations are ignored: the first wait is cold", async () => {
+    const started = await startWorldWithProcess({ jobMs: JOB_MS });
+    world = started.world;
+    const stack = new EngineStack(() => world.newProcess().provider);
+    await stack.upOrThrow([sni([A])]);
+    const current = stack.state.get("sni")!;
+    stack.state.set("sni", { ...current, outputs: { ...current.outputs, jobDurations: [{ ms: -1 }, { ms: "4000" }, null, { ms: Number.NaN }] } });
+    await stack.upOrThrow([sni([A, B])]);
+    const [, second] = waits(world.sim.backend.requestLog());
+    expect(second!.firstLookMs).toBe(0);
+    expect(stack.state.get("sni")!.outputs.jobDurations).toEqual([{ ms: 4000, certificates: 1 }]);
+  });
+});

@@ -125,3 +125,47 @@ describe("JobTimings for a batch size not seen yet", () => {
     expect(timings.schedule("l", 2)).toEqual({ firstDelayMs: 2_400, minDelayMs: 500, maxDelayMs: 2_000, steadyUntilMs: 7_200 });
   });
 });
+
+describe("JobTimings seeded from state", () => {
+  const cold = { firstDelayMs: 0, minDelayMs: 250, maxDelayMs: 2000 };
+
+  it("a listener seeded with an earlier process's samples is waited for on the learned schedule at once", () => {
+    const timings = new JobTimings();
+    timings.seed("lsn-a", [{ ms: 10_000, size: 1 }]);
+    expect(timings.samplesOf("lsn-a")).toEqual([{ ms: 10_000, size: 1 }]);
+    expect(timings.schedule("lsn-a", 1)).toEqual({ firstDelayMs: 8_000, minDelayMs: 667, maxDelayMs: 2000, steadyUntilMs: 12_000 });
+    // The seed is the listener's own: it is also the fallback only once a job was recorded here.
+    expect(timings.schedule("lsn-b", 1)).toEqual(cold);
+  });
+
+  it("a listener this process already timed keeps its own samples", () => {
+    const timings = new JobTimings();
+    timings.record("lsn-a", { lastRunningMs: 1_900, doneMs: 2_100, schedule: COLD_SCHEDULE, size: 1 });
+    timings.seed("lsn-a", [{ ms: 30_000, size: 1 }]);
+    expect(timings.samplesOf("lsn-a")).toEqual([{ ms: 2_000, size: 1 }]);
+  });
+
+  it("leaves out what is not a duration and keeps the five most recent", () => {
+    const timings = new JobTimings();
+    timings.seed("lsn-a", [{ ms: -1 }, { ms: Number.NaN }, { ms: Number.POSITIVE_INFINITY }, { ms: 1_000, size: 0 }, { ms: 1_000, size: 1.5 }]);
+    expect(timings.samplesOf("lsn-a")).toEqual([]);
+    expect(timings.schedule("lsn-a")).toEqual(cold);
+    timings.seed("lsn-a", [1, 2, 3, 4, 5, 6, 7].map((n) => ({ ms: n * 1_000, size: 1 })));
+    expect(timings.samplesOf("lsn-a").map((s) => s.ms)).toEqual([3_000, 4_000, 5_000, 6_000, 7_000]);
+  });
+
+  it("seeding counts towards the listeners kept: the least recently used one goes", () => {
+    const timings = new JobTimings(2);
+    timings.seed("lsn-a", [{ ms: 1_000 }]);
+    timings.seed("lsn-b", [{ ms: 2_000 }]);
+    timings.seed("lsn-c", [{ ms: 3_000 }]);
+    expect([timings.samplesOf("lsn-a"), timings.samplesOf("lsn-b"), timings.samplesOf("lsn-c")]).toEqual([[], [{ ms: 2_000 }], [{ ms: 3_000 }]]);
+  });
+
+  it("samplesOf hands out a copy", () => {
+    const timings = new JobTimings();
+    timings.seed("lsn-a", [{ ms: 1_000 }]);
+    (timings.samplesOf("lsn-a") as { ms: number }[]).push({ ms: 9 });
+    expect(timings.samplesOf("lsn-a")).toEqual([{ ms: 1_000 }]);
+  });
+});

@@ -103,6 +103,15 @@ describe("readOutcome", () => {
     const read = readOutcome(L, { listenerId: L, exclusive: true, certificates: { a: "Associated" } }, rows);
     expect(Object.keys(read.props.certificates as object)).toEqual(["a", "c", "z"]);
   });
+
+  it("keeps the recorded job durations in the outputs, never in the inputs; none recorded, none written", () => {
+    const jobDurations = [{ ms: 2_000, certificates: 1 }, { ms: 2_500 }];
+    const read = readOutcome(L, { listenerId: L, certificates: { a: "Associated" }, jobDurations }, rows);
+    expect(read.props.jobDurations).toEqual([{ ms: 2_000, certificates: 1 }, { ms: 2_500 }]);
+    expect("jobDurations" in read.inputs).toBe(false);
+    expect("jobDurations" in readOutcome(L, { listenerId: L, certificates: { a: "Associated" } }, rows).props).toBe(false);
+    expect("jobDurations" in readOutcome(L, { listenerId: L, certificates: { a: "Associated" }, jobDurations: [{ ms: -5 }] }, rows).props).toBe(false);
+  });
 });
 
 describe("ownership", () => {

@@ -9,7 +9,9 @@ import {
   certificateMap,
   declaredIds,
   declaredSet,
+  jobDurationsOf,
   sameIds,
+  storedJobDurations,
   storedListenerId,
   storedResourceName,
   storedWaitTimeoutSeconds,
@@ -128,5 +130,25 @@ describe("upgradeStored", () => {
   it("fills the listener from the resource ID and reads exclusive as a boolean", () => {
     expect(upgradeStored("lsn-id", { exclusive: "true" }, {})).toStrictEqual({ listenerId: "lsn-id", exclusive: false, certificates: {} });
     expect(upgradeStored("lsn-id", { endpoint: undefined, region: "cn-beijing" }, {})).toStrictEqual({ listenerId: "lsn-id", exclusive: false, region: "cn-beijing", certificates: {} });
+  });
+});
+
+describe("job durations", () => {
+  it("storedJobDurations: each entry with a finite, non-negative ms, its batch size when a whole positive number", () => {
+    expect(
+      storedJobDurations({
+        jobDurations: [{ ms: 2_000, certificates: 3 }, { ms: 0 }, { ms: 1_500, certificates: 0 }, { ms: 1_500, certificates: "2" }, { ms: -1 }, { ms: "9" }, null, 7, { ms: Number.NaN }],
+      }),
+    ).toEqual([{ ms: 2_000, size: 3 }, { ms: 0 }, { ms: 1_500 }, { ms: 1_500 }]);
+  });
+
+  it("storedJobDurations: none when missing or not a list", () => {
+    expect(storedJobDurations(undefined)).toEqual([]);
+    expect(storedJobDurations({})).toEqual([]);
+    expect(storedJobDurations({ jobDurations: { ms: 1 } })).toEqual([]);
+  });
+
+  it("jobDurationsOf: whole milliseconds, the batch size as certificates when known", () => {
+    expect(jobDurationsOf([{ ms: 1_999.6, size: 2 }, { ms: 250.2 }])).toEqual([{ ms: 2_000, certificates: 2 }, { ms: 250 }]);
   });
 });
