@@ -18,6 +18,8 @@ const TOOL_LABEL: Readonly<Record<PeerTool, string>> = {
 
 const SEGMENT_LABEL: Readonly<Record<BreakdownSegment, string>> = {
   cliStart: "CLI start (stack, plugins, language host)",
+  previewPass: "preview pass: the program, the engine and the provider's start once more, the plan shown (`up` without `--skip-preview`)",
+  previewApi: "preview: check, diff, listener read, validation dry run, certificate details",
   program: "program: TypeScript compile and type-check, Pulumi SDK load",
   providerLaunch: "registration, engine starts the dynamic provider",
   providerStart: "dynamic-provider host start (Pulumi's), this package loaded",
@@ -29,8 +31,10 @@ const SEGMENT_LABEL: Readonly<Record<BreakdownSegment, string>> = {
 };
 
 /** Whose time a segment is: the engine's and the user's program's, or this package's, or the service's. */
-const SEGMENT_OWNER: Readonly<Record<BreakdownSegment, "Pulumi" | "program" | "this package" | "service">> = {
+const SEGMENT_OWNER: Readonly<Record<BreakdownSegment, "Pulumi" | "program" | "Pulumi, program" | "this package" | "service">> = {
   cliStart: "Pulumi",
+  previewPass: "Pulumi, program",
+  previewApi: "this package",
   program: "program",
   providerLaunch: "Pulumi",
   providerStart: "Pulumi",
@@ -139,25 +143,44 @@ function actionsTable(results: PeerResults, profile: PeerProfile, k: number): st
   return table(["action", ...ts.map((t) => TOOL_LABEL[t])], rows);
 }
 
+/** A segment of a breakdown, ms (0 for a segment results of earlier builds did not record). */
+function segmentMs(b: Breakdown, segment: BreakdownSegment): number {
+  return b.segments[segment] ?? 0;
+}
+
+type BreakdownPick = (b: PeerResults["breakdowns"][number]) => Breakdown | undefined;
+
+/** The breakdown's columns: `up --yes --skip-preview` create and rotation, `up --yes` rotation, each typed and transpile-only. */
+function breakdownColumns(results: PeerResults): { title: string; pick: BreakdownPick }[] {
+  const columns: { title: string; pick: BreakdownPick }[] = [
+    { title: "create", pick: (b) => b.create },
+    { title: "rotate", pick: (b) => b.rotate },
+    { title: "rotate, `up --yes`", pick: (b) => b.rotateWithPreview },
+    { title: "create, transpile-only", pick: (b) => b.createTranspileOnly },
+    { title: "rotate, transpile-only", pick: (b) => b.rotateTranspileOnly },
+    { title: "rotate, `up --yes`, transpile-only", pick: (b) => b.rotateWithPreviewTranspileOnly },
+  ];
+  return columns.filter((c) => results.breakdowns.every((b) => c.pick(b) !== undefined));
+}
+
 function breakdownTable(results: PeerResults): string {
   const list = results.breakdowns;
-  const cell = (pick: (b: (typeof list)[number]) => Breakdown, segment?: BreakdownSegment): string =>
-    secs(median(list.map((b) => (segment === undefined ? pick(b).wallMs : pick(b).segments[segment]))));
-  const rows = BREAKDOWN_SEGMENTS.map((segment) => [
+  const columns = breakdownColumns(results);
+  const withPreview = columns.some((c) => c.title.includes("`up --yes`"));
+  const cell = (pick: BreakdownPick, segment?: BreakdownSegment): string =>
+    secs(median(list.map((b) => (segment === undefined ? pick(b)!.wallMs : segmentMs(pick(b)!, segment)))));
+  const rows = BREAKDOWN_SEGMENTS.filter((segment) => withPreview || !segment.startsWith("preview")).map((segment) => [
     SEGMENT_LABEL[segment],
     SEGMENT_OWNER[segment],
-    cell((b) => b.create, segment),
-    cell((b) => b.rotate, segment),
-    cell((b) => b.createTranspileOnly, segment),
-    cell((b) => b.rotateTranspileOnly, segment),
+    ...columns.map((c) => cell(c.pick, segment)),
   ]);
-  rows.push(["**wall time**", "", cell((b) => b.create), cell((b) => b.rotate), cell((b) => b.createTranspileOnly), cell((b) => b.rotateTranspileOnly)]);
-  return table(["part", "whose", "create", "rotate", "create, transpile-only", "rotate, transpile-only"], rows);
+  rows.push(["**wall time**", "", ...columns.map((c) => cell(c.pick))]);
+  return table(["part", "whose", ...columns.map((c) => c.title)], rows);
 }
 
 /** This package's own share of a breakdown, ms. */
 export function ownShareMs(b: Breakdown): number {
-  return BREAKDOWN_SEGMENTS.filter((s) => SEGMENT_OWNER[s] === "this package").reduce((sum, s) => sum + b.segments[s], 0);
+  return BREAKDOWN_SEGMENTS.filter((s) => SEGMENT_OWNER[s] === "this package").reduce((sum, s) => sum + segmentMs(b, s), 0);
 }
 
 /** How much of a create's wall time this package may add to the service's jobs and Pulumi's own parts, ms. */
@@ -304,7 +327,9 @@ export function renderPeerSection(results: PeerResults): string {
     out.push("### Where one `pulumi up` of one certificate spends its time");
     out.push("");
     out.push(
-      "`pulumi up --yes --skip-preview`, one certificate, default profile, split by the CLI's spawn and exit, the start and " +
+      "One certificate, default profile, on one stack: a create and a rotation through `pulumi up --yes --skip-preview`, then a " +
+        "rotation back through `pulumi up --yes` (where the preview pass runs the program and a provider process once more), " +
+        "each split by the CLI's spawn and exit, the start and " +
         "package load of each Node.js process it runs (bench/trace-preload.ts) and the simulator's request log and jobs " +
         `(bench/breakdown.ts); medians of ${results.breakdowns.length} run(s). *Transpile-only* sets \`PULUMI_NODEJS_TRANSPILE_ONLY=true\`, ` +
         `which skips the program's type-check (the user's choice). \`pulumi version\` alone takes ${secs(median(results.breakdowns.map((b) => b.cliVersionMs)))}.`,
@@ -312,9 +337,11 @@ export function renderPeerSection(results: PeerResults): string {
     out.push("");
     out.push(breakdownTable(results));
     out.push("");
+    const withPreview = results.breakdowns.every((b) => b.rotateWithPreview !== undefined);
     out.push(
       `This package's share (check to exit of the API work, jobs excluded): ${secs(median(results.breakdowns.map((b) => ownShareMs(b.create))))} of a create, ` +
-        `${secs(median(results.breakdowns.map((b) => ownShareMs(b.rotate))))} of a rotation.`,
+        `${secs(median(results.breakdowns.map((b) => ownShareMs(b.rotate))))} of a rotation` +
+        (withPreview ? `, ${secs(median(results.breakdowns.map((b) => ownShareMs(b.rotateWithPreview!))))} of a rotation through \`pulumi up --yes\` (its preview's included).` : "."),
     );
   }
   return out.join("\n");

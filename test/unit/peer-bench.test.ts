@@ -104,7 +104,22 @@ describe("splitRun", () => {
     const b = splitRun(1_000, 8_100, events, log, jobs);
     expect(b).toEqual({
       wallMs: 7_100,
-      segments: { cliStart: 700, program: 1_800, providerLaunch: 400, providerStart: 1_100, checkAndValidation: 70, quiet: 510, jobs: 2_000, apiBetweenJobs: 320, exit: 200 },
+      segments: { cliStart: 700, previewPass: 0, previewApi: 0, program: 1_800, providerLaunch: 400, providerStart: 1_100, checkAndValidation: 70, quiet: 510, jobs: 2_000, apiBetweenJobs: 320, exit: 200 },
+    });
+    expect(Object.values(b.segments).reduce((a, v) => a + v, 0)).toBe(b.wallMs);
+  });
+
+  it("with a preview pass (`up` without `--skip-preview`): its provider's work apart, the rest from the second program on", () => {
+    // The preview: program 2 and provider 3 (its requests from 5 050 to 5 090); the update: program 4 from 5 200.
+    const shift = (e: TraceEvent, pid: number): TraceEvent => ({ ...e, pid, at: e.at + 4_100 });
+    const withPreview: TraceEvent[] = [...events, shift(events[1]!, 4), shift(events[2]!, 4), shift(events[3]!, 5), shift(events[4]!, 5)];
+    const previewLog = [entry(1, 5_050, "GetListenerAttribute"), entry(2, 5_090, "GetCertificateDetail")];
+    const later = log.map((e) => ({ ...e, seq: e.seq + 2, time: e.time + 4_100 }));
+    const laterJobs = [{ jobId: "job-1", createTime: 9_700, modifyTime: 11_700 }] as JobView[];
+    const b = splitRun(1_000, 12_200, withPreview, [...previewLog, ...later], laterJobs);
+    expect(b).toEqual({
+      wallMs: 11_200,
+      segments: { cliStart: 700, previewPass: 4_010, previewApi: 90, program: 1_800, providerLaunch: 400, providerStart: 1_100, checkAndValidation: 70, quiet: 510, jobs: 2_000, apiBetweenJobs: 320, exit: 200 },
     });
     expect(Object.values(b.segments).reduce((a, v) => a + v, 0)).toBe(b.wallMs);
   });
@@ -134,7 +149,7 @@ function phase(tool: PhaseResult["tool"], k: number, name: PhaseResult["phase"],
 }
 
 function results(ourRotateMs: number, ownShareMs: number): PeerResults {
-  const segments = { cliStart: 700, program: 1_800, providerLaunch: 400, providerStart: 1_100, checkAndValidation: 100, quiet: ownShareMs - 600, jobs: 2_000, apiBetweenJobs: 500, exit: 100 };
+  const segments = { cliStart: 700, previewPass: 0, previewApi: 0, program: 1_800, providerLaunch: 400, providerStart: 1_100, checkAndValidation: 100, quiet: ownShareMs - 600, jobs: 2_000, apiBetweenJobs: 500, exit: 100 };
   const b = { wallMs: 0, segments };
   return {
     schema: 1,
