@@ -35,7 +35,7 @@ import { FAULT_TABLE, type ChaosFaultDraw, type DrawnRate } from "../simulator/f
 import { BEHAVIOUR_SWITCHES, type ChaosDraw } from "../simulator/behaviour-registry";
 import { SeededRandom } from "../simulator/random";
 import { EngineStack, type Declared, type UpResult } from "../test/kit/engine";
-import { faultCounts, isBusyCode, mutationCalls, realMutations } from "../test/kit/request-log";
+import { faultCounts, isBusyCode, isCertificateDetailRead, mutationCalls, realMutations } from "../test/kit/request-log";
 import { startWorld, type ProviderProcess, type World, type WorldOptions } from "../test/kit/world";
 import {
   emptyViolations,
@@ -557,7 +557,7 @@ export async function runScenario(seed: number, index: number): Promise<Scenario
     const log: RequestLogEntry[] = sim.backend.requestLog();
     sim.backend.clearRequestLog();
     requests += log.length;
-    const casLog = log.filter((entry) => entry.action === "GetCertificateDetail");
+    const casLog = log.filter(isCertificateDetailRead);
     casRequests += casLog.length;
     casFaults += casLog.filter((entry) => entry.fault !== undefined).length;
     for (const [kind, n] of Object.entries(faultCounts(log))) faults[kind as FaultKind] += n;

@@ -20,7 +20,7 @@ const { realMutations } = require(path.join(root, "dist", "test", "kit", "reques
 
 const LISTENER = "lsn-demo-https-443";
 const BEFORE = ["25112233-cn-hangzhou", "25209871-cn-hangzhou"];
-const AFTER = ["25209871-cn-hangzhou", "25346102-cn-hangzhou"]; // 25346102 renews 25112233
+const AFTER = ["25209871-cn-hangzhou", "25481937-cn-hangzhou"]; // 25481937 renews 25112233 (shop.example.com)
 const STACK = `demo-${process.pid}`;
 const JOB_MS = 2000;
 

@@ -4,8 +4,8 @@
 //   pulumi config set --path 'certificateIds[0]' 25112233-cn-hangzhou   # the set, once: [0] and [1]
 //   pulumi config set --path 'certificateIds[1]' 25209871-cn-hangzhou
 //   pulumi up
-//   pulumi config set --path 'certificateIds[0]' 25346102-cn-hangzhou   # the renewed certificate
-//   pulumi preview --diff   # shows: + 25346102-cn-hangzhou, - 25112233-cn-hangzhou
+//   pulumi config set --path 'certificateIds[0]' 25481937-cn-hangzhou   # the renewed certificate
+//   pulumi preview --diff   # shows: + 25481937-cn-hangzhou, - 25112233-cn-hangzhou
 //   pulumi up               # associates the new one, waits, then dissociates the old one, waits
 //
 // The provider always associates before it dissociates, so clients are served by either the old

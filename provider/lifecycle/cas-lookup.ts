@@ -70,15 +70,21 @@ export function casTarget(args: LatestCertificateArgs, env: Environment): CasTar
   const site = args.site ?? defaultCasSite(region!);
   if (args.endpoint !== undefined) return { site, endpoint: trim(args.endpoint), endpointSource: "from latestCertificate's endpoint argument" };
   const override = findEndpointOverride(env);
-  if (override !== undefined) {
-    if (!isHttpUrl(override.value)) {
-      throw new AlbProviderError(`The endpoint override ${JSON.stringify(override.value)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
-    }
-    // An override on one of the cloud's own hosts (a VPC endpoint of ALB, say) is ALB's alone; the simulator's
-    // (any other host) serves CAS too.
-    if (!isCloudHost(override.value)) return { site, endpoint: trim(override.value), endpointSource: `from ${override.from}` };
+  if (override !== undefined && !isHttpUrl(override.value)) {
+    throw new AlbProviderError(`The endpoint override ${JSON.stringify(override.value)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
   }
-  return { site, endpoint: CAS_SITES[site], endpointSource: `the public endpoint of site ${site}` };
+  return { site, ...casEndpoint(site, override && { url: override.value, source: `from ${override.from}` }) };
+}
+
+/**
+ * The Certificate Management Service endpoint of `site`, given the endpoint override in force (from stack
+ * config, the environment or a resource's input), if any: the override serves both APIs, as the simulator
+ * does, unless it is one of the cloud's own hosts (a VPC endpoint of ALB, say): then, like without one, the
+ * site's public endpoint. The one rule of both the provider's reads and `latestCertificate`.
+ */
+export function casEndpoint(site: CasSite, override: { readonly url: string; readonly source: string } | undefined): { endpoint: string; endpointSource: string } {
+  if (override !== undefined && !isCloudHost(override.url)) return { endpoint: trim(override.url), endpointSource: override.source };
+  return { endpoint: CAS_SITES[site], endpointSource: `the public endpoint of site ${site}` };
 }
 
 /** Whether a URL is on one of Alibaba Cloud's own hosts (`*.aliyuncs.com`). */

@@ -5,7 +5,7 @@
  */
 import { defaultEndpoint, type AlbApi, type EndpointContact } from "../transport/alb-client";
 import type { CasApi } from "../transport/cas-types";
-import { CAS_SITES, type CasSite } from "../../contract/cas-contract";
+import type { CasSite } from "../../contract/cas-contract";
 import type { Clock } from "../base/clock";
 import {
   describeCredentialSource,
@@ -20,7 +20,7 @@ import { CONFIG_NAMESPACE, DEFAULT_MAX_CERTIFICATES_PER_LISTENER, MAX_CERTIFICAT
 import { AlbProviderError, MissingCredentialsError } from "../base/errors";
 import { APPLY_POLICY, ListenerSession, VALIDATE_POLICY, type RetryPolicy } from "../core/listener-session";
 import { isHttpUrl } from "./inputs";
-import { isCloudHost } from "./cas-lookup";
+import { casEndpoint } from "./cas-lookup";
 import { storedWaitTimeoutSeconds, type RawProps, type StoredProps } from "./state";
 
 /** What the connection takes from the outside world. */
@@ -79,44 +79,32 @@ export class Connection {
 
   /** The API client for a resource's stored or new properties; credentials are looked up per request. */
   api(props: RawProps): AlbApi {
-    const { endpoint, override, source, region } = this.endpointOf(props);
+    const env = this.environment();
+    const { endpoint, source, region } = endpointOf(props, env);
     const url = endpoint ?? (region ? defaultEndpoint(region) : undefined);
     if (!url) throw new AlbProviderError("No region: set the resource's region input or the stack config alicloud:region.");
-    return this.client(url, override ? source : `the default endpoint of region ${region}`, this.deps.createApi);
+    return this.client(url, endpoint !== undefined ? source : `the default endpoint of region ${region}`, env, this.deps.createApi);
   }
 
-  /**
-   * The Certificate Management Service client of a site for a resource. An endpoint override (stack config,
-   * environment or the resource's input) serves both APIs, as the simulator does, unless it is one of the
-   * cloud's own hosts (a VPC endpoint of ALB, say): then, like without one, the site's public CAS endpoint.
-   */
+  /** The Certificate Management Service client of a site for a resource (the endpoint: `casEndpoint`'s rule). */
   casApi(props: RawProps, site: CasSite, create: NonNullable<ConnectionDeps["createCasApi"]>): CasApi {
-    const { endpoint, override, source } = this.endpointOf(props);
-    if (override && endpoint && !isCloudHost(endpoint)) return this.client(endpoint, source, create);
-    return this.client(CAS_SITES[site], `the Certificate Management Service endpoint of site ${site}`, create);
-  }
-
-  /** The endpoint a resource's props and the stack name, and where it came from; `override` when one is set. */
-  private endpointOf(props: RawProps): { endpoint?: string; override: boolean; source: string; region: string } {
     const env = this.environment();
-    const found = findEndpointOverride(env);
-    const fromConfig = found?.value;
-    if (fromConfig !== undefined && !isHttpUrl(fromConfig)) {
-      throw new AlbProviderError(`The endpoint override ${JSON.stringify(fromConfig)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
-    }
-    const region = typeof props.region === "string" && props.region ? props.region : (resolveRegion(undefined, env) ?? "");
-    const input = typeof props.endpoint === "string" && props.endpoint ? props.endpoint : undefined;
-    const endpoint = fromConfig ?? input;
-    const source = found !== undefined ? `from ${found.from}` : "from the resource's endpoint input";
-    return { endpoint, override: endpoint !== undefined, source, region };
+    const { endpoint, source } = endpointOf(props, env);
+    const target = casEndpoint(site, endpoint === undefined ? undefined : { url: endpoint, source });
+    return this.client(target.endpoint, target.endpointSource, env, create);
   }
 
   /** A client of `endpoint`, sharing the process's record of whether it has answered, with the credential session. */
-  private client<T>(endpoint: string, source: string, create: (endpoint: string, credentials: () => Promise<Credentials>, info: { source: string; contact: EndpointContact; credentialSource: string }) => T): T {
+  private client<T>(
+    endpoint: string,
+    source: string,
+    env: Environment,
+    create: (endpoint: string, credentials: () => Promise<Credentials>, info: { source: string; contact: EndpointContact; credentialSource: string }) => T,
+  ): T {
     const url = endpoint.replace(/\/+$/, "");
     let contact = this.contacts.get(url);
     if (contact === undefined) this.contacts.set(url, (contact = { answered: false }));
-    const session = this.deps.credentials.session(this.environment());
+    const session = this.deps.credentials.session(env);
     return create(url, session.credentials, { source, contact, credentialSource: describeCredentialSource(session.source) });
   }
 
@@ -162,4 +150,23 @@ export class Connection {
       return false;
     }
   }
+}
+
+/**
+ * The endpoint override of a resource (the stack config's or the environment's, else the resource's
+ * `endpoint` input) and where it came from, and the resource's region (its input, else the stack's).
+ *
+ * @throws AlbProviderError when the configured override is not an http(s) URL
+ */
+function endpointOf(props: RawProps, env: Environment): { endpoint?: string; source: string; region: string } {
+  const found = findEndpointOverride(env);
+  const fromConfig = found?.value;
+  if (fromConfig !== undefined && !isHttpUrl(fromConfig)) {
+    throw new AlbProviderError(`The endpoint override ${JSON.stringify(fromConfig)} is not an http:// or https:// URL. Fix the stack config ${CONFIG_NAMESPACE}:endpoint or ALB_LISTENER_CERTIFICATES_ENDPOINT.`);
+  }
+  const region = typeof props.region === "string" && props.region ? props.region : (resolveRegion(undefined, env) ?? "");
+  const input = typeof props.endpoint === "string" && props.endpoint ? props.endpoint : undefined;
+  const endpoint = fromConfig ?? input;
+  const source = found !== undefined ? `from ${found.from}` : "from the resource's endpoint input";
+  return { endpoint, source, region };
 }

@@ -318,10 +318,15 @@ export function casCallsByAction(source: RequestSource, afterSeq = 0): Record<st
   return out;
 }
 
+/** Whether an entry is a GetCertificateDetail request (the certificate-details read). */
+export function isCertificateDetailRead(entry: RequestLogEntry): boolean {
+  return entry.action === GET_CERTIFICATE_DETAIL;
+}
+
 /** The CAS IDs (`CertificateId`, the numeric ID) of a log's GetCertificateDetail requests, in arrival order, repeats kept. */
 export function certificateDetailReads(source: RequestSource, afterSeq = 0): string[] {
   return requestsOf(source, afterSeq)
-    .filter((entry) => entry.action === GET_CERTIFICATE_DETAIL)
+    .filter(isCertificateDetailRead)
     .map((entry) => entry.params.CertificateId ?? "");
 }
 
