@@ -3,6 +3,7 @@
  * always POST so no signature or key ever sits in a URL), follows paging, and turns every failure
  * into an {@link AlbApiError} whose message is free of credentials.
  */
+import type { Agent as HttpAgent } from "node:http";
 import type { Credentials } from "../credentials/credentials";
 import { LIST_PAGE_SIZE, REQUEST_TIMEOUT_MS } from "../base/defaults";
 import { AlbApiError, CredentialsFetchError, CredentialsRejectedError, EndpointError, isCredentialRefusal, redact } from "../base/errors";
@@ -280,6 +281,7 @@ export function createRpcCaller(options: AlbClientOptions, api: RpcApi): RpcCall
   });
   const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const contact = options.contact ?? { answered: false };
+  const agent = keepAliveAgent(options.endpoint);
 
   return async function call(action, params, context) {
     const clean: Params = {};
@@ -288,7 +290,7 @@ export function createRpcCaller(options: AlbClientOptions, api: RpcApi): RpcCall
       if (value !== undefined && value !== null) clean[key] = value;
     }
     try {
-      const response = await client.request<RawResponse>(action, clean, { method: "POST", timeout });
+      const response = await client.request<RawResponse>(action, clean, { method: "POST", timeout, agent });
       contact.answered = true;
       return response;
     } catch (error) {
@@ -305,6 +307,23 @@ export function createRpcCaller(options: AlbClientOptions, api: RpcApi): RpcCall
       throw apiError;
     }
   };
+}
+
+/** The process's keep-alive agents, one per protocol, created on first use. */
+const sharedAgents: { http?: HttpAgent; https?: HttpAgent } = {};
+
+/**
+ * The keep-alive agent every client of the process sends through, for `endpoint`'s protocol (https when it
+ * starts with `https://`, as pop-core decides). pop-core gives each client an agent of its own, and the
+ * provider builds clients per session and per review, so each would open connections of its own and leave
+ * them idle until the server closes them: across a deployment of many resources, hundreds at once, each
+ * holding its buffers. Shared, a connection serves session after session (and, on the real cloud, saves a
+ * TLS handshake each time).
+ */
+export function keepAliveAgent(endpoint: string): HttpAgent {
+  const options = { keepAlive: true, keepAliveMsecs: 3_000 };
+  if (endpoint.startsWith("https://")) return (sharedAgents.https ??= new (require("node:https") as typeof import("node:https")).Agent(options));
+  return (sharedAgents.http ??= new (require("node:http") as typeof import("node:http")).Agent(options));
 }
 
 /** A timestamp in ms (a number, or digits as a string); undefined for anything else. */

@@ -5,9 +5,10 @@
  * spelled literally: they are the wire (and Node's network stack), not the contract module.
  */
 import { createServer, type Server } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createAlbClient, toApiError, type AlbApi } from "../../provider/transport/alb-client";
+import { createAlbClient, keepAliveAgent, toApiError, type AlbApi } from "../../provider/transport/alb-client";
 import { AlbApiError } from "../../provider/base/errors";
 
 const L = "lsn-transport-1";
@@ -63,17 +64,18 @@ describe("the request timeout handed to the HTTP layer", () => {
     const request = vi.spyOn(RPCClient.prototype, "request");
     const url = await endpoint((_s, respond) => respond({ RequestId: "r", Certificates: [], JobId: "j", Jobs: [] }));
     const api = client(url);
+    const agent = keepAliveAgent(url);
     await api.listListenerCertificates(L);
     await api.getListenerAttribute(L);
     await api.associateAdditionalCertificates(L, ["c1"], { clientToken: "t1" });
     await api.dissociateAdditionalCertificates(L, ["c1"], { clientToken: "t2" });
     await api.listAsyncJobs(["j"]);
     expect(request.mock.calls.map((call) => [call[0], call[2]])).toEqual([
-      ["ListListenerCertificates", { method: "POST", timeout: 15_000 }],
-      ["GetListenerAttribute", { method: "POST", timeout: 15_000 }],
-      ["AssociateAdditionalCertificatesWithListener", { method: "POST", timeout: 15_000 }],
-      ["DissociateAdditionalCertificatesFromListener", { method: "POST", timeout: 15_000 }],
-      ["ListAsynJobs", { method: "POST", timeout: 15_000 }],
+      ["ListListenerCertificates", { method: "POST", timeout: 15_000, agent }],
+      ["GetListenerAttribute", { method: "POST", timeout: 15_000, agent }],
+      ["AssociateAdditionalCertificatesWithListener", { method: "POST", timeout: 15_000, agent }],
+      ["DissociateAdditionalCertificatesFromListener", { method: "POST", timeout: 15_000, agent }],
+      ["ListAsynJobs", { method: "POST", timeout: 15_000, agent }],
     ]);
   });
 
@@ -81,7 +83,7 @@ describe("the request timeout handed to the HTTP layer", () => {
     const request = vi.spyOn(RPCClient.prototype, "request");
     const url = await endpoint((_s, respond) => respond({ RequestId: "r", Certificates: [] }));
     await client(url, 4_321).listListenerCertificates(L);
-    expect(request.mock.calls.map((call) => call[2])).toEqual([{ method: "POST", timeout: 4_321 }]);
+    expect(request.mock.calls.map((call) => call[2])).toEqual([{ method: "POST", timeout: 4_321, agent: keepAliveAgent(url) }]);
   });
 
   it("a request that outlives it fails as Timeout, retryable", async () => {
@@ -90,6 +92,28 @@ describe("the request timeout handed to the HTTP layer", () => {
     });
     const error = await caught(client(url, 200).getListenerAttribute(L));
     expect(error).toMatchObject({ code: "Timeout", retryable: true, action: "GetListenerAttribute", listenerId: L });
+  });
+});
+
+describe("connections", () => {
+  it("every client of the process sends through one keep-alive connection per endpoint: a new session opens none", async () => {
+    let connections = 0;
+    const url = await endpoint((_s, respond) => respond({ RequestId: "r", Certificates: [] }));
+    servers.at(-1)!.on("connection", () => connections++);
+    // Three clients, as three sessions of one provider process build them, one request after another.
+    for (let i = 0; i < 3; i++) await client(url).listListenerCertificates(L);
+    expect(connections).toBe(1);
+  });
+
+  it("one agent per protocol for the whole process, kept alive", () => {
+    const http = keepAliveAgent("http://127.0.0.1:1");
+    const https = keepAliveAgent("https://alb.cn-hangzhou.aliyuncs.com");
+    expect(keepAliveAgent("http://localhost:2")).toBe(http);
+    expect(keepAliveAgent("https://cas.aliyuncs.com")).toBe(https);
+    expect(https).not.toBe(http);
+    expect(https).toBeInstanceOf(HttpsAgent);
+    expect(http).not.toBeInstanceOf(HttpsAgent);
+    expect([(http as unknown as { keepAlive: boolean }).keepAlive, (https as unknown as { keepAlive: boolean }).keepAlive]).toEqual([true, true]);
   });
 });
 

@@ -6,7 +6,8 @@
  * simulator's ALB in process (test/kit/fake-alb.ts) and a virtual clock, so every case takes milliseconds.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AlbApi } from "../../provider/transport/alb-client";
+import { Agent as HttpAgent } from "node:http";
+import { keepAliveAgent, type AlbApi } from "../../provider/transport/alb-client";
 import { systemClock } from "../../provider/base/clock";
 import { ListenerCoordinator } from "../../provider/core/coordinator";
 import { CredentialChain, processEnvironment, type Credentials } from "../../provider/credentials/credentials";
@@ -343,7 +344,10 @@ describe("createDefaultProvider", () => {
     const credentials = async (): Promise<Credentials> => ({ accessKeyId: "LTAIdefaults", accessKeySecret: "defaults-secret" });
     const api: AlbApi = deps.createApi("http://127.0.0.1:9", credentials);
     expect(await api.listListenerCertificates(L)).toEqual([]);
-    expect(request.mock.calls).toEqual([["ListListenerCertificates", { ListenerId: L, CertificateType: "Server", MaxResults: 100 }, { method: "POST", timeout: 15_000 }]]);
+    // Through the process's one keep-alive agent for plain HTTP.
+    const agent = keepAliveAgent("http://127.0.0.1:9");
+    expect(agent).toBeInstanceOf(HttpAgent);
+    expect(request.mock.calls).toEqual([["ListListenerCertificates", { ListenerId: L, CertificateType: "Server", MaxResults: 100 }, { method: "POST", timeout: 15_000, agent }]]);
   });
 
   it("uses whatever it is given instead", () => {
