@@ -30,11 +30,11 @@ async function start(fixture: Fixture = DEMO_FIXTURE): Promise<EngineStack> {
 
 const set = (certificateIds: string[], extra: Record<string, unknown> = {}) => [{ name: "sni", args: { listenerId: L, certificateIds, ...extra } }];
 
-/** The CAS requests of the log, as `Action Param=Value`. */
+/** The CAS requests of the log (a CAS action, or any request of the CAS API's version), as `Action Param=Value`. */
 function casRequests(): string[] {
   return world.sim.backend
     .requestLog()
-    .filter(isCasRequest)
+    .filter((e) => isCasRequest(e) || e.params.Version === "2020-04-07")
     .map((e) => `${e.action} ${Object.entries(e.params).filter(([k]) => !["Version", "Action", "Format", "RegionId"].includes(k)).map(([k, v]) => `${k}=${v}`).join(" ")}`);
 }
 
